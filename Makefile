@@ -1,0 +1,66 @@
+# Sinergi — the two commands a new machine needs are `make run` and `make test`.
+# With no DATABASE_URL / REDIS_URL set they start the embedded engines (see scripts/devenv.py).
+
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+# Two workers on the two cores of our machines; override with PYTEST_WORKERS=0 to debug.
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint format check-deploy messages makemessages vendor-static system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled translations (.mo) are built, not committed.
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0 \
+		--settings portal.settings_build
+
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore '.venv/*' \
+		--ignore 'node_modules/*' --ignore 'var/*' --ignore 'staticfiles/*' \
+		--settings portal.settings_build
+
+run: $(STAMP) messages
+	$(PY) scripts/devenv.py run
+
+# Debian's chromium for the browser tests: installed here when missing (root on our machines).
+system-deps:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(STAMP) system-deps messages
+	$(PY) scripts/devenv.py exec -- $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/devenv.py exec -- $(PY) manage.py makemigrations --check --dry-run \
+		--settings portal.settings_test
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# `manage.py check --deploy` with production settings: must print no issue.
+check-deploy: $(STAMP)
+	DJANGO_DEBUG=false \
+	SECRET_KEY=check-deploy-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	ALLOWED_HOSTS=sinergi.example.go.id \
+	DATABASE_URL=postgres://sinergi@127.0.0.1:5432/sinergi \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Front-end files are committed under static/vendor; this regenerates them from package.json.
+vendor-static:
+	bash scripts/vendor_static.sh
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

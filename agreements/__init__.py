@@ -1,0 +1,1 @@
+"""agreements: arrives with its issue (see README.md, "Roadmap")."""

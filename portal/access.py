@@ -1,0 +1,150 @@
+"""THE access rules of Sinergi, in one place.
+
+Two kinds of question are answered here, and nowhere else:
+
+* *Which records may this user see?* — `visible_agency_ids(user)` names the agencies whose case
+  records a user sees as their own: their agency, and for a supervisor of a parent agency (a
+  Kanwil, a Polda) every agency below it. Shares under agreements (agreements app) add to this
+  for single records; they never widen it.
+* *May this user do X to this object?* — predicates registered with django-rules, checked with
+  `user.has_perm("accounts.change_user", target)` in views and API alike, and the matching
+  querysets (`manageable_users`) so that lists, counts and exports follow the same rule as the
+  detail pages.
+
+Lookups of guarded objects go through `get_*_for(user, pk)`, which raise the same Http404 for
+"does not exist" and "not yours", so nothing leaks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import QuerySet
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from portal.accounts.models import Agency, User
+
+
+# --- Which agencies' records a user may see ------------------------------------------------
+
+
+def agency_descendant_ids(root_ids: set[int]) -> set[int]:
+    """The given agencies and every agency below them, however deep."""
+    from portal.accounts.models import Agency
+
+    found = set(root_ids)
+    frontier = set(root_ids)
+    while frontier:
+        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier -= found  # a cycle (refused by the services) must not loop forever
+        found |= frontier
+    return found
+
+
+def visible_agency_ids(user: User) -> frozenset[int]:
+    """Agencies whose records `user` sees as their own. Memoised on the user object for the
+    request, since every list and detail asks."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_visible_agency_ids", None)
+    if cached is not None:
+        return cached
+    ids = {user.agency_id}
+    if user.role == user.Role.SUPERVISOR:
+        ids = agency_descendant_ids(ids)
+    result = frozenset(ids)
+    user._visible_agency_ids = result  # type: ignore[attr-defined]
+    return result
+
+
+# --- Predicates (django-rules) -------------------------------------------------------------
+
+
+@rules.predicate
+def is_system_admin(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role == "system_admin")
+
+
+@rules.predicate
+def is_agency_admin(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role == "agency_admin")
+
+
+@rules.predicate
+def same_agency(user: User, target: User | None) -> bool:
+    return target is not None and target.agency_id == user.agency_id
+
+
+@rules.predicate
+def target_is_not_system_admin(user: User, target: User | None) -> bool:
+    return target is not None and target.role != "system_admin"
+
+
+is_admin = is_system_admin | is_agency_admin
+
+rules.add_perm("accounts.list_users", is_admin)
+rules.add_perm("accounts.add_user", is_admin)
+rules.add_perm(
+    "accounts.change_user",
+    is_system_admin | (is_agency_admin & same_agency & target_is_not_system_admin),
+)
+rules.add_perm("accounts.add_agency", is_system_admin)
+rules.add_perm("accounts.change_agency", is_system_admin)
+rules.add_perm("audit.view_auditentry", is_admin)
+
+
+def assignable_roles(user: User) -> list[str]:
+    """Roles `user` may give to the accounts they manage."""
+    from portal.accounts.models import User as UserModel
+
+    if is_system_admin(user):
+        return [r.value for r in UserModel.Role]
+    if is_agency_admin(user):
+        return [r.value for r in UserModel.Role if r != UserModel.Role.SYSTEM_ADMIN]
+    return []
+
+
+# --- Querysets and guarded lookups ---------------------------------------------------------
+
+
+def manageable_users(user: User) -> QuerySet[User]:
+    """Accounts `user` may list and change: all for a system admin, their own agency's (less
+    system admins) for an agency admin, none for anyone else."""
+    from portal.accounts.models import User as UserModel
+
+    qs = UserModel.objects.select_related("agency")
+    if is_system_admin(user):
+        return qs
+    if is_agency_admin(user):
+        return qs.filter(agency_id=user.agency_id).exclude(role=UserModel.Role.SYSTEM_ADMIN)
+    return qs.none()
+
+
+def get_user_for(user: User, pk: int) -> User:
+    """The account `pk` if `user` may manage it; Http404 alike when missing or not theirs."""
+    found = manageable_users(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def manageable_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies whose profile `user` may change."""
+    from portal.accounts.models import Agency
+
+    if is_system_admin(user):
+        return Agency.objects.all()
+    return Agency.objects.none()
+
+
+def assignable_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies `user` may place an account in."""
+    from portal.accounts.models import Agency
+
+    if is_system_admin(user):
+        return Agency.objects.filter(is_active=True)
+    if is_agency_admin(user):
+        return Agency.objects.filter(pk=user.agency_id)
+    return Agency.objects.none()

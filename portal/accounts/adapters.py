@@ -1,0 +1,47 @@
+"""allauth adapters: closed sign-up, and TOTP secrets encrypted at rest."""
+
+import time
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest
+
+from portal.core.crypto import decrypt_str, encrypt_str
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Accounts are created by agency admins (portal.accounts.services.user_create).
+        return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A supervisor sent to enrol TOTP right after signing in has just typed the password:
+        asking for it again would only confuse. Every other sensitive step (removing a factor,
+        changing the password) still asks, as allauth does by default."""
+        request = self.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            user = request.user
+            if not Authenticator.objects.filter(user_id=user.pk).exists():
+                records = get_authentication_records(request, user)
+                timeout = account_settings.REAUTHENTICATION_TIMEOUT
+                if records and time.time() - records[-1]["at"] < timeout:
+                    return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        return encrypt_str(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_str(encrypted_text)
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # A supervisor or admin may not switch off the second factor their role requires;
+        # an admin can reset it for them (accounts:user_mfa_reset) when a phone is lost.
+        if authenticator.type == Authenticator.Type.TOTP:
+            return not getattr(authenticator.user, "requires_mfa", False)
+        return True

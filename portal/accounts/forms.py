@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal import access
+from portal.accounts.models import Agency, User
+from portal.regions.models import Region
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Work e-mail"))
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    role = forms.ChoiceField(label=_("Role"))
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    employee_number = forms.CharField(
+        label=_("Employee number (NIP/NRP)"), max_length=30, required=False
+    )
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = access.assignable_agencies(actor)
+        self.fields["agency"].widget.attrs["data-searchable"] = "true"
+        allowed = set(access.assignable_roles(actor))
+        self.fields["role"].choices = [c for c in User.Role.choices if c[0] in allowed]
+        if not access.is_system_admin(actor):
+            self.fields["agency"].initial = actor.agency_id
+
+
+class UserCreateForm(UserForm):
+    send_link = forms.BooleanField(
+        label=_("E-mail the new user a link to set their password"),
+        required=False,
+        initial=True,
+    )
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *User.Role.choices]
+    )
+    active = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))],
+    )
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "region",
+            "email",
+            "phone",
+            "address",
+            "is_active",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(
+            level__lte=Region.Level.REGENCY
+        ).order_by("code")
+        self.fields["region"].widget.attrs["data-searchable"] = "true"
+        parents = Agency.objects.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].widget.attrs["data-searchable"] = "true"
+
+    def _post_clean(self):
+        # Validation against the database (unique names) happens in the service, which
+        # calls full_clean(); the form only checks the shape of the input.
+        pass
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Agency.Kind.choices]
+    )

@@ -1,0 +1,169 @@
+import pghistory
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    IMMIGRATION = "immigration", _("Immigration")
+    POLICE = "police", _("Police")
+    MIGRANT_WORKER_PROTECTION = "migrant_worker_protection", _("Migrant-worker protection")
+    YOUTH_ORGANISATION = "youth_organisation", _("Youth organisation")
+    MANPOWER_OFFICE = "manpower_office", _("Manpower office")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    OTHER = "other", _("Other")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="AgencyEvent",
+)
+class Agency(models.Model):
+    """A government body or organisation party to the cooperation agreements."""
+
+    Kind = AgencyKind
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent agency"),
+        help_text=_("The office above this one, e.g. the Kanwil for a Kantor Imigrasi."),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("The province or regency/city the agency covers."),
+    )
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="agency_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:agency_detail", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+    SYSTEM_ADMIN = "system_admin", _("System admin")
+
+
+class SinergiUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The password hash and the last sign-in time change on their own; sign-ins are audited
+    # as events of their own, and hashes do not belong in a history table.
+    exclude=["password", "last_login"],
+    model_name="UserEvent",
+)
+class User(AbstractUser):
+    """A person working for one agency, with one role in the portal."""
+
+    Role = Role
+
+    # Roles whose power warrants a second factor before anything else can be done.
+    MFA_REQUIRED_ROLES = frozenset({Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN})
+    ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN})
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("e-mail address"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="users", verbose_name=_("agency")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.OFFICER, db_index=True
+    )
+    position = models.CharField(
+        _("position"), max_length=150, blank=True, help_text=_("Job title (jabatan).")
+    )
+    employee_number = models.CharField(_("employee number (NIP/NRP)"), max_length=30, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SinergiUserManager()
+
+    REQUIRED_FIELDS = ["email", "full_name", "agency"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="user_agency_role_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def requires_mfa(self) -> bool:
+        return self.role in self.MFA_REQUIRED_ROLES
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.role == self.Role.SYSTEM_ADMIN
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return self.role == self.Role.AGENCY_ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == self.Role.SUPERVISOR

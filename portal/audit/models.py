@@ -1,0 +1,72 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One thing that happened, who did it, when and from where. Append-only: a database
+    trigger refuses UPDATE and DELETE, so not even a bug or a shell session can rewrite it."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGOUT = "logout", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        MFA_ENABLED = "mfa_enabled", _("Two-factor authentication enabled")
+        MFA_DISABLED = "mfa_disabled", _("Two-factor authentication removed")
+        MFA_RESET = "mfa_reset", _("Two-factor authentication reset by an admin")
+        USER_CREATED = "user_created", _("Account created")
+        USER_UPDATED = "user_updated", _("Account changed")
+        USER_DEACTIVATED = "user_deactivated", _("Account deactivated")
+        USER_REACTIVATED = "user_reactivated", _("Account reactivated")
+        AGENCY_CREATED = "agency_created", _("Agency created")
+        AGENCY_UPDATED = "agency_updated", _("Agency changed")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Snapshots, so the entry still reads right after a rename or when no account matched.
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+        help_text=_("The agency the entry belongs to, for agency admins' view of the log."),
+    )
+    target_type = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.CharField(_("object id"), max_length=40, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "-created_at"], name="audit_agency_time_idx"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.actor_label}"

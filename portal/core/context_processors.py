@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict:
+    """What the base layout needs on every page: the navigation entries this user may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "users": user.has_perm("accounts.list_users"),
+            "audit": user.has_perm("audit.view_auditentry"),
+        }
+    }

@@ -1,0 +1,18 @@
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def with_class(field: BoundField, css: str) -> str:
+    return field.as_widget(attrs={"class": css})

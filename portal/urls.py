@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from portal.core import views as core_views
+
+admin.site.site_header = "Sinergi"
+admin.site.site_title = "Sinergi"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    # Work e-mail addresses are set by agency admins, not by their owners.
+    path(
+        "accounts/email/",
+        RedirectView.as_view(pattern_name="home", permanent=False),
+        name="account_email",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("", include("portal.accounts.urls")),
+    path("audit/", include("portal.audit.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler400 = "portal.core.errors.bad_request"
+handler403 = "portal.core.errors.permission_denied"
+handler404 = "portal.core.errors.page_not_found"
+handler500 = "portal.core.errors.server_error"

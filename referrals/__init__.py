@@ -1,0 +1,1 @@
+"""referrals: arrives with its issue (see README.md, "Roadmap")."""

