@@ -25,6 +25,7 @@ messages: $(STAMP)
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore '.venv/*' \
 		--ignore 'node_modules/*' --ignore 'var/*' --ignore 'staticfiles/*' \
+		--ignore 'templates/allauth/*' \
 		--settings portal.settings_build
 
 run: $(STAMP) messages

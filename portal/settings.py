@@ -132,7 +132,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; longer than any task of ours.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heartbeat": {"task": "portal.core.tasks.heartbeat", "schedule": 300.0},
+    "heartbeat": {
+        "task": "portal.core.tasks.heartbeat",
+        "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------

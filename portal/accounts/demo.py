@@ -164,7 +164,7 @@ def _account(
         user.set_password(password)
         user.full_clean()
         user.save()
-        services._sync_email_address(user)
+        services.sync_email_address(user)
         return user
     return services.user_create(actor=actor, **fields)
 

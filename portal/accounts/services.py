@@ -42,7 +42,7 @@ def _check_role_and_agency(*, actor: User, role: str, agency: Agency) -> None:
         raise PermissionDenied(_("You may not place accounts in this agency."))
 
 
-def _sync_email_address(user: User) -> None:
+def sync_email_address(user: User) -> None:
     """allauth signs in and resets passwords by the addresses it knows: keep one, verified
     (an admin typed it), primary, and equal to the account's."""
     EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
@@ -89,7 +89,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
-    _sync_email_address(user)
+    sync_email_address(user)
     audit_record(
         action=AuditEntry.Action.USER_CREATED,
         actor=actor,
@@ -123,7 +123,7 @@ def user_update(
         return user
     user.save(update_fields=[*diff.keys(), "updated_at"])
     if "email" in diff:
-        _sync_email_address(user)
+        sync_email_address(user)
     audit_record(
         action=AuditEntry.Action.USER_UPDATED,
         actor=actor,

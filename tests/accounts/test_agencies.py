@@ -115,3 +115,30 @@ def test_inactive_or_anonymous_users_see_nothing(make_user, kanwil):
         access.visible_agency_ids(make_user(User.Role.OFFICER, kanwil, is_active=False))
         == frozenset()
     )
+
+
+def test_create_system_admin_bootstraps_an_empty_installation():
+    from django.core.management import call_command
+
+    call_command(
+        "create_system_admin",
+        username="admin",
+        email="admin@imigrasi.test",
+        full_name="Admin Pertama",
+        agency="Kantor Wilayah Direktorat Jenderal Imigrasi Banten",
+        agency_short_name="Kanwil Imigrasi Banten",
+        agency_kind="immigration",
+    )
+    admin = User.objects.get(username="admin")
+    assert admin.role == User.Role.SYSTEM_ADMIN
+    assert admin.agency.short_name == "Kanwil Imigrasi Banten"
+    assert not admin.has_usable_password()
+    assert admin.requires_mfa
+    with pytest.raises(Exception, match="exists already"):
+        call_command(
+            "create_system_admin",
+            username="ADMIN",
+            email="x@imigrasi.test",
+            full_name="X",
+            agency="Lain",
+        )
