@@ -78,6 +78,11 @@ def same_agency(user: User, target: User | None) -> bool:
 
 
 @rules.predicate
+def is_own_agency(user: User, agency: Agency | None) -> bool:
+    return agency is not None and agency.pk == user.agency_id
+
+
+@rules.predicate
 def target_is_not_system_admin(user: User, target: User | None) -> bool:
     return target is not None and target.role != "system_admin"
 
@@ -86,6 +91,7 @@ is_admin = is_system_admin | is_agency_admin
 
 rules.add_perm("accounts.list_users", is_admin)
 rules.add_perm("accounts.add_user", is_admin)
+rules.add_perm("accounts.list_agency_users", is_system_admin | (is_agency_admin & is_own_agency))
 rules.add_perm(
     "accounts.change_user",
     is_system_admin | (is_agency_admin & same_agency & target_is_not_system_admin),

@@ -38,6 +38,9 @@ class UserCreateForm(UserForm):
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), required=False, queryset=Agency.objects.none(), empty_label=_("All")
+    )
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *User.Role.choices]
     )
@@ -46,6 +49,13 @@ class UserFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))],
     )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if access.is_system_admin(actor):
+            self.fields["agency"].queryset = Agency.objects.order_by("name")
+        else:  # an agency admin sees one agency: nothing to choose
+            del self.fields["agency"]
 
 
 class AgencyForm(forms.ModelForm):

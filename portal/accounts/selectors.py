@@ -61,3 +61,14 @@ def agency_get(*, pk: int) -> Agency | None:
 
 def agency_offices(*, agency: Agency) -> QuerySet[Agency]:
     return agency.children.order_by("name")
+
+
+def agency_role_counts(*, agency: Agency) -> list[tuple[str, int]]:
+    """(role label, number of active accounts) for every role, in one query."""
+    counts = dict(
+        agency.users.filter(is_active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in User.Role.choices]

@@ -18,7 +18,6 @@ from portal.accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from portal.accounts.models import User
 from portal.audit.selectors import audit_list_for_target
 from portal.core.forms import add_service_error
 from portal.core.pagination import paginate
@@ -35,13 +34,15 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require(request, "accounts.list_users")
-    form = UserFilterForm(request.GET or None)
+    form = UserFilterForm(request.GET or None, actor=request.user)
     filters = selectors.UserFilters()
     if form.is_valid():
         active = form.cleaned_data["active"]
+        agency = form.cleaned_data.get("agency")
         filters = selectors.UserFilters(
             q=form.cleaned_data["q"].strip(),
             role=form.cleaned_data["role"],
+            agency_id=agency.pk if agency else None,
             active=None if active == "" else active == "1",
         )
     users = selectors.user_list(user=request.user, filters=filters)
@@ -123,8 +124,6 @@ def _user_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
     target = access.get_user_for(request.user, pk)
     try:
         action(target)
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -202,13 +201,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "offices": selectors.agency_offices(agency=agency),
             "can_change": request.user.has_perm("accounts.change_agency"),
-            "can_list_users": request.user.has_perm("accounts.list_users")
-            and (access.is_system_admin(request.user) or request.user.agency_id == agency.pk),
-            "user_count": agency.users.filter(is_active=True).count(),
-            "role_counts": {
-                label: agency.users.filter(is_active=True, role=value).count()
-                for value, label in User.Role.choices
-            },
+            "can_list_users": request.user.has_perm("accounts.list_agency_users", agency),
+            "role_counts": selectors.agency_role_counts(agency=agency),
         },
     )
 

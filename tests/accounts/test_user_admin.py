@@ -200,3 +200,33 @@ def test_editing_email_keeps_allauth_address_in_sync(client, system_admin, offic
 def test_unchanged_edit_writes_no_audit_entry(system_admin, officer):
     services.user_update(actor=system_admin, user=officer, full_name=officer.full_name)
     assert not AuditEntry.objects.filter(action="user_updated").exists()
+
+
+def test_system_admin_filters_users_by_agency(client, system_admin, make_user, kanim, bp3mi):
+    mine = make_user(User.Role.OFFICER, kanim)
+    theirs = make_user(User.Role.OFFICER, bp3mi)
+    client.force_login(system_admin)
+    listed = list(client.get(reverse("accounts:user_list"), {"agency": bp3mi.pk}).context["page"])
+    assert theirs in listed
+    assert mine not in listed
+
+
+def test_agency_admin_cannot_widen_the_list_with_an_agency_parameter(
+    client, agency_admin, make_user, bp3mi
+):
+    theirs = make_user(User.Role.OFFICER, bp3mi)
+    client.force_login(agency_admin)
+    listed = list(client.get(reverse("accounts:user_list"), {"agency": bp3mi.pk}).context["page"])
+    assert theirs not in listed
+
+
+def test_agency_page_links_to_its_users_only_for_who_may_list_them(
+    client, agency_admin, kanim, bp3mi, make_user
+):
+    make_user(User.Role.SUPERVISOR, kanim)
+    client.force_login(agency_admin)
+    own = client.get(reverse("accounts:agency_detail", args=[kanim.pk]))
+    assert own.context["can_list_users"]
+    assert dict(own.context["role_counts"])["Supervisor"] == 1
+    other = client.get(reverse("accounts:agency_detail", args=[bp3mi.pk]))
+    assert not other.context["can_list_users"]
