@@ -34,6 +34,7 @@ run: $(STAMP) messages
 # Debian's chromium for the browser tests: installed here when missing (root on our machines).
 system-deps:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@ldconfig -p | grep -q libmagic.so.1 || (apt-get update -qq && apt-get install -y -qq libmagic1)
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 test: $(STAMP) system-deps messages

@@ -1,1 +1,1 @@
-"""agreements: arrives with its issue (see README.md, "Roadmap")."""
+"""Cooperation agreements (PKS/MoU), their parties and scopes, and the sharing policy."""

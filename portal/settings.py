@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "portal.regions",
     "portal.accounts",
     "portal.audit",
+    "portal.notifications",
+    "agreements",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +136,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; longer than any task of ours.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every morning: expire agreements past their end date, remind parties of coming ends.
+    "agreements-daily": {
+        "task": "agreements.tasks.agreements_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "notification-emails-sweep": {
+        "task": "portal.notifications.tasks.send_pending_notification_emails",
+        "schedule": 300.0,
+    },
     "heartbeat": {
         "task": "portal.core.tasks.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=300.0),
@@ -274,5 +287,9 @@ LOGGING = {
 
 # --- Sinergi ------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Sinergi-Banten-2025")
+# Absolute address of the portal, for links in e-mails (no request exists in a Celery task).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Days before an agreement's end on which the admins of its parties are reminded.
+AGREEMENT_EXPIRY_REMINDER_DAYS = (60, 30, 7)
 # Django's own admin, for system maintainers (superusers) only; the portal has its own pages.
 ADMIN_URL = env.str("ADMIN_URL", default="django-admin/")

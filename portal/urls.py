@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("portal.accounts.urls")),
     path("audit/", include("portal.audit.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    path("agreements/", include("agreements.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

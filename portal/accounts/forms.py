@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import access
 from portal.accounts.models import Agency, User
+from portal.core.forms import ServiceModelForm
 from portal.regions.models import Region
 
 
@@ -58,7 +59,7 @@ class UserFilterForm(forms.Form):
             del self.fields["agency"]
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(ServiceModelForm):
     class Meta:
         model = Agency
         fields = [
@@ -85,11 +86,6 @@ class AgencyForm(forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["parent"].widget.attrs["data-searchable"] = "true"
-
-    def _post_clean(self):
-        # Validation against the database (unique names) happens in the service, which
-        # calls full_clean(); the form only checks the shape of the input.
-        pass
 
 
 class AgencyFilterForm(forms.Form):

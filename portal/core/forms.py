@@ -16,3 +16,21 @@ def add_service_error(form: forms.Form, exc: ValidationError | PermissionDenied)
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that only checks the shape of the input: the service it feeds calls
+    full_clean() and applies the rules, and the view shows what it refuses with
+    add_service_error(). The instance is never modified by the form."""
+
+    def _post_clean(self):
+        pass
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; values travel as ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

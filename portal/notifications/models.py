@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the portal and sent by e-mail.
+
+    The text is stored as an untranslated message (marked with gettext_noop where it is
+    written) plus its parameters, and translated when shown, so each reader gets their own
+    language. `dedupe_key` makes "the same event to the same person" a single row, however
+    often the job that creates it runs.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    message = models.CharField(_("message"), max_length=300)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notification_once_per_recipient"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notif_unread_idx",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, TypeError, ValueError):
+            return gettext(self.message)
