@@ -17,26 +17,69 @@ C = ReportCategory
 
 SCOPES = [
     # code, Indonesian, English, allows data exchange, description
-    ("data-exchange", "Pertukaran dan pemanfaatan data/informasi indikasi TPPO/TPPM",
-     "Exchange and use of data on TPPO/TPPM indications", True,
-     "Berbagi laporan indikasi TPPO, TPPM dan PMI nonprosedural antarinstansi."),
-    ("prevention", "Pencegahan kejahatan lintas negara", "Prevention of cross-border crime",
-     False, ""),
-    ("law-enforcement", "Koordinasi penegakan hukum kejahatan transnasional",
-     "Law enforcement coordination against transnational crime", False,
-     "Koordinasi, pengawasan dan pembinaan."),
-    ("capacity-building", "Peningkatan kapasitas SDM dan pelatihan bersama",
-     "Capacity building and joint training", False, ""),
-    ("joint-outreach", "Sosialisasi dan edukasi bersama di Desa Binaan",
-     "Joint outreach and education in Desa Binaan", False, ""),
-    ("shared-facilities", "Pemanfaatan sarana dan prasarana bersama", "Shared use of facilities",
-     False, ""),
-    ("pmi-protection", "Sinergi tugas dan fungsi pelindungan PMI",
-     "Joint duties in protecting migrant workers", False, ""),
-    ("public-education", "Edukasi publik pencegahan TPPO", "Public education on TPPO prevention",
-     False, ""),
-    ("digital-prevention", "Sistem pencegahan digital", "Digital prevention system", False,
-     "Sistem digital bersama untuk pencegahan TPPO, seperti portal ini."),
+    (
+        "data-exchange",
+        "Pertukaran dan pemanfaatan data/informasi indikasi TPPO/TPPM",
+        "Exchange and use of data on TPPO/TPPM indications",
+        True,
+        "Berbagi laporan indikasi TPPO, TPPM dan PMI nonprosedural antarinstansi.",
+    ),
+    (
+        "prevention",
+        "Pencegahan kejahatan lintas negara",
+        "Prevention of cross-border crime",
+        False,
+        "",
+    ),
+    (
+        "law-enforcement",
+        "Koordinasi penegakan hukum kejahatan transnasional",
+        "Law enforcement coordination against transnational crime",
+        False,
+        "Koordinasi, pengawasan dan pembinaan.",
+    ),
+    (
+        "capacity-building",
+        "Peningkatan kapasitas SDM dan pelatihan bersama",
+        "Capacity building and joint training",
+        False,
+        "",
+    ),
+    (
+        "joint-outreach",
+        "Sosialisasi dan edukasi bersama di Desa Binaan",
+        "Joint outreach and education in Desa Binaan",
+        False,
+        "",
+    ),
+    (
+        "shared-facilities",
+        "Pemanfaatan sarana dan prasarana bersama",
+        "Shared use of facilities",
+        False,
+        "",
+    ),
+    (
+        "pmi-protection",
+        "Sinergi tugas dan fungsi pelindungan PMI",
+        "Joint duties in protecting migrant workers",
+        False,
+        "",
+    ),
+    (
+        "public-education",
+        "Edukasi publik pencegahan TPPO",
+        "Public education on TPPO prevention",
+        False,
+        "",
+    ),
+    (
+        "digital-prevention",
+        "Sistem pencegahan digital",
+        "Digital prevention system",
+        False,
+        "Sistem digital bersama untuk pencegahan TPPO, seperti portal ini.",
+    ),
 ]
 
 KANWIL_HEAD = ("Felucia Sengky Ratna", "Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Banten")
@@ -52,9 +95,19 @@ AGREEMENTS = [
         "strategis pelaksanaan ruang lingkup kerja sama, khususnya pencegahan kejahatan lintas "
         "negara dan pertukaran data.",
         "parties": [
-            ("Kanwil Imigrasi Banten", *KANWIL_HEAD, "pencegahan dan pengawasan keimigrasian", True),
-            ("Polda Banten", "Irjen Pol. Hengki", "Kepala Kepolisian Daerah Banten",
-             "penegakan hukum", True),
+            (
+                "Kanwil Imigrasi Banten",
+                *KANWIL_HEAD,
+                "pencegahan dan pengawasan keimigrasian",
+                True,
+            ),
+            (
+                "Polda Banten",
+                "Irjen Pol. Hengki",
+                "Kepala Kepolisian Daerah Banten",
+                "penegakan hukum",
+                True,
+            ),
         ],
         "scopes": [
             ("prevention", None),
@@ -73,7 +126,12 @@ AGREEMENTS = [
         "summary": "Penguatan sinergi di tingkat akar rumput melalui optimalisasi peran Desa "
         "Binaan Imigrasi, yang dikelola bersama kedua instansi.",
         "parties": [
-            ("Kanwil Imigrasi Banten", *KANWIL_HEAD, "pengawasan keimigrasian di Desa Binaan", True),
+            (
+                "Kanwil Imigrasi Banten",
+                *KANWIL_HEAD,
+                "pengawasan keimigrasian di Desa Binaan",
+                True,
+            ),
             ("BP3MI Banten", "Budi Novijanto", "Kepala BP3MI Banten", "pelindungan PMI", False),
         ],
         "scopes": [
@@ -90,15 +148,24 @@ AGREEMENTS = [
         "signed_at": "Kantor Imigrasi Kelas I Khusus Non TPI Tangerang",
         "summary": "Kerja sama tiga lembaga: imigrasi mengawasi dan menegakkan hukum, BP3MI "
         "melindungi PMI, KNPI mengedukasi publik. Program: edukasi publik, sistem pencegahan "
-        "digital, dan jejaring pemuda dalam kampanye \"Stop TPPO\". Tidak mencakup pertukaran "
+        'digital, dan jejaring pemuda dalam kampanye "Stop TPPO". Tidak mencakup pertukaran '
         "data kasus.",
         "parties": [
-            ("Kanim Tangerang", "Hasanin",
-             "Kepala Kantor Imigrasi Kelas I Khusus Non TPI Tangerang",
-             "pengawasan dan penegakan hukum", False),
+            (
+                "Kanim Tangerang",
+                "Hasanin",
+                "Kepala Kantor Imigrasi Kelas I Khusus Non TPI Tangerang",
+                "pengawasan dan penegakan hukum",
+                False,
+            ),
             ("BP3MI Banten", "Budi Novijanto", "Kepala BP3MI Banten", "pelindungan PMI", False),
-            ("DPD KNPI Kota Tangerang", "", "Ketua DPD KNPI Kota Tangerang", "edukasi publik",
-             False),
+            (
+                "DPD KNPI Kota Tangerang",
+                "",
+                "Ketua DPD KNPI Kota Tangerang",
+                "edukasi publik",
+                False,
+            ),
         ],
         "scopes": [
             ("public-education", None),

@@ -203,7 +203,9 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         ordering = ["agreement", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "agency"], name="party_once_per_agreement"),
+            models.UniqueConstraint(
+                fields=["agreement", "agency"], name="party_once_per_agreement"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -289,7 +291,9 @@ class AgreementDocument(models.Model):
         verbose_name_plural = _("agreement documents")
         ordering = ["uploaded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "sha256"], name="document_once_per_agreement"),
+            models.UniqueConstraint(
+                fields=["agreement", "sha256"], name="document_once_per_agreement"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -106,7 +106,9 @@ def agreement_detail(*, agreement: Agreement) -> Agreement:
             Prefetch(
                 "scopes",
                 queryset=AgreementScope.objects.select_related("scope")
-                .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("agency")))
+                .prefetch_related(
+                    Prefetch("parties", queryset=Party.objects.select_related("agency"))
+                )
                 .order_by("scope__sort_order"),
             ),
             "documents",
@@ -124,9 +126,11 @@ def agreement_timeline(*, agreement: Agreement) -> QuerySet[AuditEntry]:
 
 def partner_agencies_in_agreements(user: User) -> QuerySet[Agency]:
     """Agencies appearing as parties in the agreements `user` sees (for the partner filter)."""
-    return Agency.objects.filter(
-        agreement_parties__agreement__in=visible_agreements(user)
-    ).distinct().order_by("name")
+    return (
+        Agency.objects.filter(agreement_parties__agreement__in=visible_agreements(user))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def scope_list(*, active_only: bool = False) -> QuerySet[Scope]:

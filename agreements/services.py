@@ -52,7 +52,15 @@ PARTY_FIELDS = [
     "role",
     "covers_child_offices",
 ]
-SCOPE_FIELDS = ["code", "name_id", "name_en", "description", "allows_data_exchange", "is_active", "sort_order"]
+SCOPE_FIELDS = [
+    "code",
+    "name_id",
+    "name_en",
+    "description",
+    "allows_data_exchange",
+    "is_active",
+    "sort_order",
+]
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -131,14 +139,18 @@ def scope_update(
 
 
 def _check_period(agreement: Agreement) -> None:
-    if agreement.effective_until and agreement.effective_from and (
-        agreement.effective_until < agreement.effective_from
+    if (
+        agreement.effective_until
+        and agreement.effective_from
+        and (agreement.effective_until < agreement.effective_from)
     ):
         raise ValidationError(
             {"effective_until": _("The end date cannot be before the start date.")}
         )
-    if agreement.signed_on and agreement.effective_from and (
-        agreement.effective_from < agreement.signed_on - dt.timedelta(days=366)
+    if (
+        agreement.signed_on
+        and agreement.effective_from
+        and (agreement.effective_from < agreement.signed_on - dt.timedelta(days=366))
     ):
         raise ValidationError(
             {"effective_from": _("The start date lies more than a year before the signing.")}
@@ -219,7 +231,9 @@ def agreement_activate(
         raise ValidationError(errors)
     agreement.status = AgreementStatus.ACTIVE
     agreement.save(update_fields=["status", "updated_at"])
-    _record(AuditEntry.Action.AGREEMENT_ACTIVATED, actor=actor, agreement=agreement, request=request)
+    _record(
+        AuditEntry.Action.AGREEMENT_ACTIVATED, actor=actor, agreement=agreement, request=request
+    )
     return agreement
 
 
@@ -247,9 +261,7 @@ def agreement_terminate(
     agreement.status = AgreementStatus.TERMINATED
     agreement.terminated_on = terminated_on
     agreement.termination_reason = reason.strip()
-    agreement.save(
-        update_fields=["status", "terminated_on", "termination_reason", "updated_at"]
-    )
+    agreement.save(update_fields=["status", "terminated_on", "termination_reason", "updated_at"])
     _record(
         AuditEntry.Action.AGREEMENT_TERMINATED,
         actor=actor,
@@ -277,7 +289,9 @@ def party_add(
     _check_not_terminated(agreement)
     if agreement.parties.filter(agency=agency).exists():
         raise ValidationError({"agency": _("This agency is already a party to the agreement.")})
-    party = Party(agreement=agreement, agency=agency, **{k: v for k, v in fields.items() if k in PARTY_FIELDS})
+    party = Party(
+        agreement=agreement, agency=agency, **{k: v for k, v in fields.items() if k in PARTY_FIELDS}
+    )
     party.full_clean()
     party.save()
     _record(
@@ -335,7 +349,11 @@ def party_remove(*, actor: User, party: Party, request: HttpRequest | None = Non
     name = str(party.agency)
     party.delete()
     _record(
-        AuditEntry.Action.PARTY_REMOVED, actor=actor, agreement=agreement, request=request, party=name
+        AuditEntry.Action.PARTY_REMOVED,
+        actor=actor,
+        agreement=agreement,
+        request=request,
+        party=name,
     )
 
 
@@ -354,9 +372,7 @@ def _check_agreement_scope(
         errors["categories"] = [_("Unknown report category.")]
     if agreement_scope.scope.allows_data_exchange:
         if not categories:
-            errors["categories"] = [
-                _("Choose at least one report category that may be exchanged.")
-            ]
+            errors["categories"] = [_("Choose at least one report category that may be exchanged.")]
         if len(parties) == 1:
             errors["parties"] = [
                 _("Data exchange needs at least two parties; leave empty for all parties.")
@@ -586,9 +602,7 @@ def agreements_send_expiry_reminders(*, today: dt.date) -> list[ExpiryReminder]:
         notify(
             recipients=_party_admins(agreement),
             kind="agreement_expiry",
-            message=gettext_noop(
-                "The agreement “%(title)s” ends on %(end)s, in %(days)s days."
-            ),
+            message=gettext_noop("The agreement “%(title)s” ends on %(end)s, in %(days)s days."),
             params={
                 "title": agreement.title,
                 "end": agreement.effective_until.strftime("%d-%m-%Y"),

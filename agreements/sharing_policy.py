@@ -120,9 +120,7 @@ def _recipients_under(
     common = set.intersection(*(set(r) for r in per_category))
     common.discard(source_id)
     common &= hierarchy.active
-    return {
-        agency_id: set().union(*(r[agency_id] for r in per_category)) for agency_id in common
-    }
+    return {agency_id: set().union(*(r[agency_id] for r in per_category)) for agency_id in common}
 
 
 def _normalise(categories: str | Iterable[str]) -> frozenset[str]:

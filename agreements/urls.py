@@ -20,9 +20,7 @@ urlpatterns = [
     path("<int:pk>/parties/<int:party_pk>/edit/", views.party_form, name="party_edit"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.party_remove, name="party_remove"),
     path("<int:pk>/scopes/new/", views.agreement_scope_form, name="scope_add"),
-    path(
-        "<int:pk>/scopes/<int:scope_pk>/edit/", views.agreement_scope_form, name="scope_change"
-    ),
+    path("<int:pk>/scopes/<int:scope_pk>/edit/", views.agreement_scope_form, name="scope_change"),
     path(
         "<int:pk>/scopes/<int:scope_pk>/remove/",
         views.agreement_scope_remove,

@@ -66,9 +66,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_detail(
-        agreement=selectors.get_agreement_for(request.user, pk)
-    )
+    agreement = selectors.agreement_detail(agreement=selectors.get_agreement_for(request.user, pk))
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -77,9 +75,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "in_force_today": agreement.is_in_force_on(timezone.localdate()),
             "timeline": selectors.agreement_timeline(agreement=agreement)[:50],
             "can_manage": request.user.has_perm("agreements.manage_agreements"),
-            "terminate_form": TerminateForm(
-                initial={"terminated_on": timezone.localdate()}
-            ),
+            "terminate_form": TerminateForm(initial={"terminated_on": timezone.localdate()}),
             "document_form": DocumentForm(),
         },
     )
@@ -160,9 +156,7 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The agreement is terminated."))
             return redirect(agreement)
-    return render(
-        request, "agreements/terminate_form.html", {"form": form, "agreement": agreement}
-    )
+    return render(request, "agreements/terminate_form.html", {"form": form, "agreement": agreement})
 
 
 # --- Parties -------------------------------------------------------------------------------
@@ -403,4 +397,3 @@ def scope_form(request: HttpRequest, scope_pk: int | None = None) -> HttpRespons
             messages.success(request, _("Scope saved."))
             return redirect("agreements:scope_list")
     return render(request, "agreements/scope_form.html", {"form": form, "scope": scope})
-

@@ -12,9 +12,7 @@ from portal.notifications.models import Notification
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user)
-    return render(
-        request, "notifications/list.html", {"page": paginate(request, notifications)}
-    )
+    return render(request, "notifications/list.html", {"page": paginate(request, notifications)})
 
 
 @login_required

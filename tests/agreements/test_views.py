@@ -407,7 +407,9 @@ def test_party_of_other_agreement_is_404_in_urls(client, system_admin, agreement
 )
 def test_in_force_rule_is_the_same_in_python_and_sql(status, start, end, terminated, day, expected):
     a = Agreement.objects.create(
-        title="T", kind="pks", status=status,
+        title="T",
+        kind="pks",
+        status=status,
         effective_from=dt.date.fromisoformat(start),
         effective_until=end and dt.date.fromisoformat(end),
         terminated_on=terminated and dt.date.fromisoformat(terminated),

@@ -64,9 +64,7 @@ def test_a_lost_email_queueing_is_picked_up_by_the_sweep(officer, monkeypatch):
     from portal.notifications.models import Notification
     from portal.notifications.services import notify
 
-    [notification] = notify(
-        recipients=[officer], kind="t", message="Pesan uji", dedupe_key="k1"
-    )
+    [notification] = notify(recipients=[officer], kind="t", message="Pesan uji", dedupe_key="k1")
     Notification.objects.filter(pk=notification.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=10)
     )
@@ -79,7 +77,9 @@ def test_a_lost_email_queueing_is_picked_up_by_the_sweep(officer, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_broker_outage_at_commit_does_not_break_the_request(officer, monkeypatch, django_capture_on_commit_callbacks):
+def test_broker_outage_at_commit_does_not_break_the_request(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
     from kombu.exceptions import OperationalError
 
     from portal.notifications import tasks

@@ -24,7 +24,9 @@ def test_admin_builds_and_activates_an_agreement(page, live_server, make_user, k
         name_en="Data exchange",
         allows_data_exchange=True,
     )
-    admin = make_user(User.Role.SYSTEM_ADMIN, AgencyFactory(short_name="Sekretariat"), username="adm")
+    admin = make_user(
+        User.Role.SYSTEM_ADMIN, AgencyFactory(short_name="Sekretariat"), username="adm"
+    )
     sign_in(page, live_server.url, "adm")
     page.locator("main input[name=code]").fill(pyotp.TOTP(admin.totp_secret).now())
     page.locator("main form button[type=submit]").first.click()
@@ -38,7 +40,9 @@ def test_admin_builds_and_activates_an_agreement(page, live_server, make_user, k
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".invalid-feedback, .alert-danger").first).to_be_visible()
     expect(page.get_by_label("Judul")).to_have_value("PKS Imigrasi dan BP3MI")
-    page.screenshot(path=screenshot_dir() / f"agreement-form-error-{page.width_name}.png", full_page=True)
+    page.screenshot(
+        path=screenshot_dir() / f"agreement-form-error-{page.width_name}.png", full_page=True
+    )
     page.get_by_label("Berlaku sampai").fill("")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/agreements/\d+/$"))
@@ -58,7 +62,9 @@ def test_admin_builds_and_activates_an_agreement(page, live_server, make_user, k
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Aktifkan").click()
     expect(page.locator(".badge", has_text="Aktif").first).to_be_visible()
-    page.screenshot(path=screenshot_dir() / f"agreement-detail-{page.width_name}.png", full_page=True)
+    page.screenshot(
+        path=screenshot_dir() / f"agreement-detail-{page.width_name}.png", full_page=True
+    )
 
     page.goto(f"{live_server.url}/agreements/partners/?agency={kanwil.pk}")
     expect(page.get_by_role("link", name=bp3mi.name)).to_be_visible()
