@@ -29,7 +29,7 @@ from agreements.models import (
     Scope,
 )
 from portal.audit.models import AuditEntry
-from portal.audit.services import audit_record, model_changes
+from portal.audit.services import apply_changes, audit_record
 from portal.core.categories import ReportCategory
 from portal.notifications.services import notify
 
@@ -116,13 +116,8 @@ def scope_update(
     *, actor: User, scope: Scope, request: HttpRequest | None = None, **changes: Any
 ) -> Scope:
     _require(actor, "agreements.manage_scopes")
-    before = {name: getattr(scope, name) for name in SCOPE_FIELDS}
-    for name, value in changes.items():
-        if name not in SCOPE_FIELDS:
-            raise TypeError(f"unknown field {name}")
-        setattr(scope, name, value)
+    diff = apply_changes(scope, changes, SCOPE_FIELDS)
     scope.full_clean()
-    diff = model_changes(before, scope, SCOPE_FIELDS)
     if diff:
         scope.save(update_fields=[*diff, "updated_at"])
         audit_record(
@@ -183,14 +178,9 @@ def agreement_update(
     # agreement must not bring it back to life.
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _check_not_terminated(agreement)
-    before = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
-    for name, value in changes.items():
-        if name not in AGREEMENT_FIELDS:
-            raise TypeError(f"unknown field {name}")
-        setattr(agreement, name, value)
+    diff = apply_changes(agreement, changes, AGREEMENT_FIELDS)
     _check_period(agreement)
     agreement.full_clean()
-    diff = model_changes(before, agreement, AGREEMENT_FIELDS)
     if not diff:
         return agreement
     update_fields = [*diff, "updated_at"]
@@ -311,13 +301,8 @@ def party_update(
 ) -> Party:
     _require(actor, "agreements.manage_agreements")
     _check_not_terminated(party.agreement)
-    before = {name: getattr(party, name) for name in PARTY_FIELDS}
-    for name, value in changes.items():
-        if name not in PARTY_FIELDS:
-            raise TypeError(f"unknown field {name}")
-        setattr(party, name, value)
+    diff = apply_changes(party, changes, PARTY_FIELDS)
     party.full_clean()
-    diff = model_changes(before, party, PARTY_FIELDS)
     if diff:
         party.save(update_fields=list(diff))
         _record(

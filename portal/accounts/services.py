@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal import access
 from portal.accounts.models import Agency, User
 from portal.audit.models import AuditEntry
-from portal.audit.services import audit_record, model_changes
+from portal.audit.services import apply_changes, audit_record
 
 USER_FIELDS = [
     "username",
@@ -29,10 +29,6 @@ USER_FIELDS = [
     "phone",
 ]
 AGENCY_FIELDS = ["name", "short_name", "kind", "parent", "region", "email", "phone", "address"]
-
-
-def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
 
 
 def _check_role_and_agency(*, actor: User, role: str, agency: Agency) -> None:
@@ -105,20 +101,14 @@ def user_update(
     *, actor: User, user: User, request: HttpRequest | None = None, **changes: Any
 ) -> User:
     """Change an account's profile, role or agency."""
-    unknown = set(changes) - set(USER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
     if not actor.has_perm("accounts.change_user", user):
         raise PermissionDenied
-    before = _snapshot(user, USER_FIELDS)
-    for name, value in changes.items():
-        setattr(user, name, value)
-    if user.role != before["role"] or user.agency != before["agency"]:
+    diff = apply_changes(user, changes, USER_FIELDS)
+    if "role" in diff or "agency" in diff:
         if user.pk == actor.pk:
             raise ValidationError(_("You cannot change your own role or agency."))
         _check_role_and_agency(actor=actor, role=user.role, agency=user.agency)
     user.full_clean()
-    diff = model_changes(before, user, USER_FIELDS)
     if not diff:
         return user
     user.save(update_fields=[*diff.keys(), "updated_at"])
@@ -226,16 +216,9 @@ def agency_update(
 ) -> Agency:
     if not actor.has_perm("accounts.change_agency"):
         raise PermissionDenied
-    unknown = set(changes) - {*AGENCY_FIELDS, "is_active"}
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    fields = [*AGENCY_FIELDS, "is_active"]
-    before = _snapshot(agency, fields)
-    for name, value in changes.items():
-        setattr(agency, name, value)
+    diff = apply_changes(agency, changes, [*AGENCY_FIELDS, "is_active"])
     _check_parent(agency)
     agency.full_clean()
-    diff = model_changes(before, agency, fields)
     if not diff:
         return agency
     agency.save(update_fields=[*diff.keys(), "updated_at"])

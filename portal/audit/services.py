@@ -65,6 +65,19 @@ def audit_record(
     )
 
 
+def apply_changes(instance: models.Model, changes: dict[str, Any], allowed: list[str]) -> dict:
+    """Set `changes` on `instance` (only fields in `allowed`; anything else is a programming
+    error) and return {field: [old, new]} for the values that really changed. Validation and
+    saving stay with the calling service."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    before = {name: getattr(instance, name) for name in allowed}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return model_changes(before, instance, allowed)
+
+
 def model_changes(before: dict[str, Any], after: models.Model, fields: list[str]) -> dict:
     """{field: [old, new]} for the fields whose value changed, as strings for the log."""
     changes = {}
