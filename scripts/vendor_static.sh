@@ -36,7 +36,7 @@ installed_version() {
         || die "$1 is not installed in $NM (run npm ci)"
 }
 declare -A VERSION
-for pkg in bootstrap bootstrap-icons htmx.org tom-select; do
+for pkg in bootstrap bootstrap-icons chart.js htmx.org tom-select; do
     want="$(pinned_version "$pkg")"
     have="$(installed_version "$pkg")"
     [[ "$want" == "$have" ]] || die "$pkg: package.json pins $want but $NM has $have (run npm ci)"
@@ -53,7 +53,7 @@ put() {
 }
 
 # Start from a clean tree (README.md is hand-written and kept).
-rm -rf "$DEST/bootstrap" "$DEST/bootstrap-icons" "$DEST/htmx" "$DEST/tom-select"
+rm -rf "$DEST/bootstrap" "$DEST/bootstrap-icons" "$DEST/chart.js" "$DEST/htmx" "$DEST/tom-select"
 mkdir -p "$DEST"
 
 # Bootstrap (the bundle includes Popper, whose licence is kept too)
@@ -67,6 +67,11 @@ put bootstrap-icons/font/bootstrap-icons.min.css  bootstrap-icons/bootstrap-icon
 put bootstrap-icons/font/fonts/bootstrap-icons.woff2 bootstrap-icons/fonts/bootstrap-icons.woff2
 put bootstrap-icons/font/fonts/bootstrap-icons.woff  bootstrap-icons/fonts/bootstrap-icons.woff
 put bootstrap-icons/LICENSE                       bootstrap-icons/LICENSE
+
+# Chart.js (the UMD build defines the global `Chart`; it bundles @kurkle/color, MIT)
+put chart.js/dist/chart.umd.min.js                chart.js/chart.umd.min.js
+put chart.js/LICENSE.md                           chart.js/LICENSE.md
+put @kurkle/color/LICENSE.md                      chart.js/LICENSE-kurkle-color.md
 
 # htmx
 put htmx.org/dist/htmx.min.js                     htmx/htmx.min.js
@@ -109,6 +114,6 @@ done < <(grep -oE 'url\("?[^")]+' "$css_dir/bootstrap-icons.min.css" | sed -E 's
 [[ $fail -eq 0 ]] || die "checks failed"
 
 echo "vendor_static: vendored into ${DEST#"$ROOT"/}:"
-for pkg in bootstrap bootstrap-icons htmx.org tom-select; do
+for pkg in bootstrap bootstrap-icons chart.js htmx.org tom-select; do
     echo "  $pkg ${VERSION[$pkg]}"
 done

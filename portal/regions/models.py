@@ -1,3 +1,4 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,11 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
-        indexes = [models.Index(fields=["level", "name"], name="region_level_name_idx")]
+        indexes = [
+            models.Index(fields=["level", "name"], name="region_level_name_idx"),
+            # Substring search by name (ILIKE '%…%') through pg_trgm; see selectors.region_search.
+            GinIndex(fields=["name"], name="region_name_trgm", opclasses=["gin_trgm_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=4), name="region_level_valid"
@@ -40,3 +45,21 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class FormerRegionCode(models.Model):
+    """A province, regency/city or district code from an earlier Kemendagri edition (2018-2023)
+    that the current list no longer has, mostly from the Papua splits. A NIK keeps the district
+    code of its first registration, so NIK validation accepts these codes too."""
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    last_seen_in = models.PositiveSmallIntegerField(_("last seen in edition"))
+
+    class Meta:
+        verbose_name = _("former region code")
+        verbose_name_plural = _("former region codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code}, until {self.last_seen_in})"
