@@ -202,3 +202,52 @@ def partner_map(*, agency: Agency | int, on: dt.date | None = None) -> list[Part
             )
         )
     return sorted(partners, key=lambda p: p.agency.name)
+
+
+def cooperating_agency_ids(*, agencies: Iterable[int], on: dt.date | None = None) -> set[int]:
+    """Agencies bound with any of `agencies` by an agreement in force on `on`, whatever its
+    scopes, on another side of it (the same coverage rules as sharing). Villages and
+    activities are visible along these links; case data is not: that needs sharing."""
+    wanted = set(agencies)
+    if not wanted:
+        return set()
+    day = on or timezone.localdate()
+    hierarchy = _Hierarchy.load()
+    found: set[int] = set()
+    agreements = Agreement.objects.in_force_on(day).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.order_by("id"))
+    )
+    for agreement in agreements:
+        coverage = {party.pk: hierarchy.covered_by(party) for party in agreement.parties.all()}
+        ours = {pk for pk, covered in coverage.items() if covered & wanted}
+        for pk, covered in coverage.items():
+            if ours - {pk}:
+                found |= covered
+    return (found - wanted) & hierarchy.active
+
+
+def agreement_binds(*, agreement: Agreement, first: int, second: int) -> bool:
+    """Whether `agreement` binds both agencies, on different sides (coverage as above)."""
+    hierarchy = _Hierarchy.load()
+    coverage = [hierarchy.covered_by(party) for party in agreement.parties.all()]
+    return any(
+        first in a and second in b
+        for i, a in enumerate(coverage)
+        for j, b in enumerate(coverage)
+        if i != j
+    )
+
+
+def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
+    """{party id: agencies it covers} for one agreement (itself, and its child offices when
+    the party's flag says so)."""
+    hierarchy = _Hierarchy.load()
+    return {party.pk: hierarchy.covered_by(party) for party in agreement.parties.all()}
+
+
+def scope_binds(*, agreement_scope: AgreementScope, agency_id: int) -> bool:
+    """Whether `agency_id` is covered by a party this scope binds (the parties it lists, or
+    every party of the agreement when it lists none)."""
+    coverage = party_coverage(agreement=agreement_scope.agreement)
+    bound = list(agreement_scope.parties.values_list("pk", flat=True)) or list(coverage)
+    return any(agency_id in coverage[pk] for pk in bound)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.notifications",
     "agreements",
+    "villages",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,9 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("audit/", include("portal.audit.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("regions/", include("portal.regions.urls")),
     path("agreements/", include("agreements.urls")),
+    path("villages/", include("villages.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

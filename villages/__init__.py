@@ -1,1 +1,1 @@
-"""villages: arrives with its issue (see README.md, "Roadmap")."""
+"""Desa Binaan villages, their partners, yearly figures and outreach activities."""

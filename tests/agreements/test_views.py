@@ -418,3 +418,20 @@ def test_in_force_rule_is_the_same_in_python_and_sql(status, start, end, termina
     on = dt.date.fromisoformat(day)
     assert a.is_in_force_on(on) is expected
     assert Agreement.objects.in_force_on(on).filter(pk=a.pk).exists() is expected
+
+
+def test_cooperating_agencies_follow_any_agreement_in_force(system_admin, kanwil, kanim, bp3mi):
+    from agreements.sharing_policy import cooperating_agency_ids
+
+    training = Scope.objects.create(code="training", name_id="Pelatihan", name_en="Training")
+    a = services.agreement_create(
+        actor=system_admin, title="Pelatihan", kind="mou", effective_from=dt.date(2025, 1, 1)
+    )
+    services.party_add(actor=system_admin, agreement=a, agency=kanwil, covers_child_offices=True)
+    services.party_add(actor=system_admin, agreement=a, agency=bp3mi)
+    services.agreement_scope_add(actor=system_admin, agreement=a, scope=training)
+    assert cooperating_agency_ids(agencies=[bp3mi.pk]) == set()  # still a draft
+    services.agreement_activate(actor=system_admin, agreement=a)
+    assert cooperating_agency_ids(agencies=[bp3mi.pk]) == {kanwil.pk, kanim.pk}
+    assert cooperating_agency_ids(agencies=[kanim.pk]) == {bp3mi.pk}
+    assert cooperating_agency_ids(agencies=[]) == set()

@@ -1,0 +1,255 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import AgreementScope
+from agreements.selectors import visible_agreements
+from portal import access
+from portal.accounts.models import Agency, User
+from portal.core.forms import DateInput
+from portal.regions.forms import RegionField
+from portal.regions.models import Region
+from villages import selectors
+from villages.models import Activity, ActivityFile, Audience, DesaBinaan, VillageStatus
+
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+def clean_phone(value: str) -> str:
+    """Keep digits and a leading +; refuse what cannot be an Indonesian phone number."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    compact = re.sub(r"[\s\-().]", "", value)
+    if not PHONE_RE.match(compact):
+        raise forms.ValidationError(
+            _("Enter a telephone number of 8 to 15 digits, e.g. 0812 3456 7890.")
+        )
+    return compact
+
+
+class VillageFieldsForm(forms.Form):
+    designated_on = forms.DateField(label=_("Designated on"), widget=DateInput())
+    decree_number = forms.CharField(label=_("Decree number"), max_length=120, required=False)
+    liaison_officers = forms.ModelMultipleChoiceField(
+        label=_("Liaison officers (PIMPASA)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
+    )
+    village_head_name = forms.CharField(label=_("Village head"), max_length=150, required=False)
+    village_head_phone = forms.CharField(
+        label=_("Village head's telephone"), max_length=30, required=False
+    )
+    contact_name = forms.CharField(label=_("Local contact"), max_length=150, required=False)
+    contact_role = forms.CharField(label=_("Local contact's role"), max_length=150, required=False)
+    contact_phone = forms.CharField(
+        label=_("Local contact's telephone"), max_length=30, required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=VillageStatus.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_village_head_phone(self):
+        return clean_phone(self.cleaned_data["village_head_phone"])
+
+    def clean_contact_phone(self):
+        return clean_phone(self.cleaned_data["contact_phone"])
+
+
+class VillageDesignateForm(VillageFieldsForm):
+    village = RegionField(label=_("Village"), level=Region.Level.VILLAGE)
+    designating_office = forms.ModelChoiceField(
+        label=_("Designating office"), queryset=Agency.objects.none()
+    )
+    field_order = ["village", "designating_office"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = Agency.objects.filter(kind=Agency.Kind.IMMIGRATION, is_active=True)
+        if not access.is_system_admin(actor):
+            offices = offices.filter(pk__in=access.visible_agency_ids(actor))
+        self.fields["designating_office"].queryset = offices.order_by("name")
+        self.fields["designating_office"].initial = actor.agency_id
+        self.fields["liaison_officers"].queryset = User.objects.filter(
+            agency__in=offices, is_active=True
+        ).select_related("agency")
+        self.fields["designated_on"].initial = timezone.localdate()
+        self.fields["status"].initial = VillageStatus.ACTIVE
+
+
+class VillageEditForm(VillageFieldsForm):
+    def __init__(self, *args, desa: DesaBinaan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["liaison_officers"].queryset = User.objects.filter(
+            agency_id=desa.designating_office_id, is_active=True
+        )
+
+
+class PartnerForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        widget=forms.Select(attrs={"data-searchable": "true"}),
+    )
+    agreement = forms.ModelChoiceField(label=_("Under agreement"), queryset=None, required=False)
+    since = forms.DateField(label=_("Since"), required=False, widget=DateInput())
+
+    def __init__(self, *args, actor: User, desa: DesaBinaan, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = [desa.designating_office_id, *desa.partners.values_list("agency_id", flat=True)]
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
+        )
+        self.fields["agreement"].queryset = visible_agreements(actor).in_force_on(
+            timezone.localdate()
+        )
+
+
+class FigureForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    procedural_abroad = forms.IntegerField(
+        label=_("Residents working abroad procedurally"), min_value=0, initial=0
+    )
+    nonprocedural_departures = forms.IntegerField(
+        label=_("Known non-procedural departures"), min_value=0, initial=0
+    )
+    returnees = forms.IntegerField(label=_("Returnees"), min_value=0, initial=0)
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+
+class VillageFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    regency = forms.ChoiceField(label=_("Regency/city"), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), required=False, queryset=Agency.objects.none(), empty_label=_("All")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *VillageStatus.choices]
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = selectors.visible_villages(user)
+        regencies = (
+            Region.objects.filter(
+                level=Region.Level.REGENCY,
+                children__children__desa_binaan__in=villages,
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["regency"].choices = [("", _("All"))] + [(r.code, r.name) for r in regencies]
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(designated_villages__in=villages).distinct().order_by("name")
+        )
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=250)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=250)
+    organiser = forms.ModelChoiceField(label=_("Organising agency"), queryset=Agency.objects.none())
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("Co-organisers"),
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
+    )
+    agreement_scope = forms.ModelChoiceField(
+        label=_("Agreement and scope it fulfils"),
+        queryset=AgreementScope.objects.none(),
+        required=False,
+    )
+    villages = forms.ModelMultipleChoiceField(
+        label=_("Desa Binaan reached"),
+        queryset=DesaBinaan.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
+    )
+    area = RegionField(
+        label=_("Area reached"),
+        level=Region.Level.DISTRICT,  # a regency/city or district; provinces are refused
+        allow_higher=True,
+        required=False,
+        help_text=_("A regency, city or district when the activity addressed a whole area."),
+    )
+    audience = forms.MultipleChoiceField(
+        label=_("Audience"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience_notes = forms.CharField(label=_("Audience details"), max_length=300, required=False)
+    participants_male = forms.IntegerField(label=_("Participants (men)"), min_value=0, initial=0)
+    participants_female = forms.IntegerField(
+        label=_("Participants (women)"), min_value=0, initial=0
+    )
+    speakers = forms.CharField(
+        label=_("Speakers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name — institution."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    follow_ups = forms.CharField(
+        label=_("Follow-ups"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisers = Agency.objects.filter(is_active=True)
+        if not access.is_system_admin(actor):
+            organisers = organisers.filter(pk__in=access.visible_agency_ids(actor))
+        self.fields["organiser"].queryset = organisers.order_by("name")
+        self.fields["organiser"].initial = actor.agency_id
+        scopes = (
+            AgreementScope.objects.filter(
+                agreement__in=visible_agreements(actor).exclude(status="draft")
+            )
+            .select_related("agreement", "scope")
+            .order_by("agreement__title", "scope__sort_order")
+        )
+        self.fields["agreement_scope"].queryset = scopes
+        self.fields["agreement_scope"].label_from_instance = lambda s: (
+            f"{s.agreement.title} — {s.scope.name}"
+        )
+        self.fields["villages"].queryset = (
+            selectors.visible_villages(actor)
+            .select_related("village__parent")
+            .order_by("village__name")
+        )
+        self.fields["villages"].label_from_instance = lambda d: (
+            f"{d.village.name} ({d.village.parent.name})"
+        )
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *Activity.Kind.choices]
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    month = forms.ChoiceField(
+        label=_("Month"),
+        required=False,
+        choices=[("", _("All"))] + [(str(m), name) for m, name in MONTHS.items()],
+    )
+
+
+class ActivityFileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityFile.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File (photo: JPEG, PNG or WebP up to 10 MB; material: also PDF, up to 20 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )

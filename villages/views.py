@@ -1,0 +1,370 @@
+"""Desa Binaan and activity pages: parse, check access, call a service, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from agreements.selectors import get_agreement_for
+from portal.core.fields import mask
+from portal.core.forms import add_service_error
+from portal.core.pagination import paginate
+from villages import selectors, services
+from villages.forms import (
+    ActivityFileForm,
+    ActivityFilterForm,
+    ActivityForm,
+    FigureForm,
+    PartnerForm,
+    VillageDesignateForm,
+    VillageEditForm,
+    VillageFilterForm,
+)
+from villages.models import ActivityFile
+
+# --- Desa Binaan ---------------------------------------------------------------------------
+
+
+@login_required
+def village_list(request: HttpRequest) -> HttpResponse:
+    form = VillageFilterForm(request.GET or None, user=request.user)
+    filters = selectors.VillageFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.VillageFilters(
+            q=data["q"].strip(),
+            regency=data["regency"],
+            agency_id=data["agency"].pk if data["agency"] else None,
+            status=data["status"],
+        )
+    return render(
+        request,
+        "villages/village_list.html",
+        {
+            "filter_form": form,
+            "page": paginate(request, selectors.village_list(user=request.user, filters=filters)),
+            "can_designate": request.user.agency.kind == "immigration"
+            or request.user.role == "system_admin",
+        },
+    )
+
+
+def _figures_chart(desa) -> dict:
+    figures = list(desa.figures.all())
+    return {
+        "labels": [f.year for f in figures],
+        "procedural": [f.procedural_abroad for f in figures],
+        "nonprocedural": [f.nonprocedural_departures for f in figures],
+        "returnees": [f.returnees for f in figures],
+        "names": {
+            "procedural": _("Working abroad procedurally"),
+            "nonprocedural": _("Non-procedural departures"),
+            "returnees": _("Returnees"),
+        },
+    }
+
+
+def _render_profile(request: HttpRequest, desa, revealed: dict | None = None) -> HttpResponse:
+    desa = selectors.village_profile(desa=desa)
+    revealed = revealed or {}
+    contacts = {
+        field: revealed.get(field) or mask(getattr(desa, field))
+        for field in services.PERSONAL_FIELDS
+    }
+    activities = selectors.activity_list(
+        user=request.user, filters=selectors.ActivityFilters(village_id=desa.pk)
+    )[:20]
+    return render(
+        request,
+        "villages/village_detail.html",
+        {
+            "desa": desa,
+            "contacts": contacts,
+            "revealed": revealed,
+            "can_edit": selectors.can_edit_village(request.user, desa),
+            "chart": _figures_chart(desa),
+            "activities": activities,
+            "figure_form": FigureForm(),
+        },
+    )
+
+
+@login_required
+def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_profile(request, selectors.get_village_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def village_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """Show one personal field in full; every reveal is written to the audit log."""
+    desa = selectors.get_village_for(request.user, pk)
+    if field not in services.PERSONAL_FIELDS:
+        raise Http404
+    value = services.village_reveal(actor=request.user, desa=desa, field=field, request=request)
+    if request.htmx:
+        return render(request, "villages/_revealed.html", {"value": value})
+    return _render_profile(request, desa, revealed={field: value})
+
+
+@login_required
+def village_create(request: HttpRequest) -> HttpResponse:
+    form = VillageDesignateForm(request.POST or None, actor=request.user)
+    if not form.fields["designating_office"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            desa = services.village_designate(actor=request.user, request=request, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is now a Desa Binaan.") % {"name": desa})
+            return redirect(desa)
+    return render(request, "villages/village_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    desa = selectors.get_village_for(request.user, pk)
+    if not selectors.can_edit_village(request.user, desa):
+        raise PermissionDenied
+    initial = {name: getattr(desa, name) for name in services.VILLAGE_FIELDS}
+    initial["liaison_officers"] = list(desa.liaison_officers.values_list("pk", flat=True))
+    form = VillageEditForm(request.POST or None, initial=initial, desa=desa)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update(
+                actor=request.user, desa=desa, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(desa)
+    return render(
+        request, "villages/village_form.html", {"form": form, "desa": desa, "creating": False}
+    )
+
+
+@login_required
+@require_POST
+def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    desa = selectors.get_village_for(request.user, pk)
+    if not selectors.can_edit_village(request.user, desa):
+        raise PermissionDenied
+    form = FigureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.village_figures_save(
+                actor=request.user, desa=desa, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Figures saved."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(desa)
+
+
+@login_required
+def village_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+    desa = selectors.get_village_for(request.user, pk)
+    if not selectors.can_edit_village(request.user, desa):
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None, actor=request.user, desa=desa)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_partner_add(
+                actor=request.user, desa=desa, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Partner added."))
+            return redirect(desa)
+    return render(request, "villages/partner_form.html", {"form": form, "desa": desa})
+
+
+@login_required
+@require_POST
+def village_partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    desa = selectors.get_village_for(request.user, pk)
+    partner = desa.partners.filter(pk=partner_pk).first()
+    if partner is None:
+        raise Http404
+    services.village_partner_remove(actor=request.user, partner=partner, request=request)
+    messages.success(request, _("Partner removed."))
+    return redirect(desa)
+
+
+# --- Activities ----------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    filters = selectors.ActivityFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ActivityFilters(
+            q=data["q"].strip(),
+            kind=data["kind"],
+            year=data["year"],
+            month=int(data["month"]) if data["month"] else None,
+        )
+    page = paginate(request, selectors.activity_list(user=request.user, filters=filters))
+    return render(request, "villages/activity_list.html", {"filter_form": form, "page": page})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_detail(activity=selectors.get_activity_for(request.user, pk))
+    return render(
+        request,
+        "villages/activity_detail.html",
+        {
+            "activity": activity,
+            "can_edit": selectors.can_edit_activity(request.user, activity),
+            "file_form": ActivityFileForm(),
+        },
+    )
+
+
+def _activity_form_view(request: HttpRequest, activity=None) -> HttpResponse:
+    initial = None
+    if activity is not None:
+        initial = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
+        initial.update(
+            organiser=activity.organiser_id,
+            co_organisers=list(activity.co_organisers.values_list("pk", flat=True)),
+            villages=list(activity.villages.values_list("pk", flat=True)),
+        )
+    form = ActivityForm(request.POST or None, initial=initial, actor=request.user)
+    if activity is not None:
+        form.fields["organiser"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organiser = data.pop("organiser")
+        co_organisers = list(data.pop("co_organisers"))
+        villages = list(data.pop("villages"))
+        try:
+            if activity is None:
+                activity = services.activity_create(
+                    actor=request.user,
+                    organiser=organiser,
+                    co_organisers=co_organisers,
+                    villages=villages,
+                    request=request,
+                    **data,
+                )
+            else:
+                services.activity_update(
+                    actor=request.user,
+                    activity=activity,
+                    co_organisers=co_organisers,
+                    villages=villages,
+                    request=request,
+                    **data,
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect(activity)
+    return render(request, "villages/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _activity_form_view(request)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, pk)
+    if not selectors.can_edit_activity(request.user, activity):
+        raise PermissionDenied
+    return _activity_form_view(request, activity)
+
+
+@login_required
+@require_POST
+def activity_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, pk)
+    if not selectors.can_edit_activity(request.user, activity):
+        raise PermissionDenied
+    form = ActivityFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_file_upload(
+                actor=request.user,
+                activity=activity,
+                request=request,
+                **{
+                    "upload": form.cleaned_data["file"],
+                    "kind": form.cleaned_data["kind"],
+                    "title": form.cleaned_data["title"],
+                },
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("File uploaded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(activity)
+
+
+@never_cache
+@login_required
+def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
+    """A photo or material, for those who may see the activity. Photos may be shown inline
+    (JPEG/PNG/WebP only, never SVG or HTML); everything else downloads as an attachment."""
+    item = (
+        ActivityFile.objects.select_related("activity")
+        .filter(pk=file_pk, activity__in=selectors.visible_activities(request.user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    inline = request.GET.get("inline") == "1" and item.is_image
+    if not inline:
+        services.activity_file_download_record(actor=request.user, item=item, request=request)
+    return FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+# --- Agreement implementation --------------------------------------------------------------
+
+
+@login_required
+def agreement_implementation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+    """Realisasi PKS: activities per scope and quarter, and per party, for one agreement.
+    Loaded into the agreement's page, or opened on its own for printing."""
+    agreement = get_agreement_for(request.user, agreement_pk)
+    report = selectors.agreement_implementation(agreement=agreement)
+    template = "villages/_implementation.html" if request.htmx else "villages/implementation.html"
+    return render(request, template, {"agreement": agreement, "report": report})
