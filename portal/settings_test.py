@@ -29,3 +29,6 @@ CELERY_TASK_ALWAYS_EAGER = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Every request closes its connection: the browser tests' live server runs each request in a
+# thread of its own, and a connection kept by a finished thread only holds the database busy.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -67,3 +67,12 @@ def agency_admin(make_user, kanim):
 @pytest.fixture
 def system_admin(make_user, kanwil):
     return make_user(User.Role.SYSTEM_ADMIN, kanwil, username="sysadmin")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys and the `make run` smoke test each load both cores (chromium, a live
+    server, initdb and migrations); under xdist's loadgroup they share one worker and run one
+    after another, while the other worker takes the fast tests."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("heavy"))

@@ -1,7 +1,13 @@
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# Two test workers, a live server and chromium share two cores in CI: give pages time.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
 # test to set data up, would refuse to run there without this.
@@ -21,6 +27,17 @@ VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll `check` until it holds: what the browser shows may be on screen a moment before
+    the test's own database connection reads it."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def screenshot_dir() -> Path:
@@ -49,11 +66,18 @@ def page(request, browser):
     """A fresh browser context per test and width, in Indonesian, that fails the test on any
     console error (a CSP violation shows up there)."""
     context = browser.new_context(locale="en-US", **VIEWPORTS[request.param])
+    context.set_default_timeout(60_000)
     page = context.new_page()
     page.width_name = request.param
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 400 else None
+        ),
+    )
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
