@@ -5,10 +5,8 @@ timeline (the audit log) in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING, Any
 
-import magic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -31,6 +29,7 @@ from agreements.models import (
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.categories import ReportCategory
+from portal.core.uploads import check_upload
 from portal.notifications.services import notify
 
 if TYPE_CHECKING:
@@ -477,18 +476,20 @@ def document_upload(
 ) -> AgreementDocument:
     """Store a signed copy. Only PDF, recognised by its content (not its name), up to 20 MB."""
     _require(actor, "agreements.manage_agreements")
-    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")})
-    content = upload.read()
-    if magic.from_buffer(content[:4096], mime=True) != "application/pdf":
-        raise ValidationError({"file": _("Only PDF documents can be uploaded.")})
-    digest = hashlib.sha256(content).hexdigest()
+    checked = check_upload(
+        upload,
+        allowed_types={"application/pdf"},
+        max_bytes=MAX_DOCUMENT_BYTES,
+        size_error=_("The file is larger than 20 MB."),
+        type_error=_("Only PDF documents can be uploaded."),
+    )
+    content, digest = checked.content, checked.sha256
     if agreement.documents.filter(sha256=digest).exists():
         raise ValidationError({"file": _("This document is already attached.")})
     document = AgreementDocument(
         agreement=agreement,
         title=title.strip() or upload.name[:200],
-        original_name=(upload.name or "document.pdf")[:255],
+        original_name=checked.name,
         size=len(content),
         sha256=digest,
         uploaded_by=actor,

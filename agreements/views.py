@@ -25,18 +25,13 @@ from agreements.forms import (
 )
 from agreements.models import AgreementDocument, Scope
 from portal import access
-from portal.core.forms import add_service_error
+from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 
 
 def _require(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # --- Agreements ----------------------------------------------------------------------------
@@ -130,7 +125,7 @@ def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agreement_activate(actor=request.user, agreement=agreement, request=request)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The agreement is active."))
     return redirect(agreement)
@@ -208,7 +203,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     try:
         services.party_remove(actor=request.user, party=party, request=request)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Party removed."))
     return redirect(agreement)
@@ -276,7 +271,7 @@ def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> Http
             actor=request.user, agreement_scope=instance, request=request
         )
     except ValidationError as exc:
-        _messages_from(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Scope removed from the agreement."))
     return redirect(agreement)
@@ -301,13 +296,11 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _messages_from(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Document uploaded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect(agreement)
 
 

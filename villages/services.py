@@ -4,10 +4,8 @@ the actor's right, validates with messages in the user's language, saves and aud
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING, Any
 
-import magic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +20,7 @@ from portal import access
 from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
+from portal.core.uploads import check_upload
 from portal.regions.models import Region
 from villages import selectors
 from villages.models import Activity, ActivityFile, DesaBinaan, DesaBinaanPartner, VillageFigure
@@ -386,24 +385,21 @@ def activity_file_upload(
     )
     if kind not in ActivityFile.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of file.")})
-    if not upload.size or upload.size > limit:
-        raise ValidationError(
-            {"file": _("The file is empty or larger than %(mb)s MB.") % {"mb": limit // 2**20}}
-        )
-    content = upload.read()
-    content_type = magic.from_buffer(content[:8192], mime=True)
-    if content_type not in allowed:
-        raise ValidationError(
-            {"file": _("Photos must be JPEG, PNG or WebP; materials may also be PDF.")}
-        )
-    digest = hashlib.sha256(content).hexdigest()
+    checked = check_upload(
+        upload,
+        allowed_types=allowed,
+        max_bytes=limit,
+        size_error=_("The file is empty or larger than %(mb)s MB.") % {"mb": limit // 2**20},
+        type_error=_("Photos must be JPEG, PNG or WebP; materials may also be PDF."),
+    )
+    content, content_type, digest = checked.content, checked.content_type, checked.sha256
     if activity.files.filter(sha256=digest).exists():
         raise ValidationError({"file": _("This file is already attached.")})
     item = ActivityFile(
         activity=activity,
         kind=kind,
         title=title.strip()[:200],
-        original_name=(upload.name or "file")[:255],
+        original_name=checked.name,
         content_type=content_type,
         size=len(content),
         sha256=digest,

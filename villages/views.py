@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.selectors import get_agreement_for
 from portal.core.fields import mask
-from portal.core.forms import add_service_error
+from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from villages import selectors, services
 from villages.forms import (
@@ -166,8 +166,7 @@ def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, desa=desa, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Figures saved."))
     else:
@@ -319,14 +318,11 @@ def activity_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("File uploaded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect(activity)
 
 

@@ -19,7 +19,7 @@ from portal.accounts.forms import (
     UserForm,
 )
 from portal.audit.selectors import audit_list_for_target
-from portal.core.forms import add_service_error
+from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 
 
@@ -125,8 +125,7 @@ def _user_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
     try:
         action(target)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     else:
         messages.success(request, success)
     return redirect(target)

@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 
@@ -16,6 +18,18 @@ def add_service_error(form: forms.Form, exc: ValidationError | PermissionDenied)
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+def flash_errors(request: HttpRequest, source: ValidationError | forms.Form) -> None:
+    """Show what was refused as messages, for forms posted from a page they do not own (an
+    upload or a quick entry on a detail page, which redirects back to it)."""
+    if isinstance(source, forms.Form):
+        for errors in source.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        for message in source.messages:
+            messages.error(request, message)
 
 
 class ServiceModelForm(forms.ModelForm):
