@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from agreements.models import AgreementDocument, Scope
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
+from portal.core.uploads import private_file_response
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -318,17 +319,11 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
     )
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    services.document_download_record(actor=request.user, document=document, request=request)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/pdf",
+    response = private_file_response(
+        document.file, filename=document.original_name, content_type="application/pdf"
     )
+    services.document_download_record(actor=request.user, document=document, request=request)
+    return response
 
 
 # --- Partner map ---------------------------------------------------------------------------

@@ -304,6 +304,17 @@ def _check_activity(
         raise ValidationError(errors)
 
 
+def _save_activity(
+    actor: User, activity: Activity, co_organisers: list[Agency], villages: list[DesaBinaan]
+) -> None:
+    """Validate and store an activity with its co-organisers and villages (create and edit)."""
+    _check_activity(actor, activity, co_organisers, villages)
+    activity.full_clean()
+    activity.save()
+    activity.co_organisers.set(co_organisers)
+    activity.villages.set(villages)
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -318,12 +329,7 @@ def activity_create(
         raise PermissionDenied(_("You can record activities of your own agency only."))
     activity = Activity(organiser=organiser, created_by=actor)
     apply_changes(activity, fields, ACTIVITY_FIELDS)
-    co_organisers, villages = list(co_organisers or []), list(villages or [])
-    _check_activity(actor, activity, co_organisers, villages)
-    activity.full_clean()
-    activity.save()
-    activity.co_organisers.set(co_organisers)
-    activity.villages.set(villages)
+    _save_activity(actor, activity, list(co_organisers or []), list(villages or []))
     audit_record(
         action=AuditEntry.Action.ACTIVITY_CREATED,
         actor=actor,
@@ -348,11 +354,7 @@ def activity_update(
     if not selectors.can_edit_activity(actor, activity):
         raise PermissionDenied
     diff = apply_changes(activity, changes, ACTIVITY_FIELDS)
-    _check_activity(actor, activity, co_organisers, villages)
-    activity.full_clean()
-    activity.save()
-    activity.co_organisers.set(co_organisers)
-    activity.villages.set(villages)
+    _save_activity(actor, activity, co_organisers, villages)
     audit_record(
         action=AuditEntry.Action.ACTIVITY_UPDATED,
         actor=actor,

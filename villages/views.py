@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from agreements.selectors import get_agreement_for
 from portal.core.fields import mask
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
+from portal.core.uploads import private_file_response
 from villages import selectors, services
 from villages.forms import (
     ActivityFileForm,
@@ -338,19 +339,13 @@ def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
     )
     if item is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     inline = request.GET.get("inline") == "1" and item.is_image
+    response = private_file_response(
+        item.file, filename=item.original_name, content_type=item.content_type, inline=inline
+    )
     if not inline:
         services.activity_file_download_record(actor=request.user, item=item, request=request)
-    return FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
+    return response
 
 
 # --- Agreement implementation --------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import magic
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 
 
 @dataclass(frozen=True)
@@ -39,4 +40,19 @@ def check_upload(
         content_type=content_type,
         sha256=hashlib.sha256(content).hexdigest(),
         name=(upload.name or "file")[:255],
+    )
+
+
+def private_file_response(
+    field_file, *, filename: str, content_type: str, inline: bool = False
+) -> FileResponse:
+    """Serve a stored upload from MEDIA_ROOT (never public) to a caller whose access has
+    been checked: as an attachment unless `inline`, with the type recorded at upload, and a
+    404 when the file has gone missing from storage."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
