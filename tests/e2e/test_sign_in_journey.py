@@ -23,10 +23,19 @@ def sign_in(page, base_url, login):
 
 
 def open_menu_on_phone(page):
+    """Open the collapsed navigation on a phone and wait until Bootstrap's collapse animation
+    has finished: while it runs the menu is clipped and a dropdown opened in it stays hidden."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-        expect(page.locator("#main-nav")).to_be_visible()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+
+
+def choose_language(page, name):
+    open_menu_on_phone(page)
+    page.locator("#language-menu").click()
+    expect(page.locator("#language-menu + .dropdown-menu")).to_have_class(re.compile(r"\bshow\b"))
+    page.get_by_role("button", name=name).click()
 
 
 def test_officer_signs_in_and_sees_home_in_indonesian(page, live_server, make_user, kanim):
@@ -41,13 +50,9 @@ def test_officer_signs_in_and_sees_home_in_indonesian(page, live_server, make_us
     assert width <= page.viewport_size["width"]
 
     # English through the language switch, then back to Indonesian.
-    open_menu_on_phone(page)
-    page.locator("#language-menu").click()
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.get_by_role("heading", name="Welcome, Rina")).to_be_visible()
-    open_menu_on_phone(page)
-    page.locator("#language-menu").click()
-    page.get_by_role("button", name="Bahasa Indonesia").click()
+    choose_language(page, "Bahasa Indonesia")
     expect(page.get_by_role("heading", name="Selamat datang, Rina")).to_be_visible()
 
     # Sign out from the user menu.
