@@ -55,6 +55,7 @@ check-deploy: $(STAMP)
 	DJANGO_DEBUG=false \
 	SECRET_KEY=check-deploy-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	PII_INDEX_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	ALLOWED_HOSTS=sinergi.example.go.id \
 	DATABASE_URL=postgres://sinergi@127.0.0.1:5432/sinergi \
 	REDIS_URL=redis://127.0.0.1:6379/0 \

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_countries",
     # Sinergi, in import order: a lower app never imports a higher one.
     "portal.core",
     "portal.regions",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "agreements",
     "villages",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -195,9 +197,13 @@ MFA_TOTP_ISSUER = "Sinergi"
 MFA_PASSKEY_LOGIN_ENABLED = False
 
 # --- Secrets at rest ----------------------------------------------------------------------
-# Fernet keys, newest first (see `manage.py rotate_keys` once PII fields exist). They encrypt
-# TOTP secrets now and personal identifiers later. Never derived from SECRET_KEY.
+# Fernet keys, newest first (`manage.py rotate_keys` re-encrypts with the first). They encrypt
+# TOTP secrets and personal identifiers. Never derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Key of the blind index: an HMAC-SHA256 of each NIK and passport number, stored beside the
+# encrypted value so that "the same person in another report" is found without decrypting.
+# Separate from the Fernet keys (they rotate; this one cannot without recomputing the index).
+PII_INDEX_KEY = env.str("PII_INDEX_KEY")
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"

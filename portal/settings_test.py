@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghij")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "umhN3a5FlFE3EPKlZ9H5-Arodfw_pNPknxaAjRAZ4Jc=")
+os.environ.setdefault("PII_INDEX_KEY", "test-blind-index-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
 from portal.settings import *  # noqa: F403

@@ -26,6 +26,7 @@ urlpatterns = [
     path("regions/", include("portal.regions.urls")),
     path("agreements/", include("agreements.urls")),
     path("villages/", include("villages.urls")),
+    path("reports/", include("referrals.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,1 +1,1 @@
-"""referrals: arrives with its issue (see README.md, "Roadmap")."""
+"""Indication reports of TPPO/TPPM (and, with the sharing issue, shares and referrals)."""

@@ -150,6 +150,10 @@ def engines(var_dir: Path, *, dev_defaults: bool) -> Iterator[dict[str, str]]:
             env.setdefault(
                 "FIELD_ENCRYPTION_KEYS", persistent_secret(var_dir / "field_key", fernet_key)
             )
+            env.setdefault(
+                "PII_INDEX_KEY",
+                persistent_secret(var_dir / "pii_index_key", lambda: secrets.token_urlsafe(32)),
+            )
         yield env
 
 

@@ -5,6 +5,8 @@ encrypts with the first and decrypts with any, which is what key rotation needs.
 no key opens raises DecryptionError — never returns the ciphertext as if it were the value.
 """
 
+import hashlib
+import hmac
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -39,3 +41,16 @@ def decrypt_str(token: str) -> str:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise DecryptionError("no configured key decrypts this value") from exc
+
+
+def blind_index(kind: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256 with settings.PII_INDEX_KEY) of a normalised identifier, for
+    finding equal values without decrypting them. `kind` separates the domains ("nik",
+    "passport"), so that equal strings of two kinds never match. Empty in, empty out."""
+    if not value:
+        return ""
+    key = settings.PII_INDEX_KEY
+    if not key:
+        raise ImproperlyConfigured("PII_INDEX_KEY is empty.")
+    message = f"{kind}:{value}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

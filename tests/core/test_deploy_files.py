@@ -271,6 +271,6 @@ def test_env_example_documents_every_setting(env_example):
 
 
 def test_env_example_holds_no_secret(env_example):
-    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "POSTGRES_PASSWORD"):
+    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_INDEX_KEY", "POSTGRES_PASSWORD"):
         assert env_example[name] == "", f"{name} must be left empty in .env.example"
     assert env_example["DJANGO_DEBUG"].lower() == "false"

@@ -31,7 +31,7 @@ class Run:
     def __init__(self, var: Path, port: int):
         # A fresh user's environment: nothing of the test run's own configuration.
         unset = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG"}
-        unset |= {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}
+        unset |= {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_INDEX_KEY"}
         env = {k: v for k, v in os.environ.items() if k not in unset}
         env["PYTHONUNBUFFERED"] = "1"
         env["HEARTBEAT_SECONDS"] = "2"  # so that beat's first heartbeat comes quickly

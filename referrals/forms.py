@@ -1,0 +1,341 @@
+"""Forms of indication reports. They check the shape of the input only; the services apply
+the rules and the views put what the services refuse next to the right field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from portal.core.categories import ReportCategory
+from portal.core.forms import DateInput
+from portal.regions.forms import RegionField
+from portal.regions.models import Region
+from referrals.indicators import indicator_choices
+from referrals.models import Evidence, PreventionAction
+from referrals.vocabularies import (
+    Checkpoint,
+    ControlMethod,
+    ExploitationType,
+    Industry,
+    Outcome,
+    PerpetratorRole,
+    PersonRole,
+    RecruitmentMethod,
+    RegistryResult,
+    ReportStatus,
+    RiskLevel,
+    Sex,
+    Source,
+    SuspectedMode,
+    VictimStatus,
+)
+from villages.forms import clean_phone
+from villages.selectors import visible_villages
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; values travel as ISO whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+def country_choices(blank_label) -> list[tuple[str, str]]:
+    return [("", blank_label), *((code, name) for code, name in countries)]
+
+
+def _multi(label, choices, help_text=""):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        help_text=help_text,
+        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
+    )
+
+
+class ReportForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time of the indication"),
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    source = forms.ChoiceField(label=_("How it came to light"), choices=Source.choices)
+    region = RegionField(
+        label=_("Place"),
+        level=Region.Level.VILLAGE,
+        allow_higher=True,
+        required=False,
+        help_text=_("Down to the village where you know it."),
+    )
+    place_detail = forms.CharField(
+        label=_("Place details"),
+        max_length=250,
+        required=False,
+        help_text=_("e.g. Soekarno-Hatta airport, Terminal 3; a house in RT 02/RW 05."),
+    )
+    desa = forms.ModelChoiceField(
+        label=_("Desa Binaan"),
+        queryset=None,
+        required=False,
+        help_text=_("When the indication concerns one of the Desa Binaan."),
+        widget=forms.Select(attrs={"data-searchable": "true"}),
+    )
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"), choices=(), required=False
+    )
+    route = forms.CharField(
+        label=_("Route and transit"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. Jakarta, Kuala Lumpur, Dubai."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Suspected mode"),
+        choices=[("", "—"), *SuspectedMode.choices],
+        required=False,
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, who said what, what was found. Required to submit."),
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM
+    )
+    indicators = forms.MultipleChoiceField(
+        label=_("Indicators observed"),
+        choices=indicator_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Category (your decision)"),
+        choices=ReportCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    category_reason = forms.CharField(
+        label=_("Reason, when it differs from the suggestion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    recruitment_methods = _multi(_("Methods of recruitment (HTCDS)"), RecruitmentMethod.choices)
+    control_methods = _multi(_("Methods of control (HTCDS)"), ControlMethod.choices)
+    exploitation_types = _multi(_("Types of exploitation (HTCDS)"), ExploitationType.choices)
+    industries = _multi(_("Industries (HTCDS)"), Industry.choices)
+
+    def __init__(self, *args, actor, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination_country"].choices = country_choices("—")
+        self.fields["desa"].queryset = (
+            visible_villages(actor).select_related("village__parent").order_by("village__name")
+        )
+        self.fields["desa"].label_from_instance = lambda d: (
+            f"{d.village.name} ({d.village.parent.name})"
+        )
+        if correcting:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("The report is submitted: every change is recorded with this reason."),
+            )
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("correction_reason", None)
+        return data
+
+
+class PersonForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    age = forms.IntegerField(
+        label=_("Age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is not known."),
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    passport_number = forms.CharField(
+        label=_("Passport number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=(), required=False)
+    address_region = RegionField(
+        label=_("Home address"),
+        level=Region.Level.VILLAGE,
+        allow_higher=True,
+        required=False,
+        default=None,
+    )
+    phone = forms.CharField(
+        label=_("Telephone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    victim_status = forms.ChoiceField(
+        label=_("Victim status (HTCDS)"),
+        choices=[("", "—"), *VictimStatus.choices],
+        required=False,
+    )
+    victim_status_by = forms.CharField(
+        label=_("Victim status decided by"), max_length=200, required=False
+    )
+    perpetrator_roles = _multi(_("Role in the process (HTCDS)"), PerpetratorRole.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = country_choices("—")
+        if not self.is_bound and "nationality" not in self.initial:
+            self.initial["nationality"] = "ID"
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class BasePersonFormSet(forms.BaseFormSet):
+    def get_deletion_widget(self):
+        return forms.CheckboxInput()
+
+
+PersonFormSet = forms.formset_factory(
+    PersonForm, formset=BasePersonFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class ReportFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Number, name or words")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *ReportStatus.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All")), *ReportCategory.choices]
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    regency = forms.ChoiceField(label=_("Regency/city"), required=False, choices=())
+    desa = forms.ModelChoiceField(label=_("Desa Binaan"), queryset=None, required=False)
+    destination = forms.ChoiceField(label=_("Destination"), required=False, choices=())
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All")), *Source.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Newest indication first")),
+            ("occurred", _("Oldest indication first")),
+            ("-updated", _("Last changed")),
+            ("-risk", _("Highest risk first")),
+            ("number", _("Number")),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regencies = Region.objects.filter(
+            level=Region.Level.REGENCY, code__startswith="36."
+        ).order_by("code")
+        self.fields["regency"].choices = [("", _("All"))] + [(r.code, r.name) for r in regencies]
+        self.fields["desa"].queryset = (
+            visible_villages(user).select_related("village").order_by("village__name")
+        )
+        self.fields["desa"].label_from_instance = lambda d: d.village.name
+        self.fields["destination"].choices = country_choices(_("All"))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome_note = forms.CharField(
+        label=_("Outcome details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Evidence.Kind.choices)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    file = forms.FileField(
+        label=_("File (photo: JPEG, PNG or WebP; or PDF; up to 20 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+
+
+class PreventionForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None)
+    kind = forms.ChoiceField(label=_("Action"), choices=PreventionAction.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    checkpoint = forms.ChoiceField(label=_("Where"), choices=Checkpoint.choices)
+    place = forms.CharField(
+        label=_("Place"), max_length=200, help_text=_("e.g. Soekarno-Hatta airport, Terminal 3.")
+    )
+    destination_country = forms.ChoiceField(
+        label=_("Intended destination"), choices=(), required=False
+    )
+    interviewed = forms.BooleanField(label=_("Interview held"), required=False)
+    statement_signed = forms.BooleanField(label=_("Statement signed"), required=False)
+    registry_result = forms.ChoiceField(
+        label=_("Migrant-worker registry (SISKOP2MI)"), choices=RegistryResult.choices
+    )
+    coordinated_with_bp3mi = forms.BooleanField(label=_("Coordinated with BP3MI"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lifted_on = forms.DateField(label=_("Lifted on"), required=False, widget=DateInput())
+    lifted_documents = forms.CharField(
+        label=_("Documents shown to lift it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. recommendation of the manpower office, work contract, e-PMI card."),
+    )
+
+    def __init__(self, *args, report, actor, editing: bool = False, **kwargs):
+        from portal import access
+        from portal.accounts.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = report.persons.all()
+        self.fields["office"].queryset = Agency.objects.filter(
+            pk__in=access.visible_agency_ids(actor), kind=Agency.Kind.IMMIGRATION
+        ).order_by("name")
+        self.fields["office"].initial = actor.agency_id
+        self.fields["destination_country"].choices = country_choices("—")
+        self.fields["destination_country"].initial = report.destination_country
+        if editing:
+            self.fields["person"].disabled = True
+            self.fields["office"].disabled = True

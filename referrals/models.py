@@ -1,0 +1,412 @@
+"""Indication reports (laporan indikasi) of TPPO/TPPM: the persons involved, the indicators
+observed, the evidence, and the prevention actions immigration took.
+
+Personal identifiers (NIK, passport number, telephone) are Fernet-encrypted at rest; NIK and
+passport number also carry a blind index (HMAC, portal.core.crypto.blind_index) so that the
+same person is found in other reports without decrypting anything. History rows (pghistory)
+never copy them, not even encrypted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portal.core.categories import ReportCategory
+from portal.core.fields import EncryptedTextField, mask
+from referrals.vocabularies import (
+    Checkpoint,
+    ControlMethod,
+    ExploitationType,
+    Industry,
+    Outcome,
+    PerpetratorRole,
+    PersonRole,
+    PreventionKind,
+    RecruitmentMethod,
+    RegistryResult,
+    ReportStatus,
+    RiskLevel,
+    Sex,
+    Source,
+    SuspectedMode,
+    VictimStatus,
+)
+
+NUMBER_PREFIX = "IND-36"  # 36: Banten's province code, as in the agencies' paper registers
+
+
+def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) -> ArrayField:
+    return ArrayField(
+        models.CharField(max_length=max_length, choices=choices.choices),
+        default=list,
+        blank=True,
+        **kwargs,
+    )
+
+
+class ReportSequence(models.Model):
+    """The last report number given out in a year (IND-36-YYYY-NNNNNN)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "referrals_reportsequence"  # named in services.next_report_number's SQL
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["search_vector", "updated_at"],
+    model_name="ReportEvent",
+)
+class Report(models.Model):
+    Status = ReportStatus
+
+    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("reporting agency"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("reporting officer"),
+    )
+    occurred_at = models.DateTimeField(_("date and time of the indication"))
+    source = models.CharField(_("how it came to light"), max_length=30, choices=Source.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place"),
+    )
+    place_detail = models.CharField(_("place details"), max_length=250, blank=True)
+    desa = models.ForeignKey(
+        "villages.DesaBinaan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("Desa Binaan"),
+    )
+    destination_country = CountryField(_("destination country"), blank=True)
+    route = models.CharField(_("route and transit"), max_length=300, blank=True)
+    mode = models.CharField(
+        _("suspected mode"), max_length=30, choices=SuspectedMode.choices, blank=True
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    indicators = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("indicators")
+    )
+    suggested_categories = _codes(
+        ReportCategory, max_length=20, verbose_name=_("suggested category")
+    )
+    categories = _codes(ReportCategory, max_length=20, verbose_name=_("category"))
+    category_reason = models.TextField(_("reason for the category"), blank=True)
+    recruitment_methods = _codes(RecruitmentMethod, verbose_name=_("methods of recruitment"))
+    control_methods = _codes(ControlMethod, verbose_name=_("methods of control"))
+    exploitation_types = _codes(ExploitationType, verbose_name=_("types of exploitation"))
+    industries = _codes(Industry, verbose_name=_("industries"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    review_started_at = models.DateTimeField(_("review started at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    person_count = models.PositiveSmallIntegerField(_("persons"), default=0)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indication report")
+        verbose_name_plural = _("indication reports")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.CLOSED) | ~Q(outcome=""),
+                name="report_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="report_submitted_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-occurred_at", "-id"], name="report_agency_time_idx"),
+            models.Index(fields=["agency", "status", "-occurred_at"], name="report_queue_idx"),
+            models.Index(fields=["region"], name="report_region_idx"),
+            models.Index(fields=["desa"], name="report_desa_idx"),
+            GinIndex(fields=["categories"], name="report_categories_gin"),
+            GinIndex(fields=["search_vector"], name="report_search_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+    @property
+    def category_labels(self) -> list[str]:
+        names = dict(ReportCategory.choices)
+        return [str(names.get(c, c)) for c in self.categories]
+
+    @property
+    def category_overridden(self) -> bool:
+        return bool(self.categories) and set(self.categories) != set(self.suggested_categories)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Personal identifiers never go into history rows, not even encrypted or hashed.
+    exclude=["nik", "nik_index", "passport_number", "passport_index", "phone"],
+    model_name="ReportPersonEvent",
+)
+class ReportPerson(models.Model):
+    Role = PersonRole
+    # Blind-index column: (kind, source field), for `manage.py rotate_keys --reindex`.
+    BLIND_INDEXES = {"nik_index": ("nik", "nik"), "passport_index": ("passport", "passport_number")}
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="persons")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
+    full_name = models.CharField(_("name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, help_text=_("When the date of birth is not known.")
+    )
+    nik = EncryptedTextField(_("NIK"), blank=True)
+    nik_index = models.CharField(max_length=64, blank=True, editable=False)
+    passport_number = EncryptedTextField(_("passport number"), blank=True)
+    passport_index = models.CharField(max_length=64, blank=True, editable=False)
+    nationality = CountryField(_("nationality"), blank=True, default="ID")
+    address_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home address"),
+    )
+    phone = EncryptedTextField(_("telephone"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    victim_status = models.CharField(
+        _("victim status"), max_length=20, choices=VictimStatus.choices, blank=True
+    )
+    victim_status_by = models.CharField(_("victim status decided by"), max_length=200, blank=True)
+    perpetrator_roles = _codes(PerpetratorRole, verbose_name=_("role in the process"))
+    nik_warnings = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=PersonRole.values), name="report_person_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(age__isnull=True) | Q(age__lte=120), name="report_person_age_sane"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["nik_index"], condition=~Q(nik_index=""), name="person_nik_index_idx"
+            ),
+            models.Index(
+                fields=["passport_index"],
+                condition=~Q(passport_index=""),
+                name="person_passport_index_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def nik_masked(self) -> str:
+        return mask(self.nik)
+
+    @property
+    def passport_masked(self) -> str:
+        return mask(self.passport_number, keep_start=2, keep_end=2)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone)
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Age in whole years on `day`: from the birth date, else the recorded age."""
+        if self.birth_date:
+            b = self.birth_date
+            return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return self.age
+
+    @property
+    def is_suspect(self) -> bool:
+        return self.role in (PersonRole.RECRUITER, PersonRole.SMUGGLER)
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document (PDF)")
+    SCAN = "scan", _("Scanned document")
+    SCREENSHOT = "screenshot", _("Screenshot (chat, advertisement)")
+    OTHER = "other", _("Other")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+        instance.content_type, "pdf"
+    )
+    return f"evidence/{instance.report_id}/{instance.sha256[:24]}.{extension}"
+
+
+class Evidence(models.Model):
+    """An uploaded file of a report. Stored outside the web root (MEDIA_ROOT); served only
+    through a view that applies the report's access rules, and every download is audited."""
+
+    Kind = EvidenceKind
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "sha256"], name="evidence_once"),
+            models.CheckConstraint(condition=Q(size__gt=0) & ~Q(sha256=""), name="evidence_real"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description or self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="PreventionEvent")
+class PreventionAction(models.Model):
+    """A passport application deferred, suspended or refused after the interview, or a
+    departure deferred at a checkpoint after the four steps (DOMAIN.md) — and later, whether
+    and when it was lifted, on what documents."""
+
+    Kind = PreventionKind
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="prevention_actions")
+    person = models.ForeignKey(
+        ReportPerson,
+        on_delete=models.PROTECT,
+        related_name="prevention_actions",
+        verbose_name=_("person"),
+    )
+    office = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="prevention_actions",
+        verbose_name=_("office"),
+    )
+    kind = models.CharField(_("action"), max_length=30, choices=PreventionKind.choices)
+    date = models.DateField(_("date"), db_index=True)
+    checkpoint = models.CharField(_("where"), max_length=20, choices=Checkpoint.choices)
+    place = models.CharField(
+        _("place"), max_length=200, help_text=_("e.g. Soekarno-Hatta airport, Terminal 3.")
+    )
+    destination_country = CountryField(_("intended destination"), blank=True)
+    interviewed = models.BooleanField(_("interview held"), default=False)
+    statement_signed = models.BooleanField(_("statement signed"), default=False)
+    registry_result = models.CharField(
+        _("migrant-worker registry (SISKOP2MI)"),
+        max_length=20,
+        choices=RegistryResult.choices,
+        default=RegistryResult.NOT_CHECKED,
+    )
+    coordinated_with_bp3mi = models.BooleanField(_("coordinated with BP3MI"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lifted_documents = models.TextField(_("documents shown to lift it"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("prevention action")
+        verbose_name_plural = _("prevention actions")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PreventionKind.values), name="prevention_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=models.F("date")),
+                name="prevention_lifted_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_lifted(self) -> bool:
+        return self.lifted_on is not None

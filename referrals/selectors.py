@@ -1,0 +1,339 @@
+"""Reads of indication reports, always starting from what the user may see.
+
+An indication report belongs to its reporting agency. A user sees the reports of the agencies
+portal.access.visible_agency_ids() gives them (their own; for a supervisor of a Kanwil or a
+Polda also the offices below it), except drafts, which only their author sees until they are
+submitted. This holds for every role, system admins included: running the portal gives no
+right to read case files. Shares under agreements (the sharing issue) add single reports to
+this set; they never widen it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+
+from portal import access
+from portal.audit.models import AuditEntry
+from referrals.models import Evidence, PreventionAction, Report, ReportPerson
+from referrals.vocabularies import ReportStatus
+
+NUMBER_RE = re.compile(r"^IND-\d{2}-\d{4}-\d{1,6}$", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    agencies = access.visible_agency_ids(user)
+    if not agencies:
+        return Report.objects.none()
+    return Report.objects.filter(agency_id__in=agencies).exclude(
+        Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)
+    )
+
+
+def get_report_for(user, pk: int) -> Report:
+    """The report `pk` if `user` may see it; Http404 alike when missing or not theirs."""
+    report = visible_reports(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def can_create_report(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in (user.Role.OFFICER, user.Role.SUPERVISOR)
+    )
+
+
+def _supervises(user, report: Report) -> bool:
+    return user.role == user.Role.SUPERVISOR and report.agency_id in access.visible_agency_ids(user)
+
+
+def can_edit_report(user, report: Report) -> bool:
+    """Drafts by their author; submitted reports (corrected, with a reason) by their author
+    or a supervisor of the agency; closed reports by nobody."""
+    if not visible_reports(user).filter(pk=report.pk).exists():
+        return False
+    if report.status == ReportStatus.DRAFT:
+        return report.created_by_id == user.pk
+    if report.status == ReportStatus.CLOSED:
+        return False
+    return report.created_by_id == user.pk or _supervises(user, report)
+
+
+def can_review_report(user, report: Report) -> bool:
+    return report.status in (ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW) and _supervises(
+        user, report
+    )
+
+
+def can_record_prevention(user, report: Report) -> bool:
+    """Officers and supervisors of an immigration office record prevention actions on any
+    report they see as their own agency's — closed ones too: a deferral often comes later."""
+    return (
+        can_create_report(user)
+        and user.agency.kind == user.agency.Kind.IMMIGRATION
+        and visible_reports(user).filter(pk=report.pk).exists()
+    )
+
+
+def can_delete_report(user, report: Report) -> bool:
+    return report.status == ReportStatus.DRAFT and report.created_by_id == user.pk
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    date_from: object = None
+    date_to: object = None
+    region_code: str = ""
+    desa_id: int | None = None
+    destination: str = ""
+    source: str = ""
+    risk_level: str = ""
+    person_id: int | None = None  # reports where the same person (by NIK/passport) appears
+    sort: str = ""
+
+
+SORTS = {
+    "": ("-occurred_at", "-id"),
+    "occurred": ("occurred_at", "id"),
+    "-occurred": ("-occurred_at", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "-updated": ("-updated_at", "-id"),
+    "-risk": ("-risk_rank", "-occurred_at", "-id"),
+}
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word of `text` as a prefix (`sit nur` finds "Siti Nurhaliza"), in the 'simple'
+    configuration (no stemming: names and Indonesian words stay as typed)."""
+    words = _WORD.findall(text.lower())[:8]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+
+
+def _apply_filters(qs: QuerySet[Report], user, filters: ReportFilters) -> QuerySet[Report]:
+    text = filters.q.strip()
+    if text:
+        if NUMBER_RE.match(text):
+            qs = qs.filter(number__iexact=text)
+        else:
+            query = search_query(text)
+            qs = qs.filter(search_vector=query) if query is not None else qs.none()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(categories__contains=[filters.category])
+    if filters.date_from:
+        qs = qs.filter(occurred_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(occurred_at__date__lte=filters.date_to)
+    if filters.region_code:
+        qs = qs.filter(
+            Q(region__code=filters.region_code)
+            | Q(region__code__startswith=filters.region_code + ".")
+        )
+    if filters.desa_id:
+        qs = qs.filter(desa_id=filters.desa_id)
+    if filters.destination:
+        qs = qs.filter(destination_country=filters.destination)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.risk_level:
+        qs = qs.filter(risk_level=filters.risk_level)
+    if filters.person_id:
+        qs = qs.filter(pk__in=_same_person_report_ids(user, filters.person_id))
+    return qs
+
+
+def _same_person_report_ids(user, person_id: int) -> QuerySet:
+    person = (
+        ReportPerson.objects.filter(pk=person_id, report__in=visible_reports(user))
+        .only("nik_index", "passport_index")
+        .first()
+    )
+    if person is None or not (person.nik_index or person.passport_index):
+        return Report.objects.none().values("pk")
+    match = Q()
+    if person.nik_index:
+        match |= Q(nik_index=person.nik_index)
+    if person.passport_index:
+        match |= Q(passport_index=person.passport_index)
+    return ReportPerson.objects.filter(match).values("report_id")
+
+
+def report_list(*, user, filters: ReportFilters) -> QuerySet[Report]:
+    """The user's visible reports, filtered and sorted; constant query count per page."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = _apply_filters(visible_reports(user), user, filters)
+    ordering = SORTS.get(filters.sort, SORTS[""])
+    if filters.sort == "-risk":
+        qs = qs.annotate(
+            risk_rank=Case(
+                When(risk_level="high", then=Value(3)),
+                When(risk_level="medium", then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    return (
+        qs.select_related("agency", "region", "desa__village", "created_by")
+        .defer("narrative", "search_vector", "category_reason", "outcome_note")
+        .order_by(*ordering)
+    )
+
+
+def review_queue(*, user) -> QuerySet[Report]:
+    """Submitted reports of the supervisor's agency and the offices below it, oldest first;
+    those under review (by anyone) after those still waiting."""
+    if user.role != user.Role.SUPERVISOR:
+        return Report.objects.none()
+    return (
+        visible_reports(user)
+        .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW])
+        .select_related("agency", "region", "created_by", "reviewer")
+        .defer("narrative", "search_vector")
+        .order_by("-status", "submitted_at", "id")  # "submitted" sorts after "under_review"
+    )
+
+
+# --- One report ----------------------------------------------------------------------------
+
+
+def report_detail(*, report: Report) -> Report:
+    return (
+        Report.objects.filter(pk=report.pk)
+        .select_related(
+            "agency",
+            "created_by",
+            "reviewer",
+            "region__parent__parent__parent",
+            "desa__village",
+        )
+        .prefetch_related(
+            Prefetch(
+                "persons",
+                queryset=ReportPerson.objects.select_related("address_region__parent__parent"),
+            ),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+            Prefetch(
+                "prevention_actions",
+                queryset=PreventionAction.objects.select_related("office", "person"),
+            ),
+        )
+        .get()
+    )
+
+
+def person_matches(*, user, report: Report) -> dict[int, int]:
+    """{person id: number of *other* reports the user may see in which the same person
+    appears (same NIK or passport number, compared through the blind index)}. Two queries."""
+    persons = [
+        p for p in report.persons.all() if p.nik_index or p.passport_index
+    ]  # uses the prefetch when there is one
+    if not persons:
+        return {}
+    niks = {p.nik_index for p in persons if p.nik_index}
+    passports = {p.passport_index for p in persons if p.passport_index}
+    rows = (
+        ReportPerson.objects.filter(Q(nik_index__in=niks) | Q(passport_index__in=passports))
+        .filter(report__in=visible_reports(user))
+        .exclude(report_id=report.pk)
+        .values_list("report_id", "nik_index", "passport_index")
+    )
+    by_nik: dict[str, set[int]] = defaultdict(set)
+    by_passport: dict[str, set[int]] = defaultdict(set)
+    for report_id, nik_index, passport_index in rows:
+        if nik_index:
+            by_nik[nik_index].add(report_id)
+        if passport_index:
+            by_passport[passport_index].add(report_id)
+    result = {}
+    for p in persons:
+        found = by_nik.get(p.nik_index, set()) | by_passport.get(p.passport_index, set())
+        if found:
+            result[p.pk] = len(found)
+    return result
+
+
+def report_timeline(*, report: Report) -> QuerySet[AuditEntry]:
+    """Who did what to the report, newest first (audit entries targeting it)."""
+    return AuditEntry.objects.filter(
+        target_type=Report._meta.label, target_id=str(report.pk)
+    ).select_related("actor")
+
+
+def child_victim(report: Report, persons: list[ReportPerson] | None = None) -> bool:
+    """Is a potential victim under 18 on the day of the indication?"""
+    day = report.occurred_at.date() if report.occurred_at else None
+    for p in persons if persons is not None else report.persons.all():
+        if p.role != ReportPerson.Role.POTENTIAL_VICTIM or day is None:
+            continue
+        age = p.age_on(day)
+        if age is not None and age < 18:
+            return True
+    return False
+
+
+# --- Prevention figures per village ------------------------------------------------------
+
+
+def prevention_by_year(*, user, desa) -> dict[int, int]:
+    """Prevention actions the user may see concerning residents of a Desa Binaan (by the
+    person's home village) or recorded against the village itself, per year."""
+    qs = PreventionAction.objects.filter(report__in=visible_reports(user)).filter(
+        Q(person__address_region_id=desa.village_id) | Q(report__desa_id=desa.pk)
+    )
+    return dict(
+        qs.annotate(year=ExtractYear("date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+
+
+def village_summary(*, user, desa) -> dict:
+    """What the user may see of the indications concerning a Desa Binaan: reports placed in
+    it (by `desa` or by place), their count per category, the latest ones, and prevention
+    actions per year."""
+    reports = visible_reports(user).filter(Q(desa_id=desa.pk) | Q(region_id=desa.village_id))
+    per_category: dict[str, int] = defaultdict(int)
+    for categories, n in (
+        reports.exclude(status=ReportStatus.DRAFT)
+        .values_list("categories")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        for category in categories:
+            per_category[category] += n
+    from portal.core.categories import ReportCategory
+
+    return {
+        "total": reports.count(),
+        "per_category": [
+            (label, per_category.get(code, 0)) for code, label in ReportCategory.choices
+        ],
+        "latest": list(
+            reports.order_by("-occurred_at", "-id").only(
+                "pk", "number", "occurred_at", "categories", "status"
+            )[:5]
+        ),
+        "prevention": prevention_by_year(user=user, desa=desa),
+    }

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_create, name="create"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/edit/", views.report_edit, name="edit"),
+    path("<int:pk>/submit/", views.report_submit, name="submit"),
+    path("<int:pk>/review/", views.report_start_review, name="start_review"),
+    path("<int:pk>/close/", views.report_close, name="close"),
+    path("<int:pk>/delete/", views.report_delete, name="delete"),
+    path(
+        "<int:pk>/persons/<int:person_pk>/reveal/<str:field>/",
+        views.person_reveal,
+        name="person_reveal",
+    ),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("villages/<int:desa_pk>/", views.village_panel, name="village_panel"),
+    path("evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
+    path("evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("<int:pk>/prevention/new/", views.prevention_create, name="prevention_create"),
+    path(
+        "<int:pk>/prevention/<int:action_pk>/edit/",
+        views.prevention_edit,
+        name="prevention_edit",
+    ),
+]

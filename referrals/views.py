@@ -1,0 +1,601 @@
+"""Indication report pages: parse, check access, call a service, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.core.forms import add_service_error, flash_errors
+from portal.core.pagination import paginate
+from portal.core.uploads import private_file_response
+from referrals import selectors, services
+from referrals.forms import (
+    CloseForm,
+    EvidenceForm,
+    PersonFormSet,
+    PreventionForm,
+    ReportFilterForm,
+    ReportForm,
+)
+from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
+from referrals.models import Evidence, PreventionAction, Report, ReportPerson
+from referrals.vocabularies import PersonRole
+
+PERSONS_PREFIX = "persons"
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
+    if not form.is_valid():
+        return selectors.ReportFilters()
+    d = form.cleaned_data
+    return selectors.ReportFilters(
+        q=d["q"].strip(),
+        status=d["status"],
+        category=d["category"],
+        date_from=d["date_from"],
+        date_to=d["date_to"],
+        region_code=d["regency"],
+        desa_id=d["desa"].pk if d["desa"] else None,
+        destination=d["destination"],
+        source=d["source"],
+        sort=d["sort"],
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """My agency's reports (and, for supervisors, those of the offices below)."""
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    filters = _filters(form)
+    person = None
+    if request.GET.get("person", "").isdigit():
+        person_id = int(request.GET["person"])
+        person = (
+            ReportPerson.objects.filter(
+                pk=person_id, report__in=selectors.visible_reports(request.user)
+            )
+            .select_related("report")
+            .first()
+        )
+        if person is None:
+            raise Http404
+        filters = selectors.ReportFilters(**{**filters.__dict__, "person_id": person_id})
+    page = paginate(request, selectors.report_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "referrals/report_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "person": person,
+            "can_create": selectors.can_create_report(request.user),
+        },
+    )
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if request.user.role != request.user.Role.SUPERVISOR:
+        raise PermissionDenied
+    page = paginate(request, selectors.review_queue(user=request.user))
+    return render(request, "referrals/review_queue.html", {"page": page})
+
+
+# --- Create and edit -----------------------------------------------------------------------
+
+
+def _person_inputs(formset) -> list[services.PersonInput]:
+    inputs = []
+    for form in formset.forms:
+        data = dict(form.cleaned_data)
+        if not data:
+            continue  # an empty extra form
+        pk = data.pop("id", None)
+        delete = data.pop("DELETE", False)
+        if pk is None and not form.has_changed():
+            continue
+        inputs.append(
+            services.PersonInput(
+                data={k: (v if v is not None else _blank(k)) for k, v in data.items()},
+                pk=pk,
+                delete=delete,
+                prefix=form.prefix,
+            )
+        )
+    return inputs
+
+
+def _blank(field: str):
+    return None if field in {"birth_date", "age", "address_region"} else ""
+
+
+def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> None:
+    """Put each refusal next to its field: `persons-0-nik` on the first person's form."""
+    if isinstance(exc, PermissionDenied) or not hasattr(exc, "error_dict"):
+        add_service_error(form, exc)
+        return
+    by_prefix = {f.prefix: f for f in formset.forms}
+    for key, errors in exc.error_dict.items():
+        prefix, _sep, name = key.rpartition("-")
+        target = by_prefix.get(prefix)
+        for error in errors:
+            if target is not None and name in target.fields:
+                target.add_error(name, error)
+            elif key in form.fields:
+                form.add_error(key, error)
+            else:
+                form.add_error(None, error)
+
+
+def _initial_report(report: Report) -> dict:
+    initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
+    initial["occurred_at"] = timezone.localtime(report.occurred_at)
+    initial["region"] = report.region_id
+    initial["desa"] = report.desa_id
+    initial["destination_country"] = report.destination_country.code or ""
+    return initial
+
+
+def _initial_persons(report: Report) -> list[dict]:
+    rows = []
+    for p in report.persons.all():
+        row = {name: getattr(p, name) for name in services.PERSON_FIELDS}
+        row.update(id=p.pk, address_region=p.address_region_id, nationality=p.nationality.code)
+        rows.append(row)
+    return rows
+
+
+def _report_form_view(request: HttpRequest, report: Report | None = None) -> HttpResponse:
+    correcting = report is not None and not report.is_draft
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(
+        data,
+        initial=_initial_report(report) if report else {"occurred_at": timezone.localtime()},
+        actor=request.user,
+        correcting=correcting,
+    )
+    formset = PersonFormSet(
+        data,
+        initial=_initial_persons(report) if report else None,
+        prefix=PERSONS_PREFIX,
+    )
+    if report is not None and data is None:
+        formset.extra = 0 if report.persons.exists() else 1
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        if form.is_valid() and formset.is_valid():
+            persons = _person_inputs(formset)
+            try:
+                if report is None:
+                    report = services.report_create(
+                        actor=request.user,
+                        persons=persons,
+                        submit=submit,
+                        request=request,
+                        **form.service_data(),
+                    )
+                else:
+                    services.report_update(
+                        actor=request.user,
+                        report=report,
+                        persons=persons,
+                        submit=submit,
+                        correction_reason=form.cleaned_data.get("correction_reason", ""),
+                        request=request,
+                        **form.service_data(),
+                    )
+            except (ValidationError, PermissionDenied) as exc:
+                _place_errors(form, formset, exc)
+            else:
+                for person in persons:
+                    for warning in person.warnings:
+                        messages.warning(request, f"{person.data.get('full_name', '')}: {warning}")
+                if submit:
+                    messages.success(
+                        request, _("Report %(number)s submitted.") % {"number": report.number}
+                    )
+                else:
+                    messages.success(
+                        request, _("Report %(number)s saved.") % {"number": report.number}
+                    )
+                return redirect(report)
+        if form.errors or formset.total_error_count():
+            messages.error(request, _("The report was not saved: please check the marked fields."))
+    return render(
+        request,
+        "referrals/report_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "report": report,
+            "correcting": correcting,
+            "indicator_groups": _indicator_groups(form),
+            "suggestion": _suggestion_from_form(form, formset),
+        },
+    )
+
+
+def _indicator_groups(form: ReportForm) -> list[dict]:
+    """The checklist, group by group, with the boxes already ticked (from the POST or the
+    saved report)."""
+    if form.is_bound:
+        ticked = set(form.data.getlist("indicators"))
+    else:
+        ticked = set(form.initial.get("indicators") or [])
+    return [
+        {
+            "key": group,
+            "label": label,
+            "items": [
+                {"code": code, "label": text, "checked": code in ticked}
+                for code, g, text in INDICATORS
+                if g == group
+            ],
+        }
+        for group, label in GROUP_LABELS.items()
+    ]
+
+
+def _child_from_post(data, occurred) -> bool:
+    """Is a potential victim typed in the form under 18 on the day of the indication?"""
+    import datetime as dt
+
+    day = occurred.date() if occurred else timezone.localdate()
+    try:
+        total = int(data.get(f"{PERSONS_PREFIX}-TOTAL_FORMS", 0))
+    except ValueError:
+        return False
+    for i in range(min(total, 50)):
+        key = f"{PERSONS_PREFIX}-{i}-"
+        if data.get(key + "role") != PersonRole.POTENTIAL_VICTIM or data.get(key + "DELETE"):
+            continue
+        age = None
+        try:
+            born = dt.date.fromisoformat(data.get(key + "birth_date", ""))
+            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        except ValueError:
+            if (data.get(key + "age") or "").isdigit():
+                age = int(data[key + "age"])
+        if age is not None and age < 18:
+            return True
+    return False
+
+
+def _suggestion_from_form(form: ReportForm, formset) -> dict:
+    if form.is_bound:
+        ticked = form.data.getlist("indicators")
+        occurred = form.cleaned_data.get("occurred_at") if hasattr(form, "cleaned_data") else None
+        child = _child_from_post(form.data, occurred)
+    else:
+        ticked = form.initial.get("indicators") or []
+        child = False
+        report_persons = [f.initial for f in formset.forms if f.initial]
+        for p in report_persons:
+            if p.get("role") == PersonRole.POTENTIAL_VICTIM and p.get("age") is not None:
+                child = child or p["age"] < 18
+    return {"suggestion": suggest_categories(ticked, child_victim=child), "child": child}
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_create_report(request.user):
+        raise PermissionDenied
+    return _report_form_view(request)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.can_edit_report(request.user, report):
+        raise PermissionDenied
+    return _report_form_view(request, report)
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The category the ticked indicators point to (htmx, while the officer types)."""
+    occurred = None
+    raw = request.POST.get("occurred_at", "")
+    try:
+        import datetime as dt
+
+        occurred = dt.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        occurred = None
+    child = _child_from_post(request.POST, occurred)
+    suggestion = suggest_categories(request.POST.getlist("indicators"), child_victim=child)
+    return render(
+        request,
+        "referrals/_suggestion.html",
+        {"suggestion": {"suggestion": suggestion, "child": child}},
+    )
+
+
+# --- One report ----------------------------------------------------------------------------
+
+
+def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpResponse:
+    report = selectors.report_detail(report=report)
+    user = request.user
+    persons = list(report.persons.all())
+    ticked = set(report.indicators)
+    groups = [
+        {
+            "label": label,
+            "items": [LABEL_OF[c] for c, g, _t in INDICATORS if g == key and c in ticked],
+        }
+        for key, label in GROUP_LABELS.items()
+    ]
+    suggestion = suggest_categories(
+        report.indicators, child_victim=selectors.child_victim(report, persons)
+    )
+    matches = selectors.person_matches(user=user, report=report)
+    revealed = extra.pop("revealed", {})
+    rows = [
+        {
+            "person": p,
+            "matches": matches.get(p.pk, 0),
+            "age": p.age_on(report.occurred_at.date()),
+            "warnings": [
+                services.NIK_WARNING_MESSAGES[c]
+                for c in p.nik_warnings
+                if c in services.NIK_WARNING_MESSAGES
+            ],
+            "ids": [
+                {
+                    "field": field,
+                    "label": label,
+                    "masked": masked,
+                    "shown": revealed.get((p.pk, field), ""),
+                }
+                for field, label, masked in (
+                    ("nik", _("NIK"), p.nik_masked),
+                    ("passport_number", _("Passport"), p.passport_masked),
+                    ("phone", _("Telephone"), p.phone_masked),
+                )
+            ],
+        }
+        for p in persons
+    ]
+    context = {
+        "report": report,
+        "rows": rows,
+        "indicator_groups": [g for g in groups if g["items"]],
+        "suggestion": suggestion,
+        "timeline": selectors.report_timeline(report=report)[:50],
+        "can_edit": selectors.can_edit_report(user, report),
+        "can_delete": selectors.can_delete_report(user, report),
+        "can_review": selectors.can_review_report(user, report),
+        "can_submit": report.is_draft and report.created_by_id == user.pk,
+        "can_prevent": bool(persons) and selectors.can_record_prevention(user, report),
+        "evidence_form": EvidenceForm(),
+        "close_form": CloseForm(),
+        **extra,
+    }
+    return render(request, "referrals/report_detail.html", context)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, selectors.get_report_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    try:
+        services.report_submit(actor=request.user, report=report, request=request)
+    except (ValidationError, PermissionDenied) as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        flash_errors(request, exc)
+        messages.info(request, _("Complete the report, then submit it from the form."))
+        return redirect("referrals:edit", pk=report.pk)
+    messages.success(request, _("Report %(number)s submitted.") % {"number": report.number})
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    services.report_start_review(actor=request.user, report=report, request=request)
+    messages.success(request, _("You are reviewing this report."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.can_review_report(request.user, report):
+        raise PermissionDenied
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_close(
+                actor=request.user, report=report, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Report closed."))
+    else:
+        flash_errors(request, form)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    number = report.number
+    services.report_delete(actor=request.user, report=report, request=request)
+    messages.success(request, _("Draft %(number)s deleted.") % {"number": number})
+    return redirect("referrals:list")
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> HttpResponse:
+    """Show one personal identifier in full; every reveal is written to the audit log."""
+    report = selectors.get_report_for(request.user, pk)
+    person = report.persons.filter(pk=person_pk).first()
+    if person is None or field not in services.PERSONAL_FIELDS:
+        raise Http404
+    value = services.person_reveal(actor=request.user, person=person, field=field, request=request)
+    if request.htmx:
+        return render(request, "referrals/_revealed.html", {"value": value})
+    return _render_detail(request, report, revealed={(person.pk, field): value})
+
+
+# --- Evidence ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.can_edit_report(request.user, report):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_upload(
+                actor=request.user,
+                report=report,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                request=request,
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("Evidence uploaded."))
+    else:
+        flash_errors(request, form)
+    return redirect(report)
+
+
+def _visible_evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
+    item = (
+        Evidence.objects.select_related("report")
+        .filter(pk=evidence_pk, report__in=selectors.visible_reports(request.user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+@never_cache
+@login_required
+def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
+    everything else downloads as an attachment. Every download is audited."""
+    item = _visible_evidence(request, evidence_pk)
+    inline = request.GET.get("inline") == "1" and item.is_image
+    response = private_file_response(
+        item.file, filename=item.original_name, content_type=item.content_type, inline=inline
+    )
+    services.evidence_download_record(actor=request.user, item=item, request=request)
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    item = _visible_evidence(request, evidence_pk)
+    services.evidence_remove(actor=request.user, item=item, request=request)
+    messages.success(request, _("Evidence removed."))
+    return redirect(item.report)
+
+
+# --- Prevention actions --------------------------------------------------------------------
+
+
+def _prevention_view(
+    request: HttpRequest, report: Report, action: PreventionAction | None = None
+) -> HttpResponse:
+    initial = None
+    if action is not None:
+        initial = {name: getattr(action, name) for name in services.PREVENTION_FIELDS}
+        initial.update(
+            person=action.person_id,
+            office=action.office_id,
+            destination_country=action.destination_country.code or "",
+        )
+    form = PreventionForm(
+        request.POST or None,
+        initial=initial,
+        report=report,
+        actor=request.user,
+        editing=action is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person, office = data.pop("person"), data.pop("office")
+        try:
+            if action is None:
+                services.prevention_record(
+                    actor=request.user,
+                    report=report,
+                    person=person,
+                    office=office,
+                    request=request,
+                    **data,
+                )
+            else:
+                services.prevention_update(
+                    actor=request.user, action=action, request=request, **data
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Prevention action saved."))
+            return redirect(report)
+    return render(
+        request,
+        "referrals/prevention_form.html",
+        {"form": form, "report": report, "action": action},
+    )
+
+
+@login_required
+def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.can_record_prevention(request.user, report):
+        raise PermissionDenied
+    return _prevention_view(request, report)
+
+
+@login_required
+def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    action = report.prevention_actions.filter(pk=action_pk).first()
+    if action is None:
+        raise Http404
+    return _prevention_view(request, report, action)
+
+
+@login_required
+def village_panel(request: HttpRequest, desa_pk: int) -> HttpResponse:
+    """The indications and prevention actions of a Desa Binaan, for its profile page."""
+    from villages.selectors import get_village_for
+
+    desa = get_village_for(request.user, desa_pk)
+    summary = selectors.village_summary(user=request.user, desa=desa)
+    return render(request, "referrals/_village_panel.html", {"desa": desa, "summary": summary})
