@@ -18,6 +18,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils import timezone
 
 from portal import access
 from portal.audit.models import AuditEntry
@@ -132,7 +133,8 @@ def _apply_filters(qs: QuerySet[Report], user, filters: ReportFilters) -> QueryS
     text = filters.q.strip()
     if text:
         if NUMBER_RE.match(text):
-            qs = qs.filter(number__iexact=text)
+            head, _sep, serial = text.upper().rpartition("-")
+            qs = qs.filter(number=f"{head}-{int(serial):06d}")
         else:
             query = search_query(text)
             qs = qs.filter(search_vector=query) if query is not None else qs.none()
@@ -210,7 +212,7 @@ def review_queue(*, user) -> QuerySet[Report]:
         .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW])
         .select_related("agency", "region", "created_by", "reviewer")
         .defer("narrative", "search_vector")
-        .order_by("-status", "submitted_at", "id")  # "submitted" sorts after "under_review"
+        .order_by("status", "submitted_at", "id")  # "submitted" sorts before "under_review"
     )
 
 
@@ -282,7 +284,7 @@ def report_timeline(*, report: Report) -> QuerySet[AuditEntry]:
 
 def child_victim(report: Report, persons: list[ReportPerson] | None = None) -> bool:
     """Is a potential victim under 18 on the day of the indication?"""
-    day = report.occurred_at.date() if report.occurred_at else None
+    day = timezone.localdate(report.occurred_at) if report.occurred_at else None
     for p in persons if persons is not None else report.persons.all():
         if p.role != ReportPerson.Role.POTENTIAL_VICTIM or day is None:
             continue

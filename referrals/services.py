@@ -26,6 +26,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.crypto import blind_index
 from portal.core.uploads import check_upload
+from portal.regions.models import Region
 from portal.regions.nik import (
     WARNING_BIRTH_DATE,
     WARNING_SEX_FEMALE,
@@ -114,7 +115,7 @@ NIK_WARNING_MESSAGES = {
 @dataclass
 class PersonInput:
     """One person as typed in the report form: `pk` for an existing one (of this report),
-    `delete` to remove it."""
+    `delete` to remove it. Existing persons left out of an update stay unchanged."""
 
     data: dict[str, Any]
     pk: int | None = None
@@ -168,6 +169,8 @@ def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, li
     errors: dict[str, list[str]] = {}
     if report.region_id is None:
         errors["region"] = [_("Choose where the indication took place.")]
+    elif report.region.level < Region.Level.REGENCY:
+        errors["region"] = [_("Choose at least the regency or city of the place.")]
     if len((report.narrative or "").strip()) < 20:
         errors["narrative"] = [_("Describe what happened (at least 20 characters).")]
     if not persons:
@@ -281,6 +284,9 @@ def _apply_persons(
         if item.pk is not None and diff:
             diffs[item.pk] = diff
         keep.append(person)
+    # A person the caller did not mention stays as it is (only `delete` removes one).
+    mentioned = {item.pk for item in inputs if item.pk is not None}
+    keep.extend(p for pk, p in existing.items() if pk not in mentioned)
     return keep, remove, diffs
 
 

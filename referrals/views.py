@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -373,7 +373,7 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
         "rows": rows,
         "indicator_groups": [g for g in groups if g["items"]],
         "suggestion": suggestion,
-        "timeline": selectors.report_timeline(report=report)[:50],
+        "timeline": _timeline(report),
         "can_edit": selectors.can_edit_report(user, report),
         "can_delete": selectors.can_delete_report(user, report),
         "can_review": selectors.can_review_report(user, report),
@@ -384,6 +384,27 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
         **extra,
     }
     return render(request, "referrals/report_detail.html", context)
+
+
+def _timeline(report: Report) -> list:
+    """The report's audit entries, with the names of changed fields in the user's language."""
+    entries = list(selectors.report_timeline(report=report)[:50])
+    for entry in entries:
+        names = list((entry.data or {}).get("changes", {}))
+        for changes in (entry.data or {}).get("persons_changed", {}).values():
+            names += [f"{_('person')}: {n}" for n in changes]
+        entry.changed_labels = [_field_label(n) for n in names]
+    return entries
+
+
+def _field_label(name: str) -> str:
+    prefix, sep, field = name.rpartition(": ")
+    model = ReportPerson if sep else Report
+    try:
+        label = str(model._meta.get_field(field or name).verbose_name)
+    except FieldDoesNotExist:  # a field removed since the entry was written
+        label = field or name
+    return f"{prefix}{sep}{label}"
 
 
 @login_required

@@ -38,10 +38,12 @@
 
   var url = form.getAttribute("data-suggest-url");
   var pending = null;
+  var latest = 0; // only the answer to the latest request is shown
   function refreshSuggestion() {
     if (!url) return;
     if (pending) clearTimeout(pending);
     pending = setTimeout(function () {
+      var mine = ++latest;
       fetch(url, {
         method: "POST",
         body: new FormData(form),
@@ -53,11 +55,20 @@
           return response.text();
         })
         .then(function (html) {
+          if (mine !== latest) return;
           var current = document.getElementById("suggestion");
           if (current) current.outerHTML = html;
         })
         .catch(function () { /* the suggestion is refreshed on save anyway */ });
     }, 250);
+  }
+
+  // After a refused save, bring the first marked field into view (on a phone it may be
+  // screens below the message at the top).
+  var invalid = form.querySelector(".is-invalid");
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+    invalid.focus({ preventScroll: true });
   }
 
   form.addEventListener("change", function (event) {
