@@ -328,3 +328,32 @@ def test_only_the_author_deletes_a_draft(client, officer, colleague):
     client.force_login(officer)
     assert client.post(reverse("referrals:delete", args=[report.pk])).status_code == 302
     assert not Report.objects.exists()
+
+
+# --- The Desa Binaan panel -----------------------------------------------------------------
+
+
+def test_village_panel_counts_reports_and_prevention_of_the_village(client, officer, bp3mi_officer):
+    from tests.villages.factories import village
+
+    desa = village(f.PLACE, officer.agency)
+    report = f.submitted(officer, desa=desa)
+    person = report.persons.get()
+    services.prevention_record(
+        actor=officer,
+        report=report,
+        person=person,
+        office=officer.agency,
+        kind="passport_deferred",
+        date=report.occurred_at.date(),
+        checkpoint="passport_office",
+        place="Kantor Imigrasi Tangerang",
+    )
+    url = reverse("referrals:village_panel", args=[desa.pk])
+    client.force_login(officer)
+    response = client.get(url)
+    assert response.context["summary"]["total"] == 1
+    assert response.context["summary"]["prevention"] == {report.occurred_at.year: 1}
+    assert report.number in response.content.decode()
+    client.force_login(bp3mi_officer)  # no agreement: the village is not theirs to see
+    assert client.get(url).status_code == 404
