@@ -24,6 +24,7 @@ from django_countries.fields import CountryField
 
 from portal.core.categories import ReportCategory
 from portal.core.fields import EncryptedTextField, mask
+from portal.core.uploads import StoredUpload
 from referrals.vocabularies import (
     Checkpoint,
     ControlMethod,
@@ -302,13 +303,10 @@ class EvidenceKind(models.TextChoices):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
-        instance.content_type, "pdf"
-    )
-    return f"evidence/{instance.report_id}/{instance.sha256[:24]}.{extension}"
+    return f"evidence/{instance.report_id}/{instance.sha256[:24]}.{instance.extension}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload):
     """An uploaded file of a report. Stored outside the web root (MEDIA_ROOT); served only
     through a view that applies the report's access rules, and every download is audited."""
 
@@ -318,14 +316,6 @@ class Evidence(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence")
@@ -338,10 +328,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="PreventionEvent")

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.crypto import blind_index
-from portal.core.uploads import check_upload
+from portal.core.uploads import check_upload, store_upload
 from portal.regions.models import Region
 from portal.regions.nik import (
     WARNING_BIRTH_DATE,
@@ -565,21 +564,9 @@ def evidence_upload(
     if report.evidence.filter(sha256=checked.sha256).exists():
         raise ValidationError({"file": _("This file is already attached.")})
     item = Evidence(
-        report=report,
-        kind=kind,
-        description=description.strip()[:300],
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=len(checked.content),
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        report=report, kind=kind, description=description.strip()[:300], uploaded_by=actor
     )
-    try:
-        with transaction.atomic():
-            item.file.save("upload", ContentFile(checked.content), save=True)
-    except IntegrityError:  # the same file sent twice at once
-        item.file.delete(save=False)
-        raise ValidationError({"file": _("This file is already attached.")}) from None
+    store_upload(item, checked, duplicate_error=_("This file is already attached."))
     audit_record(
         action=AuditEntry.Action.FILE_UPLOADED,
         actor=actor,

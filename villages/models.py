@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import EncryptedTextField
+from portal.core.uploads import StoredUpload
 
 
 class VillageStatus(models.TextChoices):
@@ -253,13 +254,10 @@ class ActivityFileKind(models.TextChoices):
 
 
 def activity_file_path(instance: "ActivityFile", filename: str) -> str:
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
-        instance.content_type, "pdf"
-    )
-    return f"activities/{instance.activity_id}/{instance.sha256[:24]}.{extension}"
+    return f"activities/{instance.activity_id}/{instance.sha256[:24]}.{instance.extension}"
 
 
-class ActivityFile(models.Model):
+class ActivityFile(StoredUpload):
     """A photo or material of an activity. Stored outside the web root; served only through
     a view that checks access."""
 
@@ -269,14 +267,6 @@ class ActivityFile(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityFileKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(upload_to=activity_file_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "uploaded_at"]
@@ -289,7 +279,3 @@ class ActivityFile(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

@@ -7,9 +7,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from portal import access
 from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
-from portal.core.uploads import check_upload
+from portal.core.uploads import check_upload, store_upload
 from portal.regions.models import Region
 from villages import selectors
 from villages.models import Activity, ActivityFile, DesaBinaan, DesaBinaanPartner, VillageFigure
@@ -394,32 +393,17 @@ def activity_file_upload(
         size_error=_("The file is empty or larger than %(mb)s MB.") % {"mb": limit // 2**20},
         type_error=_("Photos must be JPEG, PNG or WebP; materials may also be PDF."),
     )
-    content, content_type, digest = checked.content, checked.content_type, checked.sha256
-    if activity.files.filter(sha256=digest).exists():
+    if activity.files.filter(sha256=checked.sha256).exists():
         raise ValidationError({"file": _("This file is already attached.")})
-    item = ActivityFile(
-        activity=activity,
-        kind=kind,
-        title=title.strip()[:200],
-        original_name=checked.name,
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    try:
-        with transaction.atomic():
-            item.file.save("upload", ContentFile(content), save=True)
-    except IntegrityError:  # the same file sent twice at once
-        item.file.delete(save=False)
-        raise ValidationError({"file": _("This file is already attached.")}) from None
+    item = ActivityFile(activity=activity, kind=kind, title=title.strip()[:200], uploaded_by=actor)
+    store_upload(item, checked, duplicate_error=_("This file is already attached."))
     audit_record(
         action=AuditEntry.Action.FILE_UPLOADED,
         actor=actor,
         request=request,
         target=activity,
         agency=activity.organiser,
-        data={"file": item.original_name, "sha256": digest, "type": content_type},
+        data={"file": item.original_name, "sha256": item.sha256, "type": item.content_type},
     )
     return item
 

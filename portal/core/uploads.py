@@ -5,9 +5,19 @@ import hashlib
 from dataclasses import dataclass
 
 import magic
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
 from django.http import FileResponse, Http404
+
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
 
 
 @dataclass(frozen=True)
@@ -56,3 +66,47 @@ def private_file_response(
     return FileResponse(
         handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
+
+
+class StoredUpload(models.Model):
+    """What every stored upload keeps beside its file: the name it came with, the type found
+    in its content, its size and SHA-256 (chain of custody), who uploaded it and when. The
+    concrete model adds its owner, `file`, and a unique (owner, sha256) constraint."""
+
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def extension(self) -> str:
+        """The file name extension of the stored copy, from the checked type (never the
+        uploaded name)."""
+        return EXTENSIONS.get(self.content_type, "bin")
+
+
+def store_upload(item: StoredUpload, checked: CheckedUpload, *, duplicate_error: str) -> None:
+    """Fill `item` from a checked upload and save it with its file. The same file sent twice at
+    once loses the race on the unique (owner, sha256) constraint: ValidationError, no file
+    left behind."""
+    item.original_name = checked.name
+    item.content_type = checked.content_type
+    item.size = len(checked.content)
+    item.sha256 = checked.sha256
+    try:
+        with transaction.atomic():
+            item.file.save("upload", ContentFile(checked.content), save=True)
+    except IntegrityError:
+        item.file.delete(save=False)
+        raise ValidationError({"file": duplicate_error}) from None
