@@ -8,3 +8,6 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from agreements import permissions  # noqa: F401  (registers the rules)
+        from portal.notifications.kinds import register
+
+        register("agreement_expiry", _("An agreement of my agency is about to end"))

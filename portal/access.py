@@ -98,6 +98,9 @@ rules.add_perm(
 )
 rules.add_perm("accounts.add_agency", is_system_admin)
 rules.add_perm("accounts.change_agency", is_system_admin)
+rules.add_perm(
+    "accounts.change_agency_settings", is_system_admin | (is_agency_admin & is_own_agency)
+)
 rules.add_perm("audit.view_auditentry", is_admin)
 
 

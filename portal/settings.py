@@ -144,6 +144,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "agreements.tasks.agreements_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    "referrals-daily": {
+        "task": "referrals.tasks.referrals_daily",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "outbox-sweep": {
+        "task": "portal.notifications.tasks.deliver_pending_events",
+        "schedule": 60.0,
+    },
     "notification-emails-sweep": {
         "task": "portal.notifications.tasks.send_pending_notification_emails",
         "schedule": 300.0,

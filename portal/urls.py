@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 
 from portal.core import views as core_views
 
@@ -12,7 +11,7 @@ admin.site.site_title = "Sinergi"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     # Work e-mail addresses are set by agency admins, not by their owners.
     path(
         "accounts/email/",

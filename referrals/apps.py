@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Indication reports")
+
+    def ready(self) -> None:
+        from portal.notifications.kinds import register
+        from referrals.services import EVENT_KINDS
+
+        for kind, label in EVENT_KINDS.items():
+            register(kind, label)

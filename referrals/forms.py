@@ -23,12 +23,15 @@ from referrals.vocabularies import (
     PerpetratorRole,
     PersonRole,
     RecruitmentMethod,
+    ReferralOutcome,
     RegistryResult,
     ReportStatus,
+    RequestedAction,
     RiskLevel,
     Sex,
     Source,
     SuspectedMode,
+    Urgency,
     VictimStatus,
 )
 from villages.forms import clean_phone
@@ -339,3 +342,92 @@ class PreventionForm(forms.Form):
         if editing:
             self.fields["person"].disabled = True
             self.fields["office"].disabled = True
+
+
+# --- Sharing and referrals -----------------------------------------------------------------
+
+
+class ShareForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Share with"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only partners an agreement in force allows for this report's category."),
+    )
+    note = forms.CharField(
+        label=_("Note to the partner"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, options: dict, **kwargs):
+        from portal.accounts.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.options = options
+        self.fields["agencies"].queryset = Agency.objects.filter(pk__in=options).order_by("name")
+        self.fields["agencies"].label_from_instance = lambda a: (
+            f"{a.name} — {options[a.pk][0].agreement.title}"
+        )
+
+
+class ReferralForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label=_("Refer to"), queryset=None)
+    requested_action = forms.ChoiceField(
+        label=_("Requested action"), choices=RequestedAction.choices
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    due_on = forms.DateField(
+        label=_("Due on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Leave empty for the partner's standard: working days, without weekends and "
+            "national holidays."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, agency_ids, **kwargs):
+        from portal.accounts.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=agency_ids).order_by(
+            "name"
+        )
+
+
+class AcceptForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
+
+    def __init__(self, *args, agency, **kwargs):
+        from portal.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            agency=agency, is_active=True, role__in=["officer", "supervisor"]
+        ).order_by("full_name")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReferralOutcome.choices)
+    outcome_note = forms.CharField(
+        label=_("Outcome details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(
+        label=_("Attachment (photo or PDF, up to 20 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )

@@ -26,6 +26,7 @@ from portal.core.categories import ReportCategory
 from portal.core.fields import EncryptedTextField, mask
 from portal.core.uploads import StoredUpload
 from referrals.vocabularies import (
+    OPEN_REFERRAL_STATUSES,
     Checkpoint,
     ControlMethod,
     ExploitationType,
@@ -35,12 +36,17 @@ from referrals.vocabularies import (
     PersonRole,
     PreventionKind,
     RecruitmentMethod,
+    ReferralOutcome,
+    ReferralStatus,
     RegistryResult,
     ReportStatus,
+    RequestedAction,
     RiskLevel,
     Sex,
+    ShareStatus,
     Source,
     SuspectedMode,
+    Urgency,
     VictimStatus,
 )
 
@@ -396,3 +402,192 @@ class PreventionAction(models.Model):
     @property
     def is_lifted(self) -> bool:
         return self.lifted_on is not None
+
+
+# --- Sharing and referrals -----------------------------------------------------------------
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="ShareEvent")
+class Share(models.Model):
+    """A report made visible, read-only, to a partner agency under an agreement that allows
+    it (agreements.sharing_policy). Kept when the agreement later ends: the partner still
+    reads what it received, and the page says the agreement has ended."""
+
+    Status = ShareStatus
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="received_shares",
+        verbose_name=_("shared with"),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        related_name="shares",
+        verbose_name=_("under agreement"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.ACTIVE
+    )
+    note = models.TextField(_("note to the partner"), blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "agency"], name="share_once_per_agency"),
+            models.CheckConstraint(
+                condition=Q(status__in=ShareStatus.values), name="share_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ShareStatus.ACTIVE) | Q(shared_at__isnull=False),
+                name="share_active_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "-shared_at"], name="share_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.agency}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="ReferralEvent")
+class Referral(models.Model):
+    """A request to one partner agency to act on a report. It goes to the agency's inbox;
+    the agency's supervisors accept or decline it and assign it to one of their officers."""
+
+    Status = ReferralStatus
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="referrals")
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="referrals")
+    from_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="sent_referrals",
+        verbose_name=_("from"),
+    )
+    to_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
+        verbose_name=_("to"),
+    )
+    requested_action = models.CharField(
+        _("requested action"), max_length=30, choices=RequestedAction.choices
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    due_on = models.DateField(_("due on"))
+    message = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+        verbose_name=_("assigned to"),
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=30, choices=ReferralOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("completed or declined at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="referral_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.COMPLETED) | ~Q(outcome=""),
+                name="referral_completed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_agency=models.F("to_agency")), name="referral_to_another_agency"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_agency", "status", "due_on"], name="referral_inbox_idx"),
+            models.Index(fields=["from_agency", "status", "due_on"], name="referral_outbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.number}: {self.get_requested_action_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:referral_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+class ReferralComment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+def referral_attachment_path(instance: ReferralAttachment, filename: str) -> str:
+    return f"referrals/{instance.referral_id}/{instance.sha256[:24]}.{instance.extension}"
+
+
+class ReferralAttachment(StoredUpload):
+    """A file either side adds to a referral (a photo, a letter, a scanned statement)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=referral_attachment_path, max_length=300)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "sha256"], name="referral_attachment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

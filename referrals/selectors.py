@@ -1,11 +1,18 @@
 """Reads of indication reports, always starting from what the user may see.
 
-An indication report belongs to its reporting agency. A user sees the reports of the agencies
-portal.access.visible_agency_ids() gives them (their own; for a supervisor of a Kanwil or a
-Polda also the offices below it), except drafts, which only their author sees until they are
-submitted. This holds for every role, system admins included: running the portal gives no
-right to read case files. Shares under agreements (the sharing issue) add single reports to
-this set; they never widen it.
+An indication report belongs to its reporting agency. A user sees *as their own* the reports of
+the agencies portal.access.visible_agency_ids() gives them (their own; for a supervisor of a
+Kanwil or a Polda also the offices below it), except drafts, which only their author sees until
+they are submitted. This holds for every role, system admins included: running the portal
+gives no right to read case files.
+
+Shares add single reports, read-only: a report shared (status active) with one of the user's
+agencies is visible too. What a partner sees of the persons: names, roles, sex and age, with
+NIK, passport and phone masked and not revealable, and evidence listed but not downloadable —
+until the partner has accepted a referral of that report; from then on its users may reveal
+identifiers and download evidence, each time audited. A share stays readable after the
+agreement it was made under has ended (the page says so); new shares need an agreement in
+force.
 """
 
 from __future__ import annotations
@@ -22,20 +29,75 @@ from django.utils import timezone
 
 from portal import access
 from portal.audit.models import AuditEntry
-from referrals.models import Evidence, PreventionAction, Report, ReportPerson
-from referrals.vocabularies import ReportStatus
+from referrals.models import (
+    Evidence,
+    PreventionAction,
+    Referral,
+    Report,
+    ReportPerson,
+    Share,
+)
+from referrals.vocabularies import (
+    OPEN_REFERRAL_STATUSES,
+    ReferralStatus,
+    ReportStatus,
+    ShareStatus,
+)
 
 NUMBER_RE = re.compile(r"^IND-\d{2}-\d{4}-\d{1,6}$", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def visible_reports(user) -> QuerySet[Report]:
+def own_reports(user) -> QuerySet[Report]:
+    """Reports of the user's agencies (drafts: their author's only)."""
     agencies = access.visible_agency_ids(user)
     if not agencies:
         return Report.objects.none()
     return Report.objects.filter(agency_id__in=agencies).exclude(
         Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)
     )
+
+
+def shared_reports(user) -> QuerySet[Report]:
+    """Reports shared (and not only requested) with the user's agencies."""
+    agencies = access.visible_agency_ids(user)
+    if not agencies:
+        return Report.objects.none()
+    return Report.objects.filter(
+        pk__in=Share.objects.filter(agency_id__in=agencies, status=ShareStatus.ACTIVE).values(
+            "report_id"
+        )
+    )
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """Everything the user may read: their agencies' reports and those shared with them."""
+    agencies = access.visible_agency_ids(user)
+    if not agencies:
+        return Report.objects.none()
+    shared = Share.objects.filter(agency_id__in=agencies, status=ShareStatus.ACTIVE).values(
+        "report_id"
+    )
+    return Report.objects.filter(
+        (Q(agency_id__in=agencies) & ~(Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)))
+        | Q(pk__in=shared)
+    )
+
+
+def is_own_report(user, report: Report) -> bool:
+    return own_reports(user).filter(pk=report.pk).exists()
+
+
+def may_see_identifiers(user, report: Report) -> bool:
+    """May the user reveal identifiers and download evidence of this report? Its own agencies
+    always; a partner once it has accepted a referral of it."""
+    if is_own_report(user, report):
+        return True
+    return Referral.objects.filter(
+        report=report,
+        to_agency_id__in=access.visible_agency_ids(user),
+        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED],
+    ).exists()
 
 
 def get_report_for(user, pk: int) -> Report:
@@ -61,7 +123,7 @@ def _supervises(user, report: Report) -> bool:
 def can_edit_report(user, report: Report) -> bool:
     """Drafts by their author; submitted reports (corrected, with a reason) by their author
     or a supervisor of the agency; closed reports by nobody."""
-    if not visible_reports(user).filter(pk=report.pk).exists():
+    if not is_own_report(user, report):
         return False
     if report.status == ReportStatus.DRAFT:
         return report.created_by_id == user.pk
@@ -82,7 +144,7 @@ def can_record_prevention(user, report: Report) -> bool:
     return (
         can_create_report(user)
         and user.agency.kind == user.agency.Kind.IMMIGRATION
-        and visible_reports(user).filter(pk=report.pk).exists()
+        and is_own_report(user, report)
     )
 
 
@@ -180,11 +242,13 @@ def _same_person_report_ids(user, person_id: int) -> QuerySet:
     return ReportPerson.objects.filter(match).values("report_id")
 
 
-def report_list(*, user, filters: ReportFilters) -> QuerySet[Report]:
-    """The user's visible reports, filtered and sorted; constant query count per page."""
+def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QuerySet[Report]:
+    """The user's agency's reports (or, with `shared`, those shared with it), filtered and
+    sorted; constant query count per page."""
     from django.db.models import Case, IntegerField, Value, When
 
-    qs = _apply_filters(visible_reports(user), user, filters)
+    base = shared_reports(user) if shared else own_reports(user)
+    qs = _apply_filters(base, user, filters)
     ordering = SORTS.get(filters.sort, SORTS[""])
     if filters.sort == "-risk":
         qs = qs.annotate(
@@ -208,7 +272,7 @@ def review_queue(*, user) -> QuerySet[Report]:
     if user.role != user.Role.SUPERVISOR:
         return Report.objects.none()
     return (
-        visible_reports(user)
+        own_reports(user)
         .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW])
         .select_related("agency", "region", "created_by", "reviewer")
         .defer("narrative", "search_vector")
@@ -339,3 +403,116 @@ def village_summary(*, user, desa) -> dict:
         ),
         "prevention": prevention_by_year(user=user, desa=desa),
     }
+
+
+# --- Shares and referrals ------------------------------------------------------------------
+
+
+def share_of(user, report: Report) -> Share | None:
+    """The active share through which the user sees a report of another agency."""
+    return (
+        Share.objects.filter(
+            report=report,
+            agency_id__in=access.visible_agency_ids(user),
+            status=ShareStatus.ACTIVE,
+        )
+        .select_related("agreement", "agency")
+        .first()
+    )
+
+
+def pending_shares(*, user) -> QuerySet[Share]:
+    """Shares of the supervisor's agencies' reports that wait for approval."""
+    if user.role != user.Role.SUPERVISOR:
+        return Share.objects.none()
+    return (
+        Share.objects.filter(report__in=own_reports(user), status=ShareStatus.PENDING)
+        .select_related("report", "agency", "agreement", "shared_by")
+        .order_by("created_at")
+    )
+
+
+def visible_referrals(user) -> QuerySet[Referral]:
+    """Referrals sent by or to the user's agencies."""
+    agencies = access.visible_agency_ids(user)
+    if not agencies:
+        return Referral.objects.none()
+    return Referral.objects.filter(Q(from_agency_id__in=agencies) | Q(to_agency_id__in=agencies))
+
+
+def get_referral_for(user, pk: int) -> Referral:
+    referral = visible_referrals(user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_side(user, referral: Referral) -> str | None:
+    """ "sender", "receiver" or None: which end of the referral the user is on."""
+    agencies = access.visible_agency_ids(user)
+    if referral.to_agency_id in agencies:
+        return "receiver"
+    if referral.from_agency_id in agencies:
+        return "sender"
+    return None
+
+
+def can_decide_referral(user, referral: Referral) -> bool:
+    """Accept, decline, assign: the receiving agency's supervisors."""
+    return user.role == user.Role.SUPERVISOR and referral_side(user, referral) == "receiver"
+
+
+def can_work_on_referral(user, referral: Referral) -> bool:
+    """Start and complete: the receiving agency's supervisors, and the officer assigned."""
+    return referral_side(user, referral) == "receiver" and (
+        user.role == user.Role.SUPERVISOR or referral.assigned_to_id == user.pk
+    )
+
+
+URGENCY_RANK = {"urgent": 0, "normal": 1}
+
+
+def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[Referral]:
+    """Incoming (to the user's agencies) or outgoing referrals, urgent first, then by due
+    date; overdue ones are the open ones whose due date has passed."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    agencies = access.visible_agency_ids(user)
+    field = "to_agency_id__in" if incoming else "from_agency_id__in"
+    qs = Referral.objects.filter(**{field: agencies})
+    if open_only:
+        qs = qs.filter(status__in=list(OPEN_REFERRAL_STATUSES))
+    return (
+        qs.select_related("report", "from_agency", "to_agency", "assigned_to")
+        .annotate(
+            urgency_rank=Case(
+                When(urgency="urgent", then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("urgency_rank", "due_on", "sent_at")
+    )
+
+
+def referral_detail(*, referral: Referral) -> Referral:
+    from referrals.models import ReferralAttachment, ReferralComment
+
+    return (
+        Referral.objects.filter(pk=referral.pk)
+        .select_related(
+            "report__agency",
+            "from_agency",
+            "to_agency",
+            "assigned_to",
+            "sent_by",
+            "share__agreement",
+        )
+        .prefetch_related(
+            Prefetch(
+                "comments", queryset=ReferralComment.objects.select_related("author", "agency")
+            ),
+            Prefetch(
+                "attachments", queryset=ReferralAttachment.objects.select_related("uploaded_by")
+            ),
+        )
+        .get()
+    )

@@ -20,11 +20,14 @@ from django.db.models import Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from agreements.sharing_policy import entitled_recipients, share_bases
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.crypto import blind_index
 from portal.core.uploads import check_upload, store_upload
+from portal.notifications.services import publish
 from portal.regions.models import Region
 from portal.regions.nik import (
     WARNING_BIRTH_DATE,
@@ -41,10 +44,25 @@ from referrals.models import (
     NUMBER_PREFIX,
     Evidence,
     PreventionAction,
+    Referral,
+    ReferralAttachment,
+    ReferralComment,
     Report,
     ReportPerson,
+    Share,
 )
-from referrals.vocabularies import PASSPORT_KINDS, Checkpoint, Outcome, ReportStatus
+from referrals.vocabularies import (
+    OPEN_REFERRAL_STATUSES,
+    PASSPORT_KINDS,
+    Checkpoint,
+    Outcome,
+    ReferralOutcome,
+    ReferralStatus,
+    ReportStatus,
+    RequestedAction,
+    Urgency,
+)
+from referrals.workdays import add_working_days
 
 if TYPE_CHECKING:
     from portal.accounts.models import Agency, User
@@ -522,8 +540,10 @@ def person_reveal(
     """The full value of a personal identifier, for someone who may see the report; audited."""
     if field not in PERSONAL_FIELDS:
         raise ValueError(field)
-    if not selectors.visible_reports(actor).filter(pk=person.report_id).exists():
-        raise PermissionDenied
+    if not selectors.may_see_identifiers(actor, person.report):
+        raise PermissionDenied(
+            _("Identifiers of a shared report can be shown once your agency accepts a referral.")
+        )
     audit_record(
         action=AuditEntry.Action.PII_REVEALED,
         actor=actor,
@@ -678,10 +698,7 @@ def prevention_update(
     """Correct an action or record that it was lifted (closed reports too: a deferral is
     often lifted months later)."""
     report = action.report
-    if (
-        action.office_id not in _own_agencies(actor)
-        or not selectors.visible_reports(actor).filter(pk=report.pk).exists()
-    ):
+    if action.office_id not in _own_agencies(actor) or not selectors.is_own_report(actor, report):
         raise PermissionDenied(_("Only the office that took the action can change it."))
     diff = apply_changes(action, changes, PREVENTION_FIELDS)
     _check_prevention(action)
@@ -702,3 +719,561 @@ def _own_agencies(actor: User) -> frozenset[int]:
     from portal import access
 
     return access.visible_agency_ids(actor)
+
+
+# --- Sharing -------------------------------------------------------------------------------
+#
+# Notifications go through the outbox (portal.notifications.services.publish): written in the
+# same transaction as the share or the referral step, delivered by Celery after the commit,
+# swept again if the broker or the worker was down. Messages are gettext_noop: each reader
+# gets their own language.
+
+EVENT_SHARED = "report_shared"
+EVENT_SHARE_REQUESTED = "share_requested"
+EVENT_REFERRAL_SENT = "referral_sent"
+EVENT_REFERRAL_ACCEPTED = "referral_accepted"
+EVENT_REFERRAL_DECLINED = "referral_declined"
+EVENT_REFERRAL_COMPLETED = "referral_completed"
+EVENT_REFERRAL_COMMENT = "referral_comment"
+EVENT_REFERRAL_ASSIGNED = "referral_assigned"
+EVENT_REFERRAL_OVERDUE = "referral_overdue"
+EVENT_KINDS = {
+    EVENT_SHARED: gettext_lazy("A report is shared with my agency"),
+    EVENT_SHARE_REQUESTED: gettext_lazy("A share waits for my approval"),
+    EVENT_REFERRAL_SENT: gettext_lazy("A referral arrives for my agency"),
+    EVENT_REFERRAL_ASSIGNED: gettext_lazy("A referral is assigned to me"),
+    EVENT_REFERRAL_ACCEPTED: gettext_lazy("A referral we sent is accepted"),
+    EVENT_REFERRAL_DECLINED: gettext_lazy("A referral we sent is declined"),
+    EVENT_REFERRAL_COMPLETED: gettext_lazy("A referral we sent is completed"),
+    EVENT_REFERRAL_COMMENT: gettext_lazy("A comment is added to a referral"),
+    EVENT_REFERRAL_OVERDUE: gettext_lazy("A referral of my agency is overdue"),
+}
+
+
+def share_options(*, report: Report, on: dt.date | None = None) -> dict[int, list]:
+    """{agency id: [ShareBasis, …]} — the partners this report may be shared with today,
+    less those it already is (or waits to be) shared with."""
+    if report.status == ReportStatus.DRAFT or not report.categories:
+        return {}
+    options = entitled_recipients(source=report.agency_id, categories=report.categories, on=on)
+    taken = set(
+        report.shares.exclude(status=Share.Status.REFUSED).values_list("agency_id", flat=True)
+    )
+    return {pk: bases for pk, bases in options.items() if pk not in taken}
+
+
+def _may_share(actor: User, report: Report) -> bool:
+    return (
+        selectors.is_own_report(actor, report)
+        and report.status != ReportStatus.DRAFT
+        and actor.role in (actor.Role.OFFICER, actor.Role.SUPERVISOR)
+    )
+
+
+def _activate_share(share: Share, actor: User, request: HttpRequest | None) -> None:
+    share.status = Share.Status.ACTIVE
+    share.shared_at = timezone.now()
+    share.save()
+    report = share.report
+    audit_record(
+        action=AuditEntry.Action.REPORT_SHARED,
+        actor=actor,
+        request=request,
+        target=report,
+        data={"agency": str(share.agency), "agreement": share.agreement.title},
+    )
+    publish(
+        kind=EVENT_SHARED,
+        message=gettext_noop("%(agency)s shared report %(number)s with your agency."),
+        params={"agency": report.agency.short_name, "number": report.number},
+        url=report.get_absolute_url(),
+        dedupe_key=f"share:{share.pk}",
+        agency_ids=[share.agency_id],
+    )
+
+
+@transaction.atomic
+def report_share(
+    *,
+    actor: User,
+    report: Report,
+    agencies: list[Agency],
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> list[Share]:
+    """Share a submitted report with partner agencies, each under an agreement in force that
+    allows it today (the first one, by the policy's order). If the reporting agency requires
+    approval and the actor is not its supervisor, the shares wait for a supervisor."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if not _may_share(actor, report):
+        raise PermissionDenied(_("You cannot share this report."))
+    if not agencies:
+        raise ValidationError({"agencies": [_("Choose at least one partner agency.")]})
+    options = share_options(report=report)
+    refused = [a for a in agencies if a.pk not in options]
+    if refused:
+        raise ValidationError(
+            {
+                "agencies": [
+                    _("No agreement in force allows sharing this report with %(names)s.")
+                    % {"names": ", ".join(a.short_name for a in refused)}
+                ]
+            }
+        )
+    needs_approval = report.agency.share_requires_approval and actor.role != actor.Role.SUPERVISOR
+    shares = []
+    for agency in agencies:
+        basis = options[agency.pk][0]
+        share, _created = Share.objects.update_or_create(
+            report=report,
+            agency=agency,
+            defaults={
+                "agreement": basis.agreement,
+                "status": Share.Status.PENDING,
+                "note": note.strip(),
+                "shared_by": actor,
+                "decided_by": None,
+                "shared_at": None,
+            },
+        )
+        if needs_approval:
+            audit_record(
+                action=AuditEntry.Action.SHARE_REQUESTED,
+                actor=actor,
+                request=request,
+                target=report,
+                data={"agency": str(agency), "agreement": basis.agreement.title},
+            )
+            publish(
+                kind=EVENT_SHARE_REQUESTED,
+                message=gettext_noop("%(user)s asks to share report %(number)s with %(agency)s."),
+                params={
+                    "user": actor.full_name,
+                    "number": report.number,
+                    "agency": agency.short_name,
+                },
+                url=report.get_absolute_url(),
+                dedupe_key=f"share-request:{share.pk}:{share.created_at.isoformat()}",
+                agency_ids=[report.agency_id],
+                roles=["supervisor"],
+            )
+        else:
+            share.decided_by = actor
+            _activate_share(share, actor, request)
+        shares.append(share)
+    return shares
+
+
+@transaction.atomic
+def share_decide(
+    *, actor: User, share: Share, approve: bool, request: HttpRequest | None = None
+) -> Share:
+    """A supervisor of the reporting agency approves or refuses a waiting share. Approval
+    checks the policy again: the agreement may have ended meanwhile."""
+    share = Share.objects.select_for_update().select_related("report__agency").get(pk=share.pk)
+    report = share.report
+    if share.status != Share.Status.PENDING or not (
+        actor.role == actor.Role.SUPERVISOR and selectors.is_own_report(actor, report)
+    ):
+        raise PermissionDenied(_("Only a supervisor of the reporting agency decides this."))
+    share.decided_by = actor
+    if not approve:
+        share.status = Share.Status.REFUSED
+        share.save()
+        audit_record(
+            action=AuditEntry.Action.SHARE_REFUSED,
+            actor=actor,
+            request=request,
+            target=report,
+            data={"agency": str(share.agency)},
+        )
+        return share
+    bases = share_bases(
+        source=report.agency_id, target=share.agency_id, categories=report.categories
+    )
+    if not bases:
+        raise ValidationError(_("No agreement in force allows this share any more."))
+    share.agreement = bases[0].agreement
+    _activate_share(share, actor, request)
+    return share
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def referral_due_date(*, agency: Agency, urgency: str, sent_on: dt.date | None = None) -> dt.date:
+    """Working days (no weekends, no national holidays) the receiving agency allows."""
+    days = agency.referral_days_urgent if urgency == Urgency.URGENT else agency.referral_days_normal
+    return add_working_days(sent_on or timezone.localdate(), days)
+
+
+def _referral_event(referral: Referral, kind: str, message: str, *, to_sender: bool, actor: User):
+    """Tell the other side: the sending agency's users, or the receiving agency's."""
+    publish(
+        kind=kind,
+        message=message,
+        params={
+            "number": referral.report.number,
+            "agency": (referral.to_agency if to_sender else referral.from_agency).short_name,
+            "action": str(referral.get_requested_action_display()),
+        },
+        url=referral.get_absolute_url(),
+        dedupe_key=f"referral:{referral.pk}:{kind}:{timezone.now().isoformat()}",
+        agency_ids=[referral.from_agency_id if to_sender else referral.to_agency_id],
+        exclude_user=actor,
+    )
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: User,
+    report: Report,
+    to_agency: Agency,
+    requested_action: str,
+    urgency: str,
+    message: str,
+    due_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Ask one partner agency to act on a report. The report is shared with it first if it
+    is not yet (same policy, same approval rule does not apply: a referral is a supervisor's
+    or officer's deliberate act and the share is its precondition)."""
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if not _may_share(actor, report):
+        raise PermissionDenied(_("You cannot refer this report."))
+    errors: dict[str, list[str]] = {}
+    if requested_action not in RequestedAction.values:
+        errors["requested_action"] = [_("Choose the requested action.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose the urgency.")]
+    if not message.strip():
+        errors["message"] = [_("Say what you ask the partner to do.")]
+    today = timezone.localdate()
+    if due_on is not None and due_on < today:
+        errors["due_on"] = [_("The due date cannot lie in the past.")]
+    share = report.shares.filter(agency=to_agency).first()
+    if share is None or share.status != Share.Status.ACTIVE:
+        bases = (
+            share_bases(
+                source=report.agency_id, target=to_agency.pk, categories=report.categories or []
+            )
+            if report.categories
+            else []
+        )
+        if not bases:
+            errors["to_agency"] = [
+                _("No agreement in force allows referring this report to %(name)s.")
+                % {"name": to_agency.short_name}
+            ]
+    if report.referrals.filter(
+        to_agency=to_agency, status__in=list(OPEN_REFERRAL_STATUSES)
+    ).exists():
+        errors["to_agency"] = [_("An open referral to this agency exists already.")]
+    if errors:
+        raise ValidationError(errors)
+    if share is None or share.status != Share.Status.ACTIVE:
+        share, _created = Share.objects.update_or_create(
+            report=report,
+            agency=to_agency,
+            defaults={
+                "agreement": bases[0].agreement,
+                "status": Share.Status.PENDING,
+                "shared_by": actor,
+                "decided_by": actor,
+            },
+        )
+        _activate_share(share, actor, request)
+    referral = Referral.objects.create(
+        report=report,
+        share=share,
+        from_agency=report.agency,
+        to_agency=to_agency,
+        requested_action=requested_action,
+        urgency=urgency,
+        due_on=due_on or referral_due_date(agency=to_agency, urgency=urgency),
+        message=message.strip(),
+        sent_by=actor,
+    )
+    audit_record(
+        action=AuditEntry.Action.REFERRAL_SENT,
+        actor=actor,
+        request=request,
+        target=report,
+        data={
+            "referral": referral.pk,
+            "to": str(to_agency),
+            "action": requested_action,
+            "urgency": urgency,
+            "due_on": referral.due_on.isoformat(),
+        },
+    )
+    _referral_event(
+        referral,
+        EVENT_REFERRAL_SENT,
+        gettext_noop("%(agency)s refers report %(number)s to your agency: %(action)s."),
+        to_sender=False,
+        actor=actor,
+    )
+    return referral
+
+
+def _lock_referral(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update()
+        .select_related("report", "from_agency", "to_agency")
+        .get(pk=referral.pk)
+    )
+
+
+def _referral_audit(action: str, actor: User, referral: Referral, request, **data) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        request=request,
+        target=referral.report,
+        agency=actor.agency,
+        data={"referral": referral.pk, **data},
+    )
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    actor: User,
+    referral: Referral,
+    assigned_to: User | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    referral = _lock_referral(referral)
+    if referral.status != ReferralStatus.SENT or not selectors.can_decide_referral(actor, referral):
+        raise PermissionDenied(_("Only a supervisor of the receiving agency accepts a referral."))
+    _check_assignee(referral, assigned_to)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.accepted_at = timezone.now()
+    referral.assigned_to = assigned_to
+    referral.save()
+    _referral_audit(
+        AuditEntry.Action.REFERRAL_ACCEPTED,
+        actor,
+        referral,
+        request,
+        assigned_to=assigned_to.full_name if assigned_to else "",
+    )
+    _referral_event(
+        referral,
+        EVENT_REFERRAL_ACCEPTED,
+        gettext_noop("%(agency)s accepted the referral of report %(number)s."),
+        to_sender=True,
+        actor=actor,
+    )
+    _tell_assignee(referral, actor)
+    return referral
+
+
+def _check_assignee(referral: Referral, assignee: User | None) -> None:
+    if assignee is not None and (
+        assignee.agency_id != referral.to_agency_id or not assignee.is_active
+    ):
+        raise ValidationError(
+            {"assigned_to": [_("Assign the referral to someone of the receiving agency.")]}
+        )
+
+
+def _tell_assignee(referral: Referral, actor: User) -> None:
+    if referral.assigned_to is None or referral.assigned_to_id == actor.pk:
+        return
+    from portal.notifications.services import notify
+
+    notify(
+        recipients=[referral.assigned_to],
+        kind=EVENT_REFERRAL_ASSIGNED,
+        message=gettext_noop("You are assigned the referral of report %(number)s."),
+        params={"number": referral.report.number},
+        url=referral.get_absolute_url(),
+        dedupe_key=f"referral:{referral.pk}:assigned:{referral.assigned_to_id}",
+    )
+
+
+@transaction.atomic
+def referral_assign(
+    *, actor: User, referral: Referral, assigned_to: User, request: HttpRequest | None = None
+) -> Referral:
+    referral = _lock_referral(referral)
+    if not referral.is_open or referral.status == ReferralStatus.SENT:
+        raise PermissionDenied(_("Accept the referral before assigning it."))
+    if not selectors.can_decide_referral(actor, referral):
+        raise PermissionDenied(_("Only a supervisor of the receiving agency assigns it."))
+    _check_assignee(referral, assigned_to)
+    referral.assigned_to = assigned_to
+    referral.save(update_fields=["assigned_to", "updated_at"])
+    _referral_audit(
+        AuditEntry.Action.REFERRAL_ASSIGNED,
+        actor,
+        referral,
+        request,
+        assigned_to=assigned_to.full_name,
+    )
+    _tell_assignee(referral, actor)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *, actor: User, referral: Referral, reason: str, request: HttpRequest | None = None
+) -> Referral:
+    referral = _lock_referral(referral)
+    if referral.status != ReferralStatus.SENT or not selectors.can_decide_referral(actor, referral):
+        raise PermissionDenied(_("Only a supervisor of the receiving agency declines a referral."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for declining.")]})
+    referral.status = ReferralStatus.DECLINED
+    referral.decline_reason = reason.strip()
+    referral.closed_at = timezone.now()
+    referral.save()
+    _referral_audit(
+        AuditEntry.Action.REFERRAL_DECLINED, actor, referral, request, reason=reason.strip()
+    )
+    _referral_event(
+        referral,
+        EVENT_REFERRAL_DECLINED,
+        gettext_noop("%(agency)s declined the referral of report %(number)s."),
+        to_sender=True,
+        actor=actor,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_start(
+    *, actor: User, referral: Referral, request: HttpRequest | None = None
+) -> Referral:
+    referral = _lock_referral(referral)
+    if referral.status != ReferralStatus.ACCEPTED or not selectors.can_work_on_referral(
+        actor, referral
+    ):
+        raise PermissionDenied(_("Only the receiving agency works on an accepted referral."))
+    referral.status = ReferralStatus.IN_PROGRESS
+    referral.started_at = timezone.now()
+    referral.save()
+    _referral_audit(AuditEntry.Action.REFERRAL_STARTED, actor, referral, request)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(
+    *,
+    actor: User,
+    referral: Referral,
+    outcome: str,
+    outcome_note: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    referral = _lock_referral(referral)
+    if referral.status not in (
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+    ) or not selectors.can_work_on_referral(actor, referral):
+        raise PermissionDenied(_("Only the receiving agency completes an accepted referral."))
+    if outcome not in ReferralOutcome.values:
+        raise ValidationError({"outcome": [_("Choose the outcome.")]})
+    referral.status = ReferralStatus.COMPLETED
+    referral.outcome = outcome
+    referral.outcome_note = outcome_note.strip()
+    referral.closed_at = timezone.now()
+    referral.started_at = referral.started_at or referral.closed_at
+    referral.save()
+    _referral_audit(AuditEntry.Action.REFERRAL_COMPLETED, actor, referral, request, outcome=outcome)
+    _referral_event(
+        referral,
+        EVENT_REFERRAL_COMPLETED,
+        gettext_noop("%(agency)s completed the referral of report %(number)s."),
+        to_sender=True,
+        actor=actor,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_comment(
+    *,
+    actor: User,
+    referral: Referral,
+    body: str,
+    upload: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> ReferralComment:
+    """A comment (and optionally a file) from either side; the other side is told."""
+    referral = _lock_referral(referral)
+    side = selectors.referral_side(actor, referral)
+    if side is None:
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError({"body": [_("Write a comment.")]})
+    comment = ReferralComment.objects.create(
+        referral=referral, author=actor, agency=actor.agency, body=body.strip()
+    )
+    if upload is not None:
+        checked = check_upload(
+            upload,
+            allowed_types=EVIDENCE_TYPES,
+            max_bytes=MAX_EVIDENCE_BYTES,
+            size_error=_("The file is empty or larger than %(mb)s MB.")
+            % {"mb": MAX_EVIDENCE_BYTES // 2**20},
+            type_error=_("Attachments must be a photo (JPEG, PNG, WebP) or a PDF."),
+        )
+        if referral.attachments.filter(sha256=checked.sha256).exists():
+            raise ValidationError({"file": _("This file is already attached.")})
+        store_upload(
+            ReferralAttachment(referral=referral, agency=actor.agency, uploaded_by=actor),
+            checked,
+            duplicate_error=_("This file is already attached."),
+        )
+    _referral_audit(AuditEntry.Action.REFERRAL_COMMENTED, actor, referral, request)
+    publish(
+        kind=EVENT_REFERRAL_COMMENT,
+        message=gettext_noop("New comment from %(agency)s on the referral of report %(number)s."),
+        params={"agency": actor.agency.short_name, "number": referral.report.number},
+        url=referral.get_absolute_url(),
+        dedupe_key=f"referral-comment:{comment.pk}",
+        agency_ids=[referral.to_agency_id if side == "sender" else referral.from_agency_id],
+        exclude_user=actor,
+    )
+    return comment
+
+
+def referral_attachment_download_record(
+    *, actor: User, item: ReferralAttachment, request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        action=AuditEntry.Action.FILE_DOWNLOADED,
+        actor=actor,
+        request=request,
+        target=item.referral.report,
+        agency=actor.agency,
+        data={"file": item.original_name, "sha256": item.sha256, "referral": item.referral_id},
+    )
+
+
+def remind_overdue_referrals(*, today: dt.date | None = None) -> int:
+    """Tell the receiving agency's supervisors, once a day, of each referral past its due
+    date. Returns the number of referrals reminded about."""
+    day = today or timezone.localdate()
+    count = 0
+    for referral in Referral.objects.filter(
+        status__in=list(OPEN_REFERRAL_STATUSES), due_on__lt=day
+    ).select_related("report"):
+        with transaction.atomic():
+            created = publish(
+                kind=EVENT_REFERRAL_OVERDUE,
+                message=gettext_noop(
+                    "The referral of report %(number)s was due on %(due)s and is still open."
+                ),
+                params={"number": referral.report.number, "due": referral.due_on.isoformat()},
+                url=referral.get_absolute_url(),
+                dedupe_key=f"referral-overdue:{referral.pk}:{day.isoformat()}",
+                agency_ids=[referral.to_agency_id],
+                roles=["supervisor"],
+            )
+        count += created is not None
+    return count

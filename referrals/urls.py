@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import exchange_views, views
 
 app_name = "referrals"
 
@@ -8,6 +8,22 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
     path("review/", views.review_queue, name="review_queue"),
+    path("shared/", exchange_views.shared_list, name="shared_list"),
+    path("<int:pk>/share/", exchange_views.report_share, name="share"),
+    path("shares/<int:share_pk>/decide/", exchange_views.share_decide, name="share_decide"),
+    path("<int:pk>/refer/", exchange_views.referral_create, name="referral_create"),
+    path("referrals/<str:direction>/", exchange_views.referral_queue, name="referral_queue"),
+    path("referral/<int:referral_pk>/", exchange_views.referral_detail, name="referral_detail"),
+    path(
+        "referral/<int:referral_pk>/<str:step>/",
+        exchange_views.referral_step,
+        name="referral_step",
+    ),
+    path(
+        "referral-files/<int:attachment_pk>/",
+        exchange_views.referral_attachment,
+        name="referral_attachment",
+    ),
     path("suggest/", views.suggest, name="suggest"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/edit/", views.report_edit, name="edit"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import private_file_response
@@ -368,9 +369,14 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
         }
         for p in persons
     ]
+    own = selectors.is_own_report(user, report)
+    exchange = _exchange_context(user, report, own)
     context = {
         "report": report,
         "rows": rows,
+        "own": own,
+        "may_reveal": selectors.may_see_identifiers(user, report),
+        **exchange,
         "indicator_groups": [g for g in groups if g["items"]],
         "suggestion": suggestion,
         "timeline": _timeline(report),
@@ -384,6 +390,36 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
         **extra,
     }
     return render(request, "referrals/report_detail.html", context)
+
+
+def _exchange_context(user, report: Report, own: bool) -> dict:
+    """Shares and referrals of the report as the user may see them: all of them for its own
+    agency, with the forms to share and refer; for a partner, its share and its referrals."""
+    from referrals.exchange_views import referral_targets
+    from referrals.forms import ShareForm
+
+    referrals = report.referrals.select_related("to_agency", "from_agency").order_by("-sent_at")
+    if not own:
+        share = selectors.share_of(user, report)
+        return {
+            "share": share,
+            "agreement_ended": share is not None
+            and not share.agreement.is_in_force_on(timezone.localdate()),
+            "referrals": referrals.filter(to_agency_id__in=access.visible_agency_ids(user)),
+        }
+    options = services.share_options(report=report) if not report.is_draft else {}
+    return {
+        "shares": report.shares.select_related("agency", "agreement", "shared_by").order_by(
+            "agency__name"
+        ),
+        "share_form": ShareForm(options=options) if options else None,
+        "can_share": not report.is_draft and selectors.can_create_report(user),
+        "can_decide_shares": user.role == user.Role.SUPERVISOR,
+        "referrals": referrals,
+        "can_refer": not report.is_draft
+        and selectors.can_create_report(user)
+        and bool(referral_targets(user, report)),
+    }
 
 
 def _timeline(report: Report) -> list:
@@ -528,6 +564,8 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
     everything else downloads as an attachment. Every download is audited."""
     item = _visible_evidence(request, evidence_pk)
+    if not selectors.may_see_identifiers(request.user, item.report):
+        raise PermissionDenied
     inline = request.GET.get("inline") == "1" and item.is_image
     response = private_file_response(
         item.file, filename=item.original_name, content_type=item.content_type, inline=inline

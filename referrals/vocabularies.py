@@ -203,3 +203,45 @@ class RegistryResult(models.TextChoices):
     NOT_CHECKED = "not_checked", _("Not checked")
     FOUND = "found", _("Registered as a migrant worker")
     NOT_FOUND = "not_found", _("Not registered")
+
+
+# --- Sharing and referrals -----------------------------------------------------------------
+
+
+class ShareStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    ACTIVE = "active", _("Shared")
+    REFUSED = "refused", _("Not approved")
+
+
+class RequestedAction(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    VICTIM_PROTECTION = "victim_protection", _("Victim protection and assistance")
+    REPATRIATION = "repatriation", _("Repatriation")
+    DOCUMENT_CHECK = "document_check", _("Document check or passport delay")
+    VILLAGE_OUTREACH = "village_outreach", _("Outreach in the village")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+OPEN_REFERRAL_STATUSES = {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}
+
+
+class ReferralOutcome(models.TextChoices):
+    ACTION_TAKEN = "action_taken", _("Action taken as requested")
+    INVESTIGATION_OPENED = "investigation_opened", _("Investigation opened")
+    VICTIM_ASSISTED = "victim_assisted", _("Victim assisted")
+    REPATRIATED = "repatriated", _("Repatriated")
+    DEPARTURE_PREVENTED = "departure_prevented", _("Departure prevented")
+    NO_ACTION_POSSIBLE = "no_action_possible", _("No action possible")

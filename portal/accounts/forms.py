@@ -93,3 +93,17 @@ class AgencyFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Agency.Kind.choices]
     )
+
+
+class AgencySettingsForm(forms.Form):
+    share_requires_approval = forms.BooleanField(
+        label=_("Sharing needs a supervisor's approval"),
+        required=False,
+        help_text=_("Officers' shares wait until a supervisor of the agency approves them."),
+    )
+    referral_days_normal = forms.IntegerField(
+        label=_("Working days to act on a normal referral"), min_value=1, max_value=60
+    )
+    referral_days_urgent = forms.IntegerField(
+        label=_("Working days to act on an urgent referral"), min_value=1, max_value=60
+    )

@@ -1,5 +1,7 @@
 import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -52,6 +54,18 @@ class Agency(models.Model):
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Settings the agency's own admin keeps (referrals and sharing).
+    share_requires_approval = models.BooleanField(
+        _("sharing needs a supervisor's approval"),
+        default=False,
+        help_text=_("When set, reports are shared with partners only once a supervisor approves."),
+    )
+    referral_days_normal = models.PositiveSmallIntegerField(
+        _("working days to act on a normal referral"), default=5
+    )
+    referral_days_urgent = models.PositiveSmallIntegerField(
+        _("working days to act on an urgent referral"), default=1
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -120,6 +134,19 @@ class User(AbstractUser):
     )
     employee_number = models.CharField(_("employee number (NIP/NRP)"), max_length=30, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Of e-mails; the language menu changes it too."),
+    )
+    muted_email_kinds = ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        verbose_name=_("events not sent by e-mail"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -230,3 +230,36 @@ def agency_update(
         data={"changes": diff},
     )
     return agency
+
+
+AGENCY_SETTINGS_FIELDS = ["share_requires_approval", "referral_days_normal", "referral_days_urgent"]
+
+
+@transaction.atomic
+def agency_settings_update(
+    *, actor: User, agency: Agency, request: HttpRequest | None = None, **changes: Any
+) -> Agency:
+    """The settings an agency's own admin keeps: sharing approval and referral deadlines."""
+    if not actor.has_perm("accounts.change_agency_settings", agency):
+        raise PermissionDenied
+    diff = apply_changes(agency, changes, AGENCY_SETTINGS_FIELDS)
+    errors = {}
+    for name in ("referral_days_normal", "referral_days_urgent"):
+        if not 1 <= getattr(agency, name) <= 60:
+            errors[name] = [_("Enter between 1 and 60 working days.")]
+    if not errors and agency.referral_days_urgent > agency.referral_days_normal:
+        errors["referral_days_urgent"] = [
+            _("An urgent referral cannot have more time than a normal one.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if diff:
+        agency.save()
+        audit_record(
+            action=AuditEntry.Action.AGENCY_SETTINGS_UPDATED,
+            actor=actor,
+            request=request,
+            target=agency,
+            data={"changes": diff},
+        )
+    return agency

@@ -16,4 +16,5 @@ urlpatterns = [
     path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/<int:pk>/settings/", views.agency_settings, name="agency_settings"),
 ]

@@ -14,6 +14,7 @@ from portal.accounts import selectors, services
 from portal.accounts.forms import (
     AgencyFilterForm,
     AgencyForm,
+    AgencySettingsForm,
     UserCreateForm,
     UserFilterForm,
     UserForm,
@@ -200,6 +201,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "offices": selectors.agency_offices(agency=agency),
             "can_change": request.user.has_perm("accounts.change_agency"),
+            "can_change_settings": request.user.has_perm("accounts.change_agency_settings", agency),
             "can_list_users": request.user.has_perm("accounts.list_agency_users", agency),
             "role_counts": selectors.agency_role_counts(agency=agency),
         },
@@ -243,3 +245,25 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "accounts/agency_form.html", {"form": form, "agency": agency, "creating": False}
     )
+
+
+@login_required
+def agency_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = selectors.agency_get(pk=pk)
+    if agency is None:
+        raise Http404
+    if not request.user.has_perm("accounts.change_agency_settings", agency):
+        raise PermissionDenied
+    initial = {name: getattr(agency, name) for name in services.AGENCY_SETTINGS_FIELDS}
+    form = AgencySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_settings_update(
+                actor=request.user, agency=agency, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect(agency)
+    return render(request, "accounts/agency_settings.html", {"form": form, "agency": agency})

@@ -45,3 +45,25 @@ def health(request: HttpRequest) -> JsonResponse:
         status["cache"] = "error"
     healthy = all(v == "ok" for v in status.values())
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, which sets the cookie, and for a signed-in user also the
+    account's language: e-mails follow it."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = getattr(request, "user", None)
+    if (
+        request.method == "POST"
+        and user is not None
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
+    return response

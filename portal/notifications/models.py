@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +55,34 @@ class Notification(models.Model):
             return gettext(self.message) % self.params
         except (KeyError, TypeError, ValueError):
             return gettext(self.message)
+
+
+class OutboxEvent(models.Model):
+    """Something that happened and that agencies must be told about, written in the same
+    transaction as the change itself (a transactional outbox). After the commit a Celery task
+    turns it into one Notification per user of the recipient agencies (and their e-mails); a
+    periodic sweep re-queues events whose task never ran (broker down, worker killed). An
+    event is processed once: its notifications are deduplicated per (recipient, dedupe_key)."""
+
+    kind = models.CharField(max_length=60)
+    message = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    agency_ids = ArrayField(models.IntegerField(), default=list)
+    roles = ArrayField(models.CharField(max_length=20), default=list)
+    exclude_user_id = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_pending_idx",
+                condition=models.Q(processed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.dedupe_key

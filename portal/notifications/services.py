@@ -6,10 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.notifications.models import Notification
+from portal.audit.models import AuditEntry
+from portal.audit.services import audit_record
+from portal.notifications.kinds import EMAIL_KINDS
+from portal.notifications.models import Notification, OutboxEvent
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -46,7 +52,7 @@ def notify(
         except IntegrityError:
             continue  # already told: the unique (recipient, dedupe_key) row exists
         created.append(notification)
-        if email and user.email:
+        if email and user.email and kind not in (user.muted_email_kinds or []):
             # robust: a broker outage must not turn a saved change into an error page; the
             # row stays unsent and send_pending_notification_emails picks it up later.
             transaction.on_commit(
@@ -65,3 +71,96 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 def unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def publish(
+    *,
+    kind: str,
+    message: str,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    dedupe_key: str,
+    agency_ids: Iterable[int],
+    roles: Iterable[str] = ("officer", "supervisor"),
+    exclude_user: User | None = None,
+) -> OutboxEvent | None:
+    """Record, inside the caller's transaction, that the users with `roles` of `agency_ids`
+    must be told; after the commit a task delivers it (see OutboxEvent). The same
+    `dedupe_key` twice is one event. `message` is untranslated (gettext_noop)."""
+    from portal.notifications.tasks import deliver_event
+
+    event, created = OutboxEvent.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "kind": kind,
+            "message": message,
+            "params": params or {},
+            "url": url,
+            "agency_ids": sorted(set(agency_ids)),
+            "roles": list(roles),
+            "exclude_user_id": exclude_user.pk if exclude_user is not None else None,
+        },
+    )
+    if not created:
+        return None
+    # robust: a broker outage must not undo the change; the sweep delivers the event later.
+    transaction.on_commit(lambda pk=event.pk: deliver_event.delay(pk), robust=True)
+    return event
+
+
+def deliver(*, event_id: int) -> int:
+    """Turn an outbox event into notifications (and e-mails), once. Returns how many users
+    were newly told."""
+    from portal.accounts.models import User as UserModel
+
+    with transaction.atomic():
+        event = (
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=event_id, processed_at__isnull=True)
+            .first()
+        )
+        if event is None:
+            return 0  # done already, or being done by another worker right now
+        recipients = UserModel.objects.filter(
+            agency_id__in=event.agency_ids, role__in=event.roles, is_active=True
+        )
+        if event.exclude_user_id:
+            recipients = recipients.exclude(pk=event.exclude_user_id)
+        created = notify(
+            recipients=recipients,
+            kind=event.kind,
+            message=event.message,
+            params=event.params,
+            url=event.url,
+            dedupe_key=event.dedupe_key,
+        )
+        event.processed_at = timezone.now()
+        event.save(update_fields=["processed_at"])
+    return len(created)
+
+
+def preferences_update(
+    *,
+    actor: User,
+    muted_email_kinds: list[str],
+    language: str | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """A user's own choices: which events e-mail them (in-app is always on), and language."""
+    unknown = set(muted_email_kinds) - set(EMAIL_KINDS)
+    if unknown:
+        raise ValidationError({"muted_email_kinds": [_("Unknown kind of event.")]})
+    actor.muted_email_kinds = sorted(set(muted_email_kinds))
+    fields = ["muted_email_kinds"]
+    if language:
+        actor.language = language
+        fields.append("language")
+    actor.save(update_fields=fields)
+    audit_record(
+        action=AuditEntry.Action.PREFERENCES_UPDATED,
+        actor=actor,
+        request=request,
+        target=actor,
+        data={"muted": actor.muted_email_kinds},
+    )
+    return actor

@@ -3,14 +3,15 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, OutboxEvent
 
 logger = logging.getLogger(__name__)
+MESSAGE_ID_DOMAIN = "sinergi.local"
 
 
 @shared_task(
@@ -32,13 +33,21 @@ def send_notification_email(notification_id: int) -> bool:
         )
         if notification is None:
             return False
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
             subject = f"[Sinergi] {notification.text}"[:200]
             body = render_to_string(
                 "notifications/email.txt",
                 {"notification": notification, "base_url": settings.PORTAL_BASE_URL},
             )
-        send_mail(subject, body, None, [notification.recipient.email])
+        # One Message-ID per notification: should a worker die between handing the message to
+        # the mail server and recording it, the copy sent again is recognisably the same.
+        EmailMessage(
+            subject,
+            body,
+            None,
+            [notification.recipient.email],
+            headers={"Message-ID": f"<notification-{notification.pk}@{MESSAGE_ID_DOMAIN}>"},
+        ).send()
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
@@ -55,4 +64,33 @@ def send_pending_notification_emails(older_than_seconds: int = 120) -> int:
     ids = list(pending.values_list("pk", flat=True)[:1000])
     for pk in ids:
         send_notification_email.delay(pk)
+    return len(ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_event(event_id: int) -> int:
+    """Notify the users an outbox event concerns (see services.deliver)."""
+    from portal.notifications.services import deliver
+
+    return deliver(event_id=event_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_pending_events(older_than_seconds: int = 30) -> int:
+    """Queue again the events whose delivery task was lost (broker down at commit time, or a
+    worker killed before it finished). Overlapping with the original is harmless."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutboxEvent.objects.filter(processed_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        deliver_event.delay(pk)
     return len(ids)

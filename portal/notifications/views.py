@@ -1,11 +1,18 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal.core.forms import add_service_error
 from portal.core.pagination import paginate
 from portal.notifications import services
+from portal.notifications.kinds import EMAIL_KINDS
 from portal.notifications.models import Notification
 
 
@@ -32,3 +39,42 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     services.notification_mark_read(user=request.user)
     return redirect("notifications:list")
+
+
+class PreferencesForm(forms.Form):
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Send me an e-mail when"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Notifications in the portal are always on."),
+    )
+    language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_kinds"].choices = sorted(EMAIL_KINDS.items(), key=lambda kv: str(kv[1]))
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "email_kinds": [k for k in EMAIL_KINDS if k not in (user.muted_email_kinds or [])],
+        "language": user.language,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["email_kinds"])
+        try:
+            services.preferences_update(
+                actor=user,
+                muted_email_kinds=[k for k in EMAIL_KINDS if k not in chosen],
+                language=form.cleaned_data["language"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Preferences saved."))
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -1,0 +1,236 @@
+"""Pages of the exchange between agencies: sharing a report, the list of reports shared with
+my agency, referrals (send, accept or decline, assign, work on, complete, comment)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.core.forms import add_service_error, flash_errors
+from portal.core.pagination import paginate
+from portal.core.uploads import private_file_response
+from referrals import selectors, services
+from referrals.forms import (
+    AcceptForm,
+    CommentForm,
+    CompleteForm,
+    DeclineForm,
+    ReferralForm,
+    ReportFilterForm,
+    ShareForm,
+)
+from referrals.models import ReferralAttachment, Share
+from referrals.views import _filters
+
+
+@login_required
+def shared_list(request: HttpRequest) -> HttpResponse:
+    """Reports other agencies shared with mine: the same filters and search as our own."""
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    page = paginate(
+        request, selectors.report_list(user=request.user, filters=_filters(form), shared=True)
+    )
+    return render(request, "referrals/shared_list.html", {"filter_form": form, "page": page})
+
+
+@login_required
+@require_POST
+def report_share(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.is_own_report(request.user, report):
+        raise PermissionDenied
+    form = ShareForm(request.POST, options=services.share_options(report=report))
+    if form.is_valid():
+        try:
+            shares = services.report_share(
+                actor=request.user,
+                report=report,
+                agencies=list(form.cleaned_data["agencies"]),
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            flash_errors(request, exc)
+        else:
+            if any(s.status == Share.Status.PENDING for s in shares):
+                messages.info(request, _("Sharing waits for a supervisor's approval."))
+            else:
+                messages.success(request, _("Report shared; the partners are being notified."))
+    else:
+        flash_errors(request, form)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
+    share = (
+        Share.objects.filter(pk=share_pk, report__in=selectors.own_reports(request.user))
+        .select_related("report")
+        .first()
+    )
+    if share is None:
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.share_decide(actor=request.user, share=share, approve=approve, request=request)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, _("Share approved.") if approve else _("Share not approved."))
+    return redirect(share.report)
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def referral_targets(user, report) -> set[int]:
+    """Agencies a report may be referred to: partners it may be shared with today, and those
+    it is shared with already (the policy is checked again when sending)."""
+    options = set(services.share_options(report=report))
+    shared = set(
+        report.shares.filter(status=Share.Status.ACTIVE).values_list("agency_id", flat=True)
+    )
+    return options | shared
+
+
+@login_required
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for(request.user, pk)
+    if not selectors.is_own_report(request.user, report) or report.is_draft:
+        raise PermissionDenied
+    targets = referral_targets(request.user, report)
+    initial = {"to_agency": request.GET.get("to")} if request.GET.get("to") else None
+    form = ReferralForm(request.POST or None, initial=initial, agency_ids=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(
+                actor=request.user, report=report, request=request, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Referral sent to %(agency)s, due on %(due)s.")
+                % {"agency": referral.to_agency.short_name, "due": referral.due_on},
+            )
+            return redirect(referral)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "report": report, "has_targets": bool(targets)},
+    )
+
+
+@login_required
+def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
+    """Incoming or outgoing referrals of the user's agencies: urgent first, then by due date,
+    overdue ones marked. `?all=1` includes the closed ones."""
+    if direction not in ("incoming", "outgoing"):
+        raise Http404
+    open_only = request.GET.get("all") != "1"
+    qs = selectors.referral_queue(
+        user=request.user, incoming=direction == "incoming", open_only=open_only
+    )
+    return render(
+        request,
+        "referrals/referral_queue.html",
+        {
+            "page": paginate(request, qs),
+            "direction": direction,
+            "open_only": open_only,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
+    user = request.user
+    referral = selectors.referral_detail(referral=referral)
+    side = selectors.referral_side(user, referral)
+    context = {
+        "referral": referral,
+        "side": side,
+        "can_decide": selectors.can_decide_referral(user, referral),
+        "can_work": selectors.can_work_on_referral(user, referral),
+        "may_download": selectors.may_see_identifiers(user, referral.report),
+        "accept_form": forms.get("accept_form") or AcceptForm(agency=referral.to_agency),
+        "assign_form": forms.get("assign_form")
+        or AcceptForm(initial={"assigned_to": referral.assigned_to_id}, agency=referral.to_agency),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    return _render_referral(request, selectors.get_referral_for(request.user, referral_pk))
+
+
+@login_required
+@require_POST
+def referral_step(request: HttpRequest, referral_pk: int, step: str) -> HttpResponse:
+    """accept, decline, assign, start, complete or comment: one form each on the page."""
+    referral = selectors.get_referral_for(request.user, referral_pk)
+    user = request.user
+    handlers = {
+        "accept": (AcceptForm, {"agency": referral.to_agency}, services.referral_accept),
+        "assign": (AcceptForm, {"agency": referral.to_agency}, services.referral_assign),
+        "decline": (DeclineForm, {}, services.referral_decline),
+        "start": (None, {}, services.referral_start),
+        "complete": (CompleteForm, {}, services.referral_complete),
+        "comment": (CommentForm, {}, services.referral_comment),
+    }
+    if step not in handlers:
+        raise Http404
+    form_class, form_kwargs, service = handlers[step]
+    form = form_class(request.POST, request.FILES, **form_kwargs) if form_class else None
+    if form is not None and not form.is_valid():
+        return _render_referral(request, referral, **{_form_name(step): form})
+    data = dict(form.cleaned_data) if form is not None else {}
+    if step == "comment":
+        data["upload"] = data.pop("file", None)
+    try:
+        service(actor=user, referral=referral, request=request, **data)
+    except ValidationError as exc:
+        if form is None:
+            flash_errors(request, exc)
+            return redirect(referral)
+        add_service_error(form, exc)
+        return _render_referral(request, referral, **{_form_name(step): form})
+    messages.success(request, _("Saved."))
+    return redirect(referral)
+
+
+def _form_name(step: str) -> str:
+    return {"assign": "assign_form", "accept": "accept_form"}.get(step, f"{step}_form")
+
+
+@never_cache
+@login_required
+def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+    item = (
+        ReferralAttachment.objects.select_related("referral__report")
+        .filter(pk=attachment_pk, referral__in=selectors.visible_referrals(request.user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    response = private_file_response(
+        item.file, filename=item.original_name, content_type=item.content_type
+    )
+    services.referral_attachment_download_record(actor=request.user, item=item, request=request)
+    return response
