@@ -89,7 +89,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if request.user.role != request.user.Role.SUPERVISOR:
         raise PermissionDenied
     page = paginate(request, selectors.review_queue(user=request.user))
-    return render(request, "referrals/review_queue.html", {"page": page})
+    pending = selectors.pending_shares(user=request.user)[:50]
+    return render(request, "referrals/review_queue.html", {"page": page, "pending": pending})
 
 
 # --- Create and edit -----------------------------------------------------------------------
