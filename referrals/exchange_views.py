@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agreements.sharing_policy import entitled_recipients
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import private_file_response
@@ -94,19 +96,22 @@ def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
 
 
 def referral_targets(user, report) -> set[int]:
-    """Agencies a report may be referred to: partners it may be shared with today, and those
-    it is shared with already (the policy is checked again when sending)."""
-    options = set(services.share_options(report=report))
-    shared = set(
-        report.shares.filter(status=Share.Status.ACTIVE).values_list("agency_id", flat=True)
-    )
-    return options | shared
+    """Agencies a report may be referred to: the partners the policy allows today, whether
+    it is shared with them already or not (a share whose agreement has ended stays readable
+    but is no basis for a new referral; the policy is checked again when sending)."""
+    if report.is_draft or not report.categories:
+        return set()
+    return set(entitled_recipients(source=report.agency_id, categories=report.categories))
 
 
 @login_required
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.is_own_report(request.user, report) or report.is_draft:
+    if (
+        not selectors.is_own_report(request.user, report)
+        or report.is_draft
+        or not selectors.can_create_report(request.user)
+    ):
         raise PermissionDenied
     targets = referral_targets(request.user, report)
     initial = {"to_agency": request.GET.get("to")} if request.GET.get("to") else None
@@ -122,7 +127,10 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Referral sent to %(agency)s, due on %(due)s.")
-                % {"agency": referral.to_agency.short_name, "due": referral.due_on},
+                % {
+                    "agency": referral.to_agency.short_name,
+                    "due": date_format(referral.due_on, "j F Y"),
+                },
             )
             return redirect(referral)
     return render(

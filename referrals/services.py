@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Value
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -837,7 +837,7 @@ def report_share(
             },
         )
         if needs_approval:
-            audit_record(
+            requested = audit_record(
                 action=AuditEntry.Action.SHARE_REQUESTED,
                 actor=actor,
                 request=request,
@@ -853,7 +853,9 @@ def report_share(
                     "agency": agency.short_name,
                 },
                 url=report.get_absolute_url(),
-                dedupe_key=f"share-request:{share.pk}:{share.created_at.isoformat()}",
+                # One event per request: a share refused and then requested again keeps its
+                # row (and created_at), so the key comes from this request's audit entry.
+                dedupe_key=f"share-request:{share.pk}:{requested.pk}",
                 agency_ids=[report.agency_id],
                 roles=["supervisor"],
             )
@@ -907,6 +909,12 @@ def referral_due_date(*, agency: Agency, urgency: str, sent_on: dt.date | None =
     return add_working_days(sent_on or timezone.localdate(), days)
 
 
+def _source_text(label) -> str:
+    """A translatable label as its untranslated source text, for stored notification params."""
+    with translation.override("en"):
+        return str(label)
+
+
 def _referral_event(referral: Referral, kind: str, message: str, *, to_sender: bool, actor: User):
     """Tell the other side: the sending agency's users, or the receiving agency's."""
     publish(
@@ -915,7 +923,8 @@ def _referral_event(referral: Referral, kind: str, message: str, *, to_sender: b
         params={
             "number": referral.report.number,
             "agency": (referral.to_agency if to_sender else referral.from_agency).short_name,
-            "action": str(referral.get_requested_action_display()),
+            # The source (English) label: Notification.text translates it for each reader.
+            "action": _source_text(RequestedAction(referral.requested_action).label),
         },
         url=referral.get_absolute_url(),
         dedupe_key=f"referral:{referral.pk}:{kind}:{timezone.now().isoformat()}",
@@ -937,8 +946,8 @@ def referral_send(
     request: HttpRequest | None = None,
 ) -> Referral:
     """Ask one partner agency to act on a report. The report is shared with it first if it
-    is not yet (same policy, same approval rule does not apply: a referral is a supervisor's
-    or officer's deliberate act and the share is its precondition)."""
+    is not yet (same policy). Where the agency requires approval of shares, an officer can
+    refer only a report already shared with that partner: referring is no way round it."""
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if not _may_share(actor, report):
         raise PermissionDenied(_("You cannot refer this report."))
@@ -953,26 +962,34 @@ def referral_send(
     if due_on is not None and due_on < today:
         errors["due_on"] = [_("The due date cannot lie in the past.")]
     share = report.shares.filter(agency=to_agency).first()
-    if share is None or share.status != Share.Status.ACTIVE:
-        bases = (
-            share_bases(
-                source=report.agency_id, target=to_agency.pk, categories=report.categories or []
+    # The policy is checked even when the report is shared already: a share stays readable
+    # after its agreement ends, but no new referral is made without an agreement in force.
+    bases = (
+        share_bases(source=report.agency_id, target=to_agency.pk, categories=report.categories)
+        if report.categories
+        else []
+    )
+    if not bases:
+        errors["to_agency"] = [
+            _("No agreement in force allows referring this report to %(name)s.")
+            % {"name": to_agency.short_name}
+        ]
+    shared = share is not None and share.status == Share.Status.ACTIVE
+    if not shared and report.agency.share_requires_approval and actor.role != actor.Role.SUPERVISOR:
+        errors["to_agency"] = [
+            _(
+                "Your agency requires a supervisor's approval to share: share the report with "
+                "%(name)s first, then refer it."
             )
-            if report.categories
-            else []
-        )
-        if not bases:
-            errors["to_agency"] = [
-                _("No agreement in force allows referring this report to %(name)s.")
-                % {"name": to_agency.short_name}
-            ]
+            % {"name": to_agency.short_name}
+        ]
     if report.referrals.filter(
         to_agency=to_agency, status__in=list(OPEN_REFERRAL_STATUSES)
     ).exists():
         errors["to_agency"] = [_("An open referral to this agency exists already.")]
     if errors:
         raise ValidationError(errors)
-    if share is None or share.status != Share.Status.ACTIVE:
+    if not shared:
         share, _created = Share.objects.update_or_create(
             report=report,
             agency=to_agency,
@@ -1073,7 +1090,10 @@ def referral_accept(
 
 def _check_assignee(referral: Referral, assignee: User | None) -> None:
     if assignee is not None and (
-        assignee.agency_id != referral.to_agency_id or not assignee.is_active
+        assignee.agency_id != referral.to_agency_id
+        or not assignee.is_active
+        # as AcceptForm offers: the agency's case workers, not its administrators
+        or assignee.role not in (assignee.Role.OFFICER, assignee.Role.SUPERVISOR)
     ):
         raise ValidationError(
             {"assigned_to": [_("Assign the referral to someone of the receiving agency.")]}

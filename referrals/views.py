@@ -342,7 +342,10 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
     suggestion = suggest_categories(
         report.indicators, child_victim=selectors.child_victim(report, persons)
     )
-    matches = selectors.person_matches(user=user, report=report)
+    may_reveal = selectors.may_see_identifiers(user, report)
+    # A partner that may not see identifiers is not told either that a person matches one in
+    # its own records (that would link the masked person to a known identity).
+    matches = selectors.person_matches(user=user, report=report) if may_reveal else {}
     revealed = extra.pop("revealed", {})
     rows = [
         {
@@ -376,7 +379,7 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
         "report": report,
         "rows": rows,
         "own": own,
-        "may_reveal": selectors.may_see_identifiers(user, report),
+        "may_reveal": may_reveal,
         **exchange,
         "indicator_groups": [g for g in groups if g["items"]],
         "suggestion": suggestion,
@@ -648,6 +651,12 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
     action = report.prevention_actions.filter(pk=action_pk).first()
     if action is None:
         raise Http404
+    # The rule of services.prevention_update: a partner reading a shared report (or anyone
+    # outside the office that took the action) gets no edit form.
+    if not selectors.is_own_report(request.user, report) or (
+        action.office_id not in access.visible_agency_ids(request.user)
+    ):
+        raise PermissionDenied
     return _prevention_view(request, report, action)
 
 

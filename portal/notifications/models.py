@@ -27,6 +27,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("deduplication key"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # When the e-mail went out, or when it was decided that none is due (muted, no address).
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -51,8 +52,11 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
+        # Text parameters that are labels (a requested action, a status) are stored in their
+        # source language and translated here too; names and numbers pass through unchanged.
+        params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.params.items()}
         try:
-            return gettext(self.message) % self.params
+            return gettext(self.message) % params
         except (KeyError, TypeError, ValueError):
             return gettext(self.message)
 

@@ -39,6 +39,7 @@ def notify(
     for user in recipients:
         if not user.is_active:
             continue
+        wants_email = email and bool(user.email) and kind not in (user.muted_email_kinds or [])
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -48,11 +49,14 @@ def notify(
                     params=params or {},
                     url=url,
                     dedupe_key=dedupe_key,
+                    # No e-mail due (muted kind, no address): marked done, so that the sweep
+                    # of unsent e-mails never sends it either.
+                    emailed_at=None if wants_email else timezone.now(),
                 )
         except IntegrityError:
             continue  # already told: the unique (recipient, dedupe_key) row exists
         created.append(notification)
-        if email and user.email and kind not in (user.muted_email_kinds or []):
+        if wants_email:
             # robust: a broker outage must not turn a saved change into an error page; the
             # row stays unsent and send_pending_notification_emails picks it up later.
             transaction.on_commit(

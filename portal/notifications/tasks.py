@@ -14,8 +14,13 @@ logger = logging.getLogger(__name__)
 MESSAGE_ID_DOMAIN = "sinergi.local"
 
 
+# The two tasks queued from on_commit hooks ignore their results (nobody reads them): with a
+# result, .delay() first subscribes the caller to the result in the Redis result backend, and a
+# process that has not done so before and finds Redis down retries that for ~20 s per call
+# before failing, holding the request that saved the change (see tests/faults/).
 @shared_task(
     acks_late=True,
+    ignore_result=True,
     autoretry_for=(OSError,),
     retry_backoff=True,
     retry_jitter=True,
@@ -26,7 +31,7 @@ def send_notification_email(notification_id: int) -> bool:
     so a second delivery of this task finds it sent and does nothing."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
@@ -69,6 +74,7 @@ def send_pending_notification_emails(older_than_seconds: int = 120) -> int:
 
 @shared_task(
     acks_late=True,
+    ignore_result=True,  # see send_notification_email
     autoretry_for=(OSError,),
     retry_backoff=True,
     retry_jitter=True,

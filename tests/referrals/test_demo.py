@@ -2,22 +2,47 @@
 realistic, internally consistent reports, valid NIKs, and no duplicates on a second run.
 
 The whole demo (regions, agencies, accounts, agreements, villages, reports) is seeded once for
-the module, inside a transaction rolled back at its end; each test runs in a savepoint of it."""
+the module, inside a transaction rolled back at its end; each test runs in a savepoint of it.
+The shares and referrals between the agencies are dated relative to today, so the tests check
+rules (the sharing policy on each share's date, working-day due dates), not fixed dates."""
 
 from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
+from agreements.sharing_policy import share_bases
+from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
 from portal.core.crypto import blind_index
+from portal.notifications.models import Notification, OutboxEvent
 from portal.regions.nik import parse_nik, validate_passport_number
-from referrals import demo, selectors
+from referrals import demo, selectors, services
 from referrals.indicators import suggest_categories
-from referrals.models import PreventionAction, Report, ReportPerson, ReportSequence
-from referrals.vocabularies import PASSPORT_KINDS, Checkpoint, PreventionKind, ReportStatus
+from referrals.models import (
+    PreventionAction,
+    Referral,
+    ReferralComment,
+    Report,
+    ReportPerson,
+    ReportSequence,
+    Share,
+)
+from referrals.vocabularies import (
+    PASSPORT_KINDS,
+    Checkpoint,
+    PreventionKind,
+    ReferralOutcome,
+    ReferralStatus,
+    ReportStatus,
+    ShareStatus,
+    Urgency,
+)
+from referrals.workdays import add_working_days, is_working_day
 from villages.models import DesaBinaan
 
 
@@ -157,3 +182,183 @@ def test_seeding_again_adds_nothing(seeded):
     numbers = Report.objects.values_list("number", flat=True)
     assert len(set(numbers)) == len(numbers)
     assert all(n.startswith(("IND-36-2024-", "IND-36-2025-")) for n in numbers)
+
+
+# --- Shares and referrals between the demo agencies -----------------------------------------
+
+
+def _day(moment):
+    return timezone.localdate(moment)
+
+
+def test_shares_only_where_the_policy_allowed_them_on_their_date(seeded):
+    shares = Share.objects.select_related("report", "agreement", "agency")
+    assert 40 <= shares.count() <= 60
+    today = timezone.localdate()
+    for share in shares:
+        report = share.report
+        assert report.status != ReportStatus.DRAFT
+        assert share.agency_id != report.agency_id
+        assert share.created_at > report.submitted_at
+        for moment in {share.created_at, share.shared_at} - {None}:
+            day = _day(moment)
+            assert share.agreement.effective_from <= day <= today, report.number
+            bases = share_bases(
+                source=report.agency_id,
+                target=share.agency_id,
+                categories=report.categories,
+                on=day,
+            )
+            # the agreement the policy names first, as services.report_share takes it
+            assert bases, (report.number, day)
+            assert bases[0].agreement.pk == share.agreement_id, (report.number, day)
+        if share.shared_at:
+            assert share.shared_at >= share.created_at
+    # the KNPI agreement exchanges no case data: the youth committee receives nothing
+    assert not shares.filter(agency__short_name="DPD KNPI Kota Tangerang").exists()
+    used = set(shares.values_list("agreement__signed_on", flat=True))
+    assert len(used) == 2  # Kanwil-Polda and Kanwil-BP3MI
+
+
+def test_one_agency_needs_approval_its_shares_wait_or_were_decided(seeded):
+    approving = Agency.objects.filter(share_requires_approval=True)
+    assert list(approving.values_list("short_name", flat=True)) == [demo.APPROVAL_AGENCY]
+    statuses = Counter(Share.objects.values_list("status", flat=True))
+    assert statuses[ShareStatus.ACTIVE] > 30
+    assert 2 <= statuses[ShareStatus.PENDING] <= 5
+    assert statuses[ShareStatus.REFUSED] == 1
+    for share in Share.objects.exclude(status=ShareStatus.ACTIVE).select_related("report"):
+        assert share.report.agency.share_requires_approval
+        assert share.shared_at is None
+        assert share.shared_by.role == User.Role.OFFICER
+        if share.status == ShareStatus.PENDING:
+            assert share.decided_by is None
+        else:
+            assert share.decided_by.role == User.Role.SUPERVISOR
+            assert share.decided_by.agency_id == share.report.agency_id
+    # Its other shares were approved by a supervisor, or made by sending a referral.
+    for share in Share.objects.filter(
+        status=ShareStatus.ACTIVE, report__agency__in=approving
+    ).select_related("decided_by"):
+        by_referral = share.referrals.filter(sent_by=share.shared_by, sent_at=share.shared_at)
+        assert share.decided_by.role == User.Role.SUPERVISOR or by_referral.exists()
+    supervisor = User.objects.get(username="kanim-serang-supervisor")
+    assert selectors.pending_shares(user=supervisor).count() == statuses[ShareStatus.PENDING]
+
+
+def test_referrals_in_every_status_some_overdue(seeded):
+    referrals = list(
+        Referral.objects.select_related("report", "share", "to_agency", "assigned_to", "sent_by")
+    )
+    assert 20 <= len(referrals) <= 30
+    assert {r.status for r in referrals} == set(ReferralStatus.values)
+    assert {r.urgency for r in referrals} == set(Urgency.values)
+    now, today = timezone.now(), timezone.localdate()
+    overdue = [r for r in referrals if r.is_overdue(today)]
+    assert overdue
+    assert {r.status for r in overdue} - {ReferralStatus.SENT}  # accepted but not done in time
+    assert any(r.is_open and not r.is_overdue(today) for r in referrals)
+    open_pairs = Counter((r.report_id, r.to_agency_id) for r in referrals if r.is_open)
+    assert max(open_pairs.values()) == 1
+    for r in referrals:
+        assert r.message.strip()
+        assert r.from_agency_id == r.report.agency_id != r.to_agency_id
+        assert r.sent_by.agency_id == r.from_agency_id
+        assert r.share.status == ShareStatus.ACTIVE
+        assert (r.share.report_id, r.share.agency_id) == (r.report_id, r.to_agency_id)
+        assert r.share.shared_at <= r.sent_at
+        assert share_bases(
+            source=r.from_agency_id,
+            target=r.to_agency_id,
+            categories=r.report.categories,
+            on=_day(r.sent_at),
+        )
+        steps = [t for t in (r.sent_at, r.accepted_at, r.started_at, r.closed_at) if t]
+        assert steps == sorted(steps)
+        assert steps[-1] <= now
+        assert r.updated_at == steps[-1]
+        if r.status in (ReferralStatus.SENT, ReferralStatus.DECLINED):
+            assert r.accepted_at is None
+            assert r.assigned_to is None
+        else:  # accepted by the receiving agency and assigned to one of its officers
+            assert r.accepted_at
+            assert r.assigned_to.agency_id == r.to_agency_id
+            assert r.assigned_to.role == User.Role.OFFICER
+        assert bool(r.started_at) == (
+            r.status in (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
+        )
+        assert bool(r.closed_at) == (not r.is_open)
+        assert bool(r.decline_reason) == (r.status == ReferralStatus.DECLINED)
+        if r.status == ReferralStatus.COMPLETED:
+            assert r.outcome in ReferralOutcome.values
+            assert r.outcome_note
+        else:
+            assert not r.outcome
+
+
+def test_due_dates_are_working_days_counted_from_the_sent_date(seeded):
+    for r in Referral.objects.select_related("to_agency"):
+        agency = r.to_agency
+        days = (
+            agency.referral_days_urgent
+            if r.urgency == Urgency.URGENT
+            else agency.referral_days_normal
+        )
+        sent_on = _day(r.sent_at)
+        assert is_working_day(sent_on)
+        assert r.due_on == add_working_days(sent_on, days)
+        assert is_working_day(r.due_on)
+
+
+def test_referral_comments_come_from_both_sides(seeded):
+    comments = ReferralComment.objects.select_related("referral", "author")
+    assert comments.count() >= 8
+    now = timezone.now()
+    sides = Counter()
+    for comment in comments:
+        referral = comment.referral
+        assert comment.agency_id == comment.author.agency_id
+        assert comment.agency_id in (referral.from_agency_id, referral.to_agency_id)
+        assert referral.sent_at <= comment.created_at <= now
+        sides[comment.agency_id == referral.from_agency_id] += 1
+    assert sides[True]  # the sending agency
+    assert sides[False]  # the receiving agency
+
+
+def test_notifications_fill_the_bell_without_any_email(seeded):
+    notifications = Notification.objects.select_related("recipient")
+    assert 10 <= notifications.count() <= 300
+    assert not notifications.filter(emailed_at=None).exists()  # nothing left to e-mail
+    assert notifications.filter(read_at=None).exists()
+    assert not OutboxEvent.objects.filter(processed_at=None).exists()
+    source = Path(services.__file__).read_text()
+    now = timezone.now()
+    for notification in notifications:
+        # the untranslated message of the services, so that it is translated when shown
+        assert f'"{notification.message}"' in source, notification.message
+        assert notification.kind in services.EVENT_KINDS
+        assert "%(" not in notification.text
+        assert notification.created_at <= now
+        assert notification.recipient.role in (User.Role.OFFICER, User.Role.SUPERVISOR)
+    supervisor = User.objects.get(username="kanim-serang-supervisor")
+    waiting = notifications.filter(
+        recipient=supervisor, kind=services.EVENT_SHARE_REQUESTED, read_at=None
+    )
+    assert waiting.count() == Share.objects.filter(status=ShareStatus.PENDING).count()
+
+
+def test_seeding_again_adds_no_shares_referrals_or_notifications(seeded):
+    def counts():
+        return (
+            Share.objects.count(),
+            Referral.objects.count(),
+            ReferralComment.objects.count(),
+            Notification.objects.count(),
+            OutboxEvent.objects.count(),
+            list(Agency.objects.filter(share_requires_approval=True)),
+        )
+
+    before = counts()
+    assert demo.exchanges_seeded()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == before

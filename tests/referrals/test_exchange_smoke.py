@@ -68,3 +68,60 @@ def test_share_refer_accept_complete(
     services.referral_complete(actor=bp3mi_officer, referral=referral, outcome="victim_assisted")
     referral.refresh_from_db()
     assert referral.status == "completed"
+
+
+def test_an_officer_cannot_refer_round_the_approval_of_shares(pks, officer, kanim, bp3mi):
+    from django.core.exceptions import ValidationError
+
+    kanim.share_requires_approval = True
+    kanim.save()
+    report = f.submitted(officer)
+    with pytest.raises(ValidationError) as refused:
+        services.referral_send(
+            actor=officer,
+            report=report,
+            to_agency=bp3mi,
+            requested_action="investigation",
+            urgency="normal",
+            message="Mohon ditindaklanjuti.",
+        )
+    assert "to_agency" in refused.value.error_dict
+    assert not report.shares.exists()
+
+
+def test_notification_labels_are_translated_for_each_reader(
+    pks, officer, bp3mi, bp3mi_officer, bp3mi_supervisor
+):
+    from django.utils import translation
+
+    report = f.submitted(officer)
+    services.referral_send(
+        actor=officer,
+        report=report,
+        to_agency=bp3mi,
+        requested_action="victim_protection",
+        urgency="normal",
+        message="Mohon pendampingan.",
+    )
+    event = OutboxEvent.objects.get(kind="referral_sent")
+    assert event.params["action"] == "Victim protection and assistance"
+    deliver(event_id=event.pk)
+    notification = Notification.objects.filter(kind="referral_sent").first()
+    with translation.override("en"):
+        english = notification.text
+    with translation.override("id"):
+        indonesian = notification.text
+    assert "Victim protection and assistance" in english
+    assert "Victim protection" not in indonesian
+
+
+def test_a_partner_is_not_told_of_matches_before_accepting(
+    client, pks, officer, bp3mi, bp3mi_officer
+):
+    first = f.submitted(officer, persons=[f.person(nik=f.NIK_MALE, sex="male")])
+    f.submitted(officer, persons=[f.person(nik=f.NIK_MALE, sex="male")])
+    services.report_share(actor=officer, report=first, agencies=[bp3mi])
+    client.force_login(officer)
+    assert client.get(first.get_absolute_url()).context["rows"][0]["matches"] == 1
+    client.force_login(bp3mi_officer)
+    assert client.get(first.get_absolute_url()).context["rows"][0]["matches"] == 0

@@ -1,0 +1,67 @@
+"""The Redis cache, degrading instead of failing while Redis is unreachable.
+
+The cache holds nothing that cannot be lost: session copies (sessions live in PostgreSQL,
+`cached_db`), sign-in rate-limit counters and memoised lookups. If Redis is down, a read is a
+miss and a write is skipped, with a warning in the log, so officers keep working (and filing
+reports) instead of meeting an error page; rate limits are not enforced until Redis is back.
+Connections time out after a second, so a request does not hang on a dead server either.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _degrade(default):
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as exc:
+                logger.warning("cache unavailable (%s): %s skipped", exc, method.__name__)
+                return default(*args, **kwargs) if callable(default) else default
+
+        return wrapper
+
+    return decorate
+
+
+def _get_default(key, default=None, version=None):
+    return default
+
+
+def _incr_default(key, delta=1, version=None):
+    # allauth's rate limits call incr() on a counter it has just add()-ed: with no Redis there
+    # is no counter, and a count of `delta` keeps the limit from tripping.
+    return delta
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        options.setdefault("socket_connect_timeout", 1)
+        options.setdefault("socket_timeout", 1)
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+
+    get = _degrade(_get_default)(RedisCache.get)
+    get_many = _degrade({})(RedisCache.get_many)
+    has_key = _degrade(False)(RedisCache.has_key)
+    set = _degrade(None)(RedisCache.set)
+    set_many = _degrade([])(RedisCache.set_many)
+    add = _degrade(False)(RedisCache.add)
+    touch = _degrade(False)(RedisCache.touch)
+    delete = _degrade(False)(RedisCache.delete)
+    delete_many = _degrade(None)(RedisCache.delete_many)
+    incr = _degrade(_incr_default)(RedisCache.incr)
+    clear = _degrade(False)(RedisCache.clear)
