@@ -81,3 +81,15 @@ def page(request, browser):
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+def fresh_totp(secret: str, *, margin: float = 6.0) -> str:
+    """The current TOTP code, taken early enough in its 30-second window that it is still
+    valid when a loaded machine's browser submits it (allauth allows no clock drift)."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    remaining = totp.interval - time.time() % totp.interval
+    if remaining < margin:
+        time.sleep(remaining + 0.2)
+    return totp.now()

@@ -20,7 +20,6 @@ form action and by link, not by their text."""
 import re
 from contextlib import contextmanager
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +28,7 @@ from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
 from referrals.models import Referral, Share
-from tests.e2e.conftest import VIEWPORTS, eventually, screenshot_dir
+from tests.e2e.conftest import VIEWPORTS, eventually, fresh_totp, screenshot_dir
 from tests.e2e.test_sign_in_journey import open_menu_on_phone, sign_in
 from tests.factories import AgencyFactory
 from tests.referrals import factories as f
@@ -170,8 +169,9 @@ def sign_in_with_totp(page, base_url: str, user: User) -> None:
     sign_in(page, base_url, user.username)
     code = page.locator("main input[name=code]")
     expect(code).to_be_visible()
-    code.fill(pyotp.TOTP(user.totp_secret).now())
+    code.fill(fresh_totp(user.totp_secret))
     page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/2fa/"))
     expect(page.locator("#user-menu")).to_be_attached()
 
 

@@ -3,12 +3,11 @@ to English, sign out. Screenshots go to $TEST_ARTIFACTS_DIR/screenshots (printed
 
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import User
-from tests.e2e.conftest import screenshot_dir
+from tests.e2e.conftest import fresh_totp, screenshot_dir
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +68,7 @@ def test_supervisor_signs_in_with_totp_code(page, live_server, make_user, kanim)
     expect(page.locator("main input[name=code]")).to_be_visible()
     page.wait_for_load_state("load")
     page.screenshot(path=screenshot_dir() / f"totp-challenge-{page.width_name}.png")
-    page.locator("main input[name=code]").fill(pyotp.TOTP(supervisor.totp_secret).now())
+    page.locator("main input[name=code]").fill(fresh_totp(supervisor.totp_secret))
     page.locator("main form button[type=submit]").first.click()
     expect(page.get_by_role("heading", name="Selamat datang, Bayu")).to_be_visible()
     page.screenshot(
