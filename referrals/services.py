@@ -558,6 +558,22 @@ def person_reveal(
 # --- Evidence ------------------------------------------------------------------------------
 
 
+def _checked_case_file(upload: UploadedFile, *, attached, type_error: str):
+    """A photo or PDF of a case (evidence, referral attachment), checked by content, and not
+    already among `attached`."""
+    checked = check_upload(
+        upload,
+        allowed_types=EVIDENCE_TYPES,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        size_error=_("The file is empty or larger than %(mb)s MB.")
+        % {"mb": MAX_EVIDENCE_BYTES // 2**20},
+        type_error=type_error,
+    )
+    if attached.filter(sha256=checked.sha256).exists():
+        raise ValidationError({"file": _("This file is already attached.")})
+    return checked
+
+
 @transaction.atomic
 def evidence_upload(
     *,
@@ -573,16 +589,11 @@ def evidence_upload(
         raise PermissionDenied(_("You cannot add evidence to this report."))
     if kind not in Evidence.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of evidence.")})
-    checked = check_upload(
+    checked = _checked_case_file(
         upload,
-        allowed_types=EVIDENCE_TYPES,
-        max_bytes=MAX_EVIDENCE_BYTES,
-        size_error=_("The file is empty or larger than %(mb)s MB.")
-        % {"mb": MAX_EVIDENCE_BYTES // 2**20},
+        attached=report.evidence.all(),
         type_error=_("Evidence must be a photo (JPEG, PNG, WebP) or a PDF."),
     )
-    if report.evidence.filter(sha256=checked.sha256).exists():
-        raise ValidationError({"file": _("This file is already attached.")})
     item = Evidence(
         report=report, kind=kind, description=description.strip()[:300], uploaded_by=actor
     )
@@ -1234,16 +1245,11 @@ def referral_comment(
         referral=referral, author=actor, agency=actor.agency, body=body.strip()
     )
     if upload is not None:
-        checked = check_upload(
+        checked = _checked_case_file(
             upload,
-            allowed_types=EVIDENCE_TYPES,
-            max_bytes=MAX_EVIDENCE_BYTES,
-            size_error=_("The file is empty or larger than %(mb)s MB.")
-            % {"mb": MAX_EVIDENCE_BYTES // 2**20},
+            attached=referral.attachments.all(),
             type_error=_("Attachments must be a photo (JPEG, PNG, WebP) or a PDF."),
         )
-        if referral.attachments.filter(sha256=checked.sha256).exists():
-            raise ValidationError({"file": _("This file is already attached.")})
         store_upload(
             ReferralAttachment(referral=referral, agency=actor.agency, uploaded_by=actor),
             checked,
