@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "agreements",
     "villages",
     "referrals",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "portal.api",
 ]
 
 MIDDLEWARE = [
@@ -286,9 +290,48 @@ AUDIT_TRUST_X_FORWARDED_FOR = env.bool("BEHIND_PROXY", default=False)
 # --- Django REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.base.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.base.UserOrTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user_or_token": env.str("API_RATE", default="300/minute")},
+    "EXCEPTION_HANDLER": "portal.api.base.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sinergi API",
+    "DESCRIPTION": (
+        "Indication reports, sharing and referrals between the Banten agencies. The same "
+        "access rules as the portal's pages: a record you may not see is a 404, a write your "
+        "role may not make is a 403. Authenticate with `Authorization: Bearer <token>` (create "
+        "tokens at /api/v1/tokens/ or in the portal) or with the portal's session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "portal.accounts.models.AgencyKind",
+        "UserRoleEnum": "portal.accounts.models.Role",
+        "AgreementKindEnum": "agreements.models.AgreementKind",
+        "AgreementStatusEnum": "agreements.models.AgreementStatus",
+        "VillageStatusEnum": "villages.models.VillageStatus",
+        "ActivityKindEnum": "villages.models.ActivityKind",
+        "ReportCategoryEnum": "portal.core.categories.ReportCategory",
+        "ReportStatusEnum": "referrals.vocabularies.ReportStatus",
+        "ReportOutcomeEnum": "referrals.vocabularies.Outcome",
+        "PersonRoleEnum": "referrals.vocabularies.PersonRole",
+        "EvidenceKindEnum": "referrals.models.EvidenceKind",
+        "PreventionKindEnum": "referrals.vocabularies.PreventionKind",
+        "ShareStatusEnum": "referrals.vocabularies.ShareStatus",
+        "ReferralStatusEnum": "referrals.vocabularies.ReferralStatus",
+        "ReferralOutcomeEnum": "referrals.vocabularies.ReferralOutcome",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

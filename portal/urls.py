@@ -26,6 +26,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("villages/", include("villages.urls")),
     path("reports/", include("referrals.urls")),
+    path("api/", include("portal.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

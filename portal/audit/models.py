@@ -71,6 +71,8 @@ class AuditEntry(models.Model):
         REFERRAL_COMMENTED = "referral_commented", _("Comment on referral")
         AGENCY_SETTINGS_UPDATED = "agency_settings_updated", _("Agency settings changed")
         PREFERENCES_UPDATED = "preferences_updated", _("Notification preferences changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)

@@ -1,0 +1,82 @@
+"""What every endpoint shares: language, errors, pagination, throttling."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
+from rest_framework import exceptions, pagination, throttling
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.api.models import ApiToken
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def caller_language(request) -> str:
+    """The caller's language: an explicit Accept-Language the portal speaks, else the
+    account's language, else Bahasa Indonesia."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in SUPPORTED:
+            return code
+    user = getattr(request, "user", None)
+    language = getattr(user, "language", "") if user is not None else ""
+    return language if language in SUPPORTED else settings.LANGUAGE_CODE
+
+
+class LanguageMixin:
+    """Activates the caller's language once the caller is known, so that validation errors
+    and messages come in it."""
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            self.perform_authentication(request)
+        finally:
+            translation.activate(caller_language(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)
+
+
+def exception_handler(exc, context):
+    """Services raise Django's ValidationError; the API answers it as DRF's: 400 with
+    field-level messages ({"field": ["…"], "non_field_errors": ["…"]})."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail: dict = {}
+            for key, errors in exc.error_dict.items():
+                messages = [str(m) for m in DjangoValidationError(errors).messages]
+                prefix, _sep, field = key.rpartition("-")
+                group, _sep2, index = prefix.partition("-")
+                if group and index.isdigit():
+                    # "persons-1-nik" (the form's naming) → {"persons": {"1": {"nik": [...]}}}
+                    detail.setdefault(group, {}).setdefault(index, {})[field] = messages
+                else:
+                    detail["non_field_errors" if key == "__all__" else key] = messages
+        else:
+            detail = {"non_field_errors": [str(m) for m in exc.messages]}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class UserOrTokenThrottle(throttling.SimpleRateThrottle):
+    """Requests per token when one is used, else per signed-in user (the rate is in
+    settings: REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user_or_token"])."""
+
+    scope = "user_or_token"
+
+    def get_cache_key(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return None  # anonymous calls are refused by the permission check anyway
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        else:
+            ident = f"user-{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

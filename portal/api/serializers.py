@@ -1,0 +1,505 @@
+"""The shapes of the API. Reads mirror the pages (identifiers masked); writes are checked for
+shape here and handed to the same services as the forms."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agreements.models import Agreement, AgreementScope, Party
+from portal.accounts.models import Agency, User
+from portal.api.models import ApiToken
+from portal.core.categories import ReportCategory
+from portal.notifications.models import Notification
+from portal.regions.models import Region
+from referrals import indicators
+from referrals.models import (
+    Evidence,
+    PreventionAction,
+    Referral,
+    ReferralComment,
+    Report,
+    ReportPerson,
+    Share,
+)
+from referrals.vocabularies import (
+    ControlMethod,
+    ExploitationType,
+    Industry,
+    Outcome,
+    PerpetratorRole,
+    PersonRole,
+    RecruitmentMethod,
+    ReferralOutcome,
+    RequestedAction,
+    RiskLevel,
+    Sex,
+    Source,
+    SuspectedMode,
+    Urgency,
+    VictimStatus,
+)
+from villages.models import Activity, DesaBinaan
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "short_name", "kind"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "region",
+            "email",
+            "phone",
+            "address",
+            "is_active",
+        ]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "agency",
+            "language",
+            "muted_email_kinds",
+        ]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "agency",
+            "agreement_number",
+            "signatory_name",
+            "signatory_position",
+            "role",
+            "covers_child_offices",
+        ]
+
+
+class AgreementScopeSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="scope.code", read_only=True)
+    name = serializers.CharField(source="scope.name", read_only=True)
+    allows_data_exchange = serializers.BooleanField(
+        source="scope.allows_data_exchange", read_only=True
+    )
+
+    class Meta:
+        model = AgreementScope
+        fields = ["id", "code", "name", "allows_data_exchange", "categories", "parties"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    scopes = AgreementScopeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "status",
+            "signed_on",
+            "signed_at",
+            "effective_from",
+            "effective_until",
+            "summary",
+            "terminated_on",
+            "parties",
+            "scopes",
+        ]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="village.code", read_only=True)
+    name = serializers.CharField(source="village.name", read_only=True)
+    designating_office = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = DesaBinaan
+        fields = [
+            "id",
+            "code",
+            "name",
+            "designating_office",
+            "designated_on",
+            "decree_number",
+            "status",
+        ]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    organiser = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "date",
+            "place",
+            "organiser",
+            "co_organisers",
+            "villages",
+            "area",
+            "audience",
+            "participants_male",
+            "participants_female",
+            "summary",
+        ]
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+class PersonReadSerializer(serializers.ModelSerializer):
+    """A person with identifiers masked (revealing is an audited action of the pages)."""
+
+    nik = serializers.CharField(source="nik_masked", read_only=True)
+    passport_number = serializers.CharField(source="passport_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    nationality = serializers.CharField(source="nationality.code", read_only=True)
+    address_region = serializers.CharField(source="address_region_id", allow_null=True)
+
+    class Meta:
+        model = ReportPerson
+        fields = [
+            "id",
+            "role",
+            "full_name",
+            "sex",
+            "birth_date",
+            "age",
+            "nik",
+            "passport_number",
+            "nationality",
+            "address_region",
+            "phone",
+            "notes",
+            "victim_status",
+            "victim_status_by",
+            "perpetrator_roles",
+            "nik_warnings",
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download(self, item) -> str | None:
+        return reverse("api:report-evidence-download", args=[item.report_id, item.pk])
+
+
+class PreventionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PreventionAction
+        fields = [
+            "id",
+            "person",
+            "office",
+            "kind",
+            "date",
+            "checkpoint",
+            "place",
+            "interviewed",
+            "statement_signed",
+            "registry_result",
+            "coordinated_with_bp3mi",
+            "lifted_on",
+            "lifted_documents",
+        ]
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True)
+    region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
+    destination_country = serializers.CharField(source="destination_country.code")
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "number",
+            "agency",
+            "occurred_at",
+            "source",
+            "region",
+            "desa",
+            "destination_country",
+            "mode",
+            "risk_level",
+            "categories",
+            "status",
+            "submitted_at",
+            "person_count",
+            "updated_at",
+        ]
+
+
+class ReportDetailSerializer(ReportListSerializer):
+    persons = PersonReadSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    prevention_actions = PreventionSerializer(many=True, read_only=True)
+    created_by = serializers.CharField(source="created_by.full_name", read_only=True)
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "created_by",
+            "place_detail",
+            "route",
+            "narrative",
+            "indicators",
+            "suggested_categories",
+            "category_reason",
+            "recruitment_methods",
+            "control_methods",
+            "exploitation_types",
+            "industries",
+            "outcome",
+            "outcome_note",
+            "closed_at",
+            "persons",
+            "evidence",
+            "prevention_actions",
+        ]
+
+
+def _codes(choices, **kwargs):
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices), required=False, **kwargs
+    )
+
+
+class PersonWriteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="An existing person of the report.")
+    delete = serializers.BooleanField(required=False, default=False)
+    role = serializers.ChoiceField(choices=PersonRole.choices, required=False)
+    full_name = serializers.CharField(max_length=200, required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    nik = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    nationality = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    address_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    victim_status = serializers.ChoiceField(
+        choices=VictimStatus.choices, required=False, allow_blank=True
+    )
+    victim_status_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    perpetrator_roles = _codes(PerpetratorRole.choices)
+
+    def validate(self, attrs):
+        if attrs.get("id") is None and not attrs.get("delete"):
+            missing = [f for f in ("role", "full_name") if not attrs.get(f)]
+            if missing:
+                raise serializers.ValidationError(
+                    {f: [serializers.Field.default_error_messages["required"]] for f in missing}
+                )
+        return attrs
+
+
+class ReportWriteSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField(required=False)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    place_detail = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    desa = serializers.PrimaryKeyRelatedField(
+        queryset=DesaBinaan.objects.all(), required=False, allow_null=True
+    )
+    destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    route = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    mode = serializers.ChoiceField(choices=SuspectedMode.choices, required=False, allow_blank=True)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    indicators = _codes(sorted(indicators.INDICATOR_CODES))
+    categories = _codes(ReportCategory.choices)
+    category_reason = serializers.CharField(required=False, allow_blank=True)
+    recruitment_methods = _codes(RecruitmentMethod.choices)
+    control_methods = _codes(ControlMethod.choices)
+    exploitation_types = _codes(ExploitationType.choices)
+    industries = _codes(Industry.choices)
+    persons = PersonWriteSerializer(many=True, required=False)
+    submit = serializers.BooleanField(required=False, default=False)
+    correction_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    report_number = serializers.CharField(source="report.number", read_only=True)
+    agency = AgencyBriefSerializer(read_only=True)
+    agreement = serializers.CharField(source="agreement.title", read_only=True)
+
+    class Meta:
+        model = Share
+        fields = [
+            "id",
+            "report",
+            "report_number",
+            "agency",
+            "agreement",
+            "status",
+            "note",
+            "created_at",
+            "shared_at",
+        ]
+
+
+class ShareCreateSerializer(serializers.Serializer):
+    agencies = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.filter(is_active=True), many=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    report_number = serializers.CharField(source="report.number", read_only=True)
+    from_agency = AgencyBriefSerializer(read_only=True)
+    to_agency = AgencyBriefSerializer(read_only=True)
+    assigned_to = serializers.CharField(source="assigned_to.full_name", default=None)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "report",
+            "report_number",
+            "from_agency",
+            "to_agency",
+            "requested_action",
+            "urgency",
+            "due_on",
+            "message",
+            "status",
+            "assigned_to",
+            "decline_reason",
+            "outcome",
+            "outcome_note",
+            "sent_at",
+            "accepted_at",
+            "closed_at",
+        ]
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    report = serializers.PrimaryKeyRelatedField(queryset=Report.objects.all())
+    to_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    requested_action = serializers.ChoiceField(choices=RequestedAction.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    message = serializers.CharField(max_length=4000)
+
+
+class AssignSerializer(serializers.Serializer):
+    assigned_to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ReferralOutcome.choices)
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.full_name", read_only=True)
+    agency = serializers.CharField(source="agency.short_name", read_only=True)
+
+    class Meta:
+        model = ReferralComment
+        fields = ["id", "author", "agency", "body", "created_at"]
+        read_only_fields = ["id", "author", "agency", "created_at"]
+
+
+# --- Notifications and tokens --------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "created_at", "read_at"]
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    days = serializers.IntegerField(min_value=1, max_value=365, default=90)

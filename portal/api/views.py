@@ -1,0 +1,543 @@
+"""API endpoints. Every queryset comes from the selectors the pages use (one access module),
+and every write goes through the same service: a record the caller may not see is a 404, a
+write the role may not make is a 403."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agreements.models import AgreementScope, Party
+from agreements.selectors import visible_agreements
+from portal.accounts.models import Agency
+from portal.api import serializers as s
+from portal.api import services as token_services
+from portal.api.base import LanguageMixin
+from portal.api.models import ApiToken
+from portal.core.uploads import private_file_response
+from portal.notifications import services as notification_services
+from portal.notifications.models import Notification
+from portal.regions.models import Region
+from referrals import selectors as report_selectors
+from referrals import services as report_services
+from referrals.models import Evidence, ReferralComment, Share
+from villages.selectors import visible_activities, visible_villages
+
+
+class MeView(LanguageMixin, APIView):
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
+
+
+class AgencyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """The directory of agencies (every signed-in user reads it)."""
+
+    serializer_class = s.AgencySerializer
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["name", "short_name", "kind"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        qs = Agency.objects.all()
+        kind = self.request.query_params.get("kind")
+        return qs.filter(kind=kind) if kind else qs
+
+
+class RegionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Kemendagri regions: `?parent=36.71` for the children of a region, `?q=` by name."""
+
+    serializer_class = s.RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9.]+"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("parent", str, description="Code of the parent region"),
+            OpenApiParameter("q", str, description="Part of the name"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = Region.objects.order_by("code")
+        params = self.request.query_params
+        if params.get("parent"):
+            qs = qs.filter(parent_id=params["parent"])
+        elif not params.get("q"):
+            qs = qs.filter(level=Region.Level.PROVINCE)
+        if params.get("q"):
+            qs = qs.filter(name__icontains=params["q"][:100])
+        return qs
+
+
+class AgreementViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Agreements binding the caller's agency (all of them for system admins)."""
+
+    serializer_class = s.AgreementSerializer
+
+    def get_queryset(self):
+        return visible_agreements(self.request.user).prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("agency")),
+            Prefetch(
+                "scopes",
+                queryset=AgreementScope.objects.select_related("scope").prefetch_related("parties"),
+            ),
+        )
+
+
+class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.VillageSerializer
+
+    def get_queryset(self):
+        return (
+            visible_villages(self.request.user)
+            .select_related("village", "designating_office")
+            .order_by("village__name")
+        )
+
+
+class ActivityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ActivitySerializer
+
+    def get_queryset(self):
+        return (
+            visible_activities(self.request.user)
+            .select_related("organiser")
+            .prefetch_related("co_organisers", "villages")
+            .order_by("-date", "-id")
+        )
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+REPORT_FILTERS = [
+    OpenApiParameter("q", str, description="Number, or words of the narrative and names"),
+    OpenApiParameter("status", str),
+    OpenApiParameter("category", str),
+    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+    OpenApiParameter("region", str, description="Region code (and everything below it)"),
+    OpenApiParameter("desa", int),
+    OpenApiParameter("destination", str, description="ISO 3166 code"),
+    OpenApiParameter("source", str),
+    OpenApiParameter("sort", str, description="occurred, -occurred, number, -updated, -risk"),
+    OpenApiParameter("shared", bool, description="Reports shared with my agency instead"),
+]
+
+
+def _date(value: str | None):
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise serializers.ValidationError({"date": ["YYYY-MM-DD"]}) from None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class ReportViewSet(
+    LanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Indication reports: the caller's agency's own (drafts: the author's), or with
+    `?shared=1` those shared with it. Identifiers are masked."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.ReportListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return s.ReportWriteSerializer
+        return s.ReportDetailSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            params = self.request.query_params
+            filters = report_selectors.ReportFilters(
+                q=params.get("q", "")[:200],
+                status=params.get("status", ""),
+                category=params.get("category", ""),
+                date_from=_date(params.get("date_from")),
+                date_to=_date(params.get("date_to")),
+                region_code=params.get("region", "")[:20],
+                desa_id=_int(params.get("desa")),
+                destination=params.get("destination", "")[:2].upper(),
+                source=params.get("source", ""),
+                sort=params.get("sort", ""),
+            )
+            return report_selectors.report_list(
+                user=user, filters=filters, shared=params.get("shared") in ("1", "true")
+            )
+        return report_selectors.visible_reports(user).select_related("agency", "created_by")
+
+    def get_object(self):
+        report = super().get_object()
+        if self.action == "retrieve":
+            return report_selectors.report_detail(report=report)
+        return report
+
+    @extend_schema(parameters=REPORT_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _service_data(self, data: dict) -> tuple[dict, list, bool, str]:
+        data = dict(data)
+        persons = [
+            report_services.PersonInput(
+                data={k: v for k, v in p.items() if k not in ("id", "delete")},
+                pk=p.get("id"),
+                delete=p.get("delete", False),
+                prefix=f"persons-{i}",
+            )
+            for i, p in enumerate(data.pop("persons", []) or [])
+        ]
+        submit = data.pop("submit", False)
+        reason = data.pop("correction_reason", "")
+        return data, persons, submit, reason
+
+    @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReportWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, persons, submit, _reason = self._service_data(serializer.validated_data)
+        report = report_services.report_create(
+            actor=request.user, persons=persons, submit=submit, request=request, **data
+        )
+        body = s.ReportDetailSerializer(report_selectors.report_detail(report=report)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReportWriteSerializer, responses=s.ReportDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = s.ReportWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, persons, submit, reason = self._service_data(serializer.validated_data)
+        report_services.report_update(
+            actor=request.user,
+            report=report,
+            persons=persons,
+            submit=submit,
+            correction_reason=reason,
+            request=request,
+            **data,
+        )
+        return Response(
+            s.ReportDetailSerializer(report_selectors.report_detail(report=report)).data
+        )
+
+    @extend_schema(request=s.ReportWriteSerializer, responses=s.ReportDetailSerializer)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        report_services.report_delete(
+            actor=self.request.user, report=instance, request=self.request
+        )
+
+    def _step(self, service, request, **kwargs):
+        report = self.get_object()
+        service(actor=request.user, report=report, request=request, **kwargs)
+        return Response(
+            s.ReportDetailSerializer(report_selectors.report_detail(report=report)).data
+        )
+
+    @extend_schema(request=None, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._step(report_services.report_submit, request)
+
+    @extend_schema(request=None, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(report_services.report_start_review, request)
+
+    @extend_schema(request=s.CloseSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        serializer = s.CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._step(report_services.report_close, request, **serializer.validated_data)
+
+    @extend_schema(request=s.ShareCreateSerializer, responses=s.ShareSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        """Share with partners; only those the agreements in force allow (else 400)."""
+        report = self.get_object()
+        serializer = s.ShareCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        shares = report_services.report_share(
+            actor=request.user,
+            report=report,
+            agencies=list(serializer.validated_data["agencies"]),
+            note=serializer.validated_data["note"],
+            request=request,
+        )
+        return Response(s.ShareSerializer(shares, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EvidenceUploadSerializer, responses={201: s.EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def evidence(self, request, pk=None):
+        report = self.get_object()
+        serializer = s.EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = report_services.evidence_upload(
+            actor=request.user,
+            report=report,
+            upload=data["file"],
+            kind=data["kind"],
+            description=data["description"],
+            request=request,
+        )
+        return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_pk>[0-9]+)",
+        url_name="evidence-download",
+    )
+    def evidence_download(self, request, pk=None, evidence_pk=None):
+        report = self.get_object()
+        item = get_object_or_404(Evidence, pk=evidence_pk, report=report)
+        if not report_selectors.may_see_identifiers(request.user, report):
+            raise PermissionDenied
+        response = private_file_response(
+            item.file, filename=item.original_name, content_type=item.content_type
+        )
+        report_services.evidence_download_record(actor=request.user, item=item, request=request)
+        return response
+
+
+class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Shares of my agency's reports, and shares my agency received."""
+
+    serializer_class = s.ShareSerializer
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        from portal import access
+
+        user = self.request.user
+        return (
+            Share.objects.filter(
+                Q(report__in=report_selectors.own_reports(user))
+                | Q(
+                    agency_id__in=access.visible_agency_ids(user),
+                    status=Share.Status.ACTIVE,
+                )
+            )
+            .select_related("report", "agency", "agreement")
+            .order_by("-created_at", "-id")
+        )
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+class ReferralViewSet(
+    LanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals sent by or to my agency (`?direction=incoming|outgoing`, `?open=1`)."""
+
+    serializer_class = s.ReferralSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        direction = params.get("direction")
+        if direction in ("incoming", "outgoing"):
+            return report_selectors.referral_queue(
+                user=self.request.user,
+                incoming=direction == "incoming",
+                open_only=params.get("open") in ("1", "true"),
+            )
+        return (
+            report_selectors.visible_referrals(self.request.user)
+            .select_related("report", "from_agency", "to_agency", "assigned_to")
+            .order_by("-sent_at", "-id")
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("direction", str, enum=["incoming", "outgoing"]),
+            OpenApiParameter("open", bool),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.ReferralCreateSerializer, responses={201: s.ReferralSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReferralCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        report = data.pop("report")
+        if not report_selectors.visible_reports(request.user).filter(pk=report.pk).exists():
+            raise Http404
+        referral = report_services.referral_send(
+            actor=request.user, report=report, request=request, **data
+        )
+        return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, service, request, serializer_class=None):
+        referral = self.get_object()
+        kwargs = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            kwargs = dict(serializer.validated_data)
+        service(actor=request.user, referral=referral, request=request, **kwargs)
+        referral.refresh_from_db()
+        return Response(s.ReferralSerializer(referral).data)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._step(report_services.referral_accept, request, s.AssignSerializer)
+
+    @extend_schema(request=s.DeclineSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._step(report_services.referral_decline, request, s.DeclineSerializer)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        referral = self.get_object()
+        serializer = s.AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignee = serializer.validated_data.get("assigned_to")
+        if assignee is None:
+            raise serializers.ValidationError({"assigned_to": ["This field is required."]})
+        report_services.referral_assign(
+            actor=request.user, referral=referral, assigned_to=assignee, request=request
+        )
+        referral.refresh_from_db()
+        return Response(s.ReferralSerializer(referral).data)
+
+    @extend_schema(request=None, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._step(report_services.referral_start, request)
+
+    @extend_schema(request=s.CompleteSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._step(report_services.referral_complete, request, s.CompleteSerializer)
+
+    @extend_schema(methods=["GET"], request=None, responses=s.CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.CommentSerializer, responses=s.CommentSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        referral = self.get_object()
+        if request.method == "GET":
+            comments = ReferralComment.objects.filter(referral=referral).select_related(
+                "author", "agency"
+            )
+            return Response(s.CommentSerializer(comments, many=True).data)
+        serializer = s.CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = report_services.referral_comment(
+            actor=request.user,
+            referral=referral,
+            body=serializer.validated_data["body"],
+            request=request,
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Notifications and tokens --------------------------------------------------------------
+
+
+class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(request=None, responses=s.NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notification_services.notification_mark_read(
+            user=request.user, notification_id=notification.pk
+        )
+        notification.refresh_from_db()
+        return Response(s.NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": notification_services.notification_mark_read(user=request.user)})
+
+
+class TokenViewSet(
+    LanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """My API tokens. Creating one answers its secret once; deleting one revokes it."""
+
+    serializer_class = s.TokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
+
+    @extend_schema(
+        request=s.TokenCreateSerializer,
+        responses={
+            201: inline_serializer(
+                "TokenCreated",
+                {"token": serializers.CharField(), "details": s.TokenSerializer()},
+            )
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = s.TokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = token_services.token_create(
+            actor=request.user, request=request, **serializer.validated_data
+        )
+        return Response(
+            {"token": raw, "details": s.TokenSerializer(token).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+    def perform_destroy(self, instance):
+        token_services.token_revoke(actor=self.request.user, token=instance, request=self.request)
