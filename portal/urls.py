@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from portal.api import pages as api_pages
 from portal.core import views as core_views
 
 admin.site.site_header = "Sinergi"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("villages/", include("villages.urls")),
     path("reports/", include("referrals.urls")),
     path("api/", include("portal.api.urls")),
+    path("api-tokens/", api_pages.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_pages.token_revoke, name="api_token_revoke"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -58,3 +58,18 @@ def test_token_file_and_share(system_admin, officer, kanim, bp3mi):
     assert bad.status_code == 400
     assert "nik" in bad.json()["persons"]["0"]
     assert api.get("/api/schema/").status_code == 200
+
+
+def test_token_page_creates_shows_once_and_revokes(client, officer):
+    from portal.api.models import ApiToken, hash_token
+
+    client.force_login(officer)
+    response = client.post("/api-tokens/", {"name": "laporan harian", "days": 7})
+    secret = response.context["secret"]
+    assert secret.startswith("sng_")
+    token = ApiToken.objects.get()
+    assert token.key_hash == hash_token(secret)
+    assert secret not in client.get("/api-tokens/").content.decode()
+    client.post(f"/api-tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
