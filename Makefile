@@ -43,6 +43,9 @@ test: $(STAMP) system-deps messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The OpenAPI schema (/api/schema/) builds from the code without a warning; no database.
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null \
+		--settings portal.settings_build
 	$(PY) scripts/devenv.py exec -- $(PY) manage.py makemigrations --check --dry-run \
 		--settings portal.settings_test
 

@@ -143,17 +143,19 @@ def engines(var_dir: Path, *, dev_defaults: bool) -> Iterator[dict[str, str]]:
             env["REDIS_URL"] = stack.enter_context(embedded_redis(var_dir / "redis"))
         if dev_defaults:
             env.setdefault("DJANGO_DEBUG", "true")
-            env.setdefault(
-                "SECRET_KEY",
-                persistent_secret(var_dir / "secret_key", lambda: secrets.token_urlsafe(50)),
-            )
-            env.setdefault(
-                "FIELD_ENCRYPTION_KEYS", persistent_secret(var_dir / "field_key", fernet_key)
-            )
-            env.setdefault(
-                "PII_INDEX_KEY",
-                persistent_secret(var_dir / "pii_index_key", lambda: secrets.token_urlsafe(32)),
-            )
+        # The development keys, kept in var/ so that `exec` commands (manage.py shell,
+        # create_api_token …) read what `run` wrote; a variable already set wins.
+        env.setdefault(
+            "SECRET_KEY",
+            persistent_secret(var_dir / "secret_key", lambda: secrets.token_urlsafe(50)),
+        )
+        env.setdefault(
+            "FIELD_ENCRYPTION_KEYS", persistent_secret(var_dir / "field_key", fernet_key)
+        )
+        env.setdefault(
+            "PII_INDEX_KEY",
+            persistent_secret(var_dir / "pii_index_key", lambda: secrets.token_urlsafe(32)),
+        )
         yield env
 
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from rest_framework import exceptions, pagination, throttling
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.api.models import ApiToken
 
@@ -42,6 +41,10 @@ class LanguageMixin:
 def exception_handler(exc, context):
     """Services raise Django's ValidationError; the API answers it as DRF's: 400 with
     field-level messages ({"field": ["…"], "non_field_errors": ["…"]})."""
+    # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES, which names this
+    # module, so a module-level import fails whenever this module is imported first.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail: dict = {}

@@ -71,6 +71,8 @@ class RegionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = Region.objects.order_by("code")
+        if self.action != "list":
+            return qs  # any region by its code, not only the provinces the list starts with
         params = self.request.query_params
         if params.get("parent"):
             qs = qs.filter(parent_id=params["parent"])
@@ -136,7 +138,7 @@ REPORT_FILTERS = [
 ]
 
 
-def _date(value: str | None):
+def _date(value: str | None, name: str):
     import datetime as dt
 
     if not value:
@@ -144,7 +146,7 @@ def _date(value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise serializers.ValidationError({"date": ["YYYY-MM-DD"]}) from None
+        raise serializers.ValidationError({name: ["YYYY-MM-DD"]}) from None
 
 
 def _int(value: str | None) -> int | None:
@@ -178,8 +180,8 @@ class ReportViewSet(
                 q=params.get("q", "")[:200],
                 status=params.get("status", ""),
                 category=params.get("category", ""),
-                date_from=_date(params.get("date_from")),
-                date_to=_date(params.get("date_to")),
+                date_from=_date(params.get("date_from"), "date_from"),
+                date_to=_date(params.get("date_to"), "date_to"),
                 region_code=params.get("region", "")[:20],
                 desa_id=_int(params.get("desa")),
                 destination=params.get("destination", "")[:2].upper(),
