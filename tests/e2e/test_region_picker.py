@@ -26,12 +26,22 @@ def picker_url(settings, live_server, db):
 
 def choose(page, select_id: str, search: str, option: str):
     """Pick `option` in the TomSelect drawn for <select id=select_id>, typing `search`."""
-    page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
-    page.locator(f"#{select_id}-ts-control").fill(search)
     dropdown = page.locator(f"#{select_id}-ts-dropdown")
-    # TomSelect filters a moment after typing (refreshThrottle); a click before that would
-    # be followed by the late refresh opening the list again.
-    expect(dropdown.locator(".highlight").first).to_be_visible()
+    # The list was just refilled by the level above: on a loaded machine the first keystrokes
+    # can land while TomSelect is still re-reading it and be dropped, so type again if no
+    # match shows (a person would do the same).
+    for attempt in range(3):
+        page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
+        page.locator(f"#{select_id}-ts-control").fill(search)
+        # TomSelect filters a moment after typing (refreshThrottle); a click before that
+        # would be followed by the late refresh opening the list again.
+        try:
+            expect(dropdown.locator(".highlight").first).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     dropdown.get_by_role("option", name=option, exact=True).click()
     expect(dropdown).to_be_hidden()
 
