@@ -396,6 +396,12 @@ class ReferralViewSet(
 
     @extend_schema(request=s.ReferralCreateSerializer, responses={201: s.ReferralSerializer})
     def create(self, request, *args, **kwargs):
+        # A report the caller may not see and one that does not exist answer alike (404).
+        report_id = str(request.data.get("report", ""))
+        if report_id.isdigit() and not (
+            report_selectors.visible_reports(request.user).filter(pk=int(report_id)).exists()
+        ):
+            raise Http404
         serializer = s.ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
