@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from agreements.sharing_policy import entitled_recipients
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import private_file_response
@@ -95,15 +94,6 @@ def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
 # --- Referrals -----------------------------------------------------------------------------
 
 
-def referral_targets(user, report) -> set[int]:
-    """Agencies a report may be referred to: the partners the policy allows today, whether
-    it is shared with them already or not (a share whose agreement has ended stays readable
-    but is no basis for a new referral; the policy is checked again when sending)."""
-    if report.is_draft or not report.categories:
-        return set()
-    return set(entitled_recipients(source=report.agency_id, categories=report.categories))
-
-
 @login_required
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
@@ -113,7 +103,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         or not selectors.can_create_report(request.user)
     ):
         raise PermissionDenied
-    targets = referral_targets(request.user, report)
+    targets = set(services.entitled_partners(report=report))
     initial = {"to_agency": request.GET.get("to")} if request.GET.get("to") else None
     form = ReferralForm(request.POST or None, initial=initial, agency_ids=targets)
     if request.method == "POST" and form.is_valid():

@@ -761,12 +761,24 @@ EVENT_KINDS = {
 }
 
 
-def share_options(*, report: Report, on: dt.date | None = None) -> dict[int, list]:
-    """{agency id: [ShareBasis, …]} — the partners this report may be shared with today,
-    less those it already is (or waits to be) shared with."""
+def entitled_partners(*, report: Report, on: dt.date | None = None) -> dict[int, list]:
+    """{agency id: [ShareBasis, …]} — every partner the agreements in force allow for this
+    report today, shared with it already or not (referrals may go to these); none for a
+    draft or a report without a category."""
     if report.status == ReportStatus.DRAFT or not report.categories:
         return {}
-    options = entitled_recipients(source=report.agency_id, categories=report.categories, on=on)
+    return entitled_recipients(source=report.agency_id, categories=report.categories, on=on)
+
+
+def share_options(
+    *, report: Report, on: dt.date | None = None, entitled: dict[int, list] | None = None
+) -> dict[int, list]:
+    """The partners this report may be shared with today (`entitled`, when the caller has
+    them already, else entitled_partners()), less those it already is (or waits to be)
+    shared with."""
+    options = entitled_partners(report=report, on=on) if entitled is None else entitled
+    if not options:
+        return {}
     taken = set(
         report.shares.exclude(status=Share.Status.REFUSED).values_list("agency_id", flat=True)
     )

@@ -27,7 +27,6 @@ from referrals.forms import (
 )
 from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
 from referrals.models import Evidence, PreventionAction, Report, ReportPerson
-from referrals.vocabularies import PersonRole
 
 PERSONS_PREFIX = "persons"
 
@@ -222,7 +221,7 @@ def _report_form_view(request: HttpRequest, report: Report | None = None) -> Htt
             "report": report,
             "correcting": correcting,
             "indicator_groups": _indicator_groups(form),
-            "suggestion": _suggestion_from_form(form, formset),
+            "suggestion": _suggestion_from_form(form, report),
         },
     )
 
@@ -249,42 +248,44 @@ def _indicator_groups(form: ReportForm) -> list[dict]:
 
 
 def _child_from_post(data, occurred) -> bool:
-    """Is a potential victim typed in the form under 18 on the day of the indication?"""
+    """Is a potential victim typed in the form under 18 on the day of the indication? The
+    persons as typed, judged by the rule saved reports are judged by (selectors.child_victim)."""
     import datetime as dt
 
-    day = occurred.date() if occurred else timezone.localdate()
     try:
-        total = int(data.get(f"{PERSONS_PREFIX}-TOTAL_FORMS", 0))
+        total = min(int(data.get(f"{PERSONS_PREFIX}-TOTAL_FORMS", 0)), 50)
     except ValueError:
         return False
-    for i in range(min(total, 50)):
+    persons = []
+    for i in range(total):
         key = f"{PERSONS_PREFIX}-{i}-"
-        if data.get(key + "role") != PersonRole.POTENTIAL_VICTIM or data.get(key + "DELETE"):
+        if data.get(key + "DELETE"):
             continue
-        age = None
         try:
             born = dt.date.fromisoformat(data.get(key + "birth_date", ""))
-            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         except ValueError:
-            if (data.get(key + "age") or "").isdigit():
-                age = int(data[key + "age"])
-        if age is not None and age < 18:
-            return True
-    return False
+            born = None
+        age = data.get(key + "age") or ""
+        persons.append(
+            ReportPerson(
+                role=data.get(key + "role", ""),
+                birth_date=born,
+                age=int(age) if age.isdigit() else None,
+            )
+        )
+    if occurred is not None and timezone.is_naive(occurred):
+        occurred = timezone.make_aware(occurred)
+    return selectors.child_victim(Report(occurred_at=occurred or timezone.now()), persons)
 
 
-def _suggestion_from_form(form: ReportForm, formset) -> dict:
+def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
     if form.is_bound:
         ticked = form.data.getlist("indicators")
         occurred = form.cleaned_data.get("occurred_at") if hasattr(form, "cleaned_data") else None
         child = _child_from_post(form.data, occurred)
     else:
         ticked = form.initial.get("indicators") or []
-        child = False
-        report_persons = [f.initial for f in formset.forms if f.initial]
-        for p in report_persons:
-            if p.get("role") == PersonRole.POTENTIAL_VICTIM and p.get("age") is not None:
-                child = child or p["age"] < 18
+        child = report is not None and selectors.child_victim(report)
     return {"suggestion": suggest_categories(ticked, child_victim=child), "child": child}
 
 
@@ -399,7 +400,6 @@ def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpRespons
 def _exchange_context(user, report: Report, own: bool) -> dict:
     """Shares and referrals of the report as the user may see them: all of them for its own
     agency, with the forms to share and refer; for a partner, its share and its referrals."""
-    from referrals.exchange_views import referral_targets
     from referrals.forms import ShareForm
 
     referrals = report.referrals.select_related("to_agency", "from_agency").order_by("-sent_at")
@@ -411,7 +411,8 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
             and not share.agreement.is_in_force_on(timezone.localdate()),
             "referrals": referrals.filter(to_agency_id__in=access.visible_agency_ids(user)),
         }
-    options = services.share_options(report=report) if not report.is_draft else {}
+    entitled = services.entitled_partners(report=report)  # once: it loads the agreements
+    options = services.share_options(report=report, entitled=entitled)
     return {
         "shares": report.shares.select_related("agency", "agreement", "shared_by").order_by(
             "agency__name"
@@ -420,9 +421,7 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
         "can_share": not report.is_draft and selectors.can_create_report(user),
         "can_decide_shares": user.role == user.Role.SUPERVISOR,
         "referrals": referrals,
-        "can_refer": not report.is_draft
-        and selectors.can_create_report(user)
-        and bool(referral_targets(user, report)),
+        "can_refer": selectors.can_create_report(user) and bool(entitled),
     }
 
 
