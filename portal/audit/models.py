@@ -73,6 +73,9 @@ class AuditEntry(models.Model):
         PREFERENCES_UPDATED = "preferences_updated", _("Notification preferences changed")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        EXPORT_CREATED = "export_created", _("Data exported")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+        PDF_PRINTED = "pdf_printed", _("Document printed (PDF)")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
