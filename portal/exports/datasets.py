@@ -163,10 +163,9 @@ def _report_filters(user: User, params: dict[str, list[str]]):
         raise _invalid(form)
     filters = form.to_filters()
     person = params.get("person", [""])[-1]
-    if person:
-        # As on the list page: reports in which a person the user may see appears again.
-        if not person.isdigit():
-            raise ValidationError({"person": [_("Enter a whole number.")]})
+    if person.isdigit():
+        # As on the list page: reports in which a person the user may see appears again (a
+        # person the user may not see matches nothing).
         filters = report_selectors.ReportFilters(**{**filters.__dict__, "person_id": int(person)})
     return filters
 

@@ -211,7 +211,7 @@ def export_job_create(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    transaction.on_commit(lambda pk=job.pk: _enqueue(pk), robust=True)
     return job
 
 

@@ -70,7 +70,8 @@ def read_xlsx(content: bytes) -> dict[str, list[list]]:
                 else:
                     values.append("")
             rows.append(values)
-        sheets[sheet.get("name")] = rows
+        width = len(rows[0]) if rows else 0
+        sheets[sheet.get("name")] = [row + [""] * (width - len(row)) for row in rows]
     return sheets
 
 

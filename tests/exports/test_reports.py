@@ -216,3 +216,20 @@ def test_formulas_stay_text_in_xlsx(client, officer):
     sheets = read_xlsx(content(export(client, "reports", format="xlsx")))  # fails on formulas
     (person,) = list(sheets.values())[1][1:]
     assert person[PERSON_KEYS.index("name")] == "=1+1"
+
+
+def test_batch_identifier_rule_agrees_with_the_single_one(
+    officer, bp3mi_officer, bp3mi_supervisor, cilegon_officer, shared, ours_other_source, theirs
+):
+    from referrals import selectors
+
+    referral = x.refer(officer, shared, shared.shares.get().agency)
+    reports = [shared, ours_other_source, theirs]
+    ids = [r.pk for r in reports]
+    for user in (officer, bp3mi_officer, cilegon_officer):
+        expected = {r.pk for r in reports if selectors.may_see_identifiers(user, r)}
+        assert selectors.reports_with_identifiers(user, ids) == expected
+    assert selectors.reports_with_identifiers(bp3mi_officer, ids) == set()
+    services.referral_accept(actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer)
+    assert selectors.reports_with_identifiers(bp3mi_officer, ids) == {shared.pk}
+    assert selectors.reports_with_identifiers(officer, []) == set()
