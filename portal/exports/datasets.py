@@ -10,6 +10,7 @@ an export grows with the number of chunks, never with the number of rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ def chunks(queryset: QuerySet) -> Iterator[list[Any]]:
         yield batch
 
 
-def local_date(value):
+def local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value else None
 
 
