@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "agreements",
     "villages",
     "referrals",
+    "portal.exports",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -160,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notification-emails-sweep": {
         "task": "portal.notifications.tasks.send_pending_notification_emails",
         "schedule": 300.0,
+    },
+    # Export files older than a week deleted; export jobs left behind queued again.
+    "exports-housekeeping": {
+        "task": "portal.exports.tasks.exports_housekeeping",
+        "schedule": 600.0,
     },
     "heartbeat": {
         "task": "portal.core.tasks.heartbeat",
