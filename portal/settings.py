@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "agreements",
     "villages",
     "referrals",
+    "portal.stats",  # summary figures of the reports: above referrals, which it reads
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -160,6 +161,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notification-emails-sweep": {
         "task": "portal.notifications.tasks.send_pending_notification_emails",
         "schedule": 300.0,
+    },
+    # Statistics: recompute the (agency, month) buckets reports changed in; rebuild nightly.
+    "stats-refresh": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a backlog while the worker was down needs one run
+    },
+    "stats-rebuild": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
     },
     "heartbeat": {
         "task": "portal.core.tasks.heartbeat",
