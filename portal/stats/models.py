@@ -10,7 +10,8 @@ buckets from the reports, exactly, every minute (Celery beat), and rebuilds ever
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import Now
+from django.db.models import F, Q
+from django.db.models.functions import Left, Now
 from django.utils.translation import gettext_lazy as _
 
 ALL_CATEGORIES = "all"
@@ -57,6 +58,15 @@ class ReportStat(models.Model):
         indexes = [
             # The refresh deletes and rewrites whole (agency, month) buckets.
             models.Index(fields=["agency", "month"], name="reportstat_bucket_idx"),
+            # The villages of one regency (the drill-down), without reading the others.
+            models.Index(
+                Left("key", 5),
+                F("category"),
+                F("agency"),
+                F("month"),
+                condition=Q(dimension=Dimension.VILLAGE),
+                name="reportstat_village_idx",
+            ),
         ]
 
     def __str__(self) -> str:

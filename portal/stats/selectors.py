@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -33,6 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,15 +41,22 @@ from django_countries import countries
 from portal import access
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
-from portal.stats import reference, sql
+from portal.stats import reference
 from portal.stats.models import ALL_CATEGORIES, Dimension, RefreshState, ReportStat
 from referrals.selectors import shared_reports, visible_referrals
-from referrals.vocabularies import OPEN_REFERRAL_STATUSES, ReferralStatus, ShareStatus, Source
+from referrals.vocabularies import (
+    OPEN_REFERRAL_STATUSES,
+    ReferralStatus,
+    ReportStatus,
+    ShareStatus,
+    Source,
+)
 
 if TYPE_CHECKING:
     from portal.accounts.models import Agency, User
 
 MAX_MONTHS = 60
+VILLAGE_CODE_LENGTH = len("36.71.01.1001")  # as sql.py: length(region_id) = 13
 DEFAULT_MONTHS = 12
 TOP_DESTINATIONS = 10
 OTHER = "__other__"
@@ -289,8 +296,9 @@ def _own_villages(
             agency_id__in=agency_ids,
             month__gte=first,
             month__lte=last,
-            key__startswith=regency + ".",
         )
+        .alias(regency=Left("key", 5))
+        .filter(regency=regency)  # reportstat_village_idx
         .values_list("key")
         .annotate(n=Sum("reports"), p=Sum("persons"))
         .order_by()
@@ -325,18 +333,63 @@ def shared_source(user: User, agency_id: int | None):
     return qs
 
 
-def _shared_rows(
-    user: User, agency_id: int | None, first: dt.date, last: dt.date
-) -> list[tuple[Any, ...]]:
-    """Aggregate rows (same shape as ReportStat) of the shared reports in the months."""
-    subquery, sub_params = shared_source(user, agency_id).values("pk").query.sql_with_params()
-    where = f"AND r.id IN ({subquery}) AND r.occurred_at >= %s AND r.occurred_at < %s"
-    query, params = sql.aggregate_subset(
-        where, [*sub_params, local_midnight(first), local_midnight(add_months(last, 1))]
+def _add_shared(
+    user: User,
+    filters: StatsFilters,
+    period: tuple[dt.date, dt.date],
+    trend: tuple[dt.date, dt.date],
+    own: dict[Key, list[int]],
+    villages: dict[str, list[int]],
+    pmi: dict[dt.date, list[int]],
+) -> int:
+    """Count the shared reports into the own rows, villages and trend, exactly as the summary
+    would (the same buckets and keys); one query, one row per report. Returns how many shared
+    reports the period's figures now include."""
+    first, last = period
+    start, end = min(first, trend[0]), max(last, trend[1])
+    rows = (
+        shared_source(user, filters.agency_id)
+        .exclude(status=ReportStatus.DRAFT)
+        .filter(
+            occurred_at__gte=local_midnight(start),
+            occurred_at__lt=local_midnight(add_months(end, 1)),
+        )
+        .values_list(
+            "occurred_at",
+            "categories",
+            "source",
+            "region_id",
+            "destination_country",
+            "person_count",
+        )
+        .order_by()
     )
-    with connection.cursor() as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
+    zone = timezone.get_current_timezone()
+    village_prefix = filters.regency + "." if filters.regency else None
+
+    def add(table: dict, key: Any, persons: int) -> None:
+        slot = table.setdefault(key, [0, 0])
+        slot[0] += 1
+        slot[1] += persons
+
+    counted = 0
+    for occurred_at, categories, source, region_id, destination, persons in rows:
+        local = occurred_at.astimezone(zone)
+        month = dt.date(local.year, local.month, 1)
+        codes = set(categories)
+        if ReportCategory.PMI_NONPROCEDURAL in codes and trend[0] <= month <= trend[1]:
+            add(pmi, month, persons)
+        if not first <= month <= last or (filters.category and filters.category not in codes):
+            continue
+        counted += 1
+        add(own, (Dimension.TOTAL, "+".join(sorted(codes)), month), persons)
+        add(own, (Dimension.SOURCE, source, None), persons)
+        add(own, (Dimension.REGENCY, (region_id or "")[:5], None), persons)
+        add(own, (Dimension.DESTINATION, str(destination or ""), None), persons)
+        is_village = region_id is not None and len(region_id) == VILLAGE_CODE_LENGTH
+        if village_prefix and is_village and region_id.startswith(village_prefix):
+            add(villages, region_id, persons)
+    return counted
 
 
 # --- The page ------------------------------------------------------------------------------
@@ -433,33 +486,9 @@ def statistics_overview(*, user: User, filters: StatsFilters | None = None) -> O
 
     shared_total = 0
     if filters.include_shared and agency_ids:
-        wanted = _category_rows_filter(category)
-        for _agency, month, dimension, key, row_category, n, p in _shared_rows(
-            user, filters.agency_id, min(first, trend_first), max(last, trend_last)
-        ):
-            if (
-                dimension == Dimension.TOTAL
-                and row_category == ReportCategory.PMI_NONPROCEDURAL
-                and trend_first <= month <= trend_last
-            ):
-                pmi.setdefault(month, [0, 0])
-                pmi[month][0] += n
-                pmi[month][1] += p
-            if row_category != wanted or not first <= month <= last:
-                continue
-            if dimension == Dimension.VILLAGE:
-                if filters.regency and key.startswith(filters.regency + "."):
-                    villages.setdefault(key, [0, 0])
-                    villages[key][0] += n
-                    villages[key][1] += p
-                continue
-            slot = own.setdefault(
-                (dimension, key, month if dimension == Dimension.TOTAL else None), [0, 0]
-            )
-            slot[0] += n
-            slot[1] += p
-            if dimension == Dimension.TOTAL:
-                shared_total += n
+        shared_total = _add_shared(
+            user, filters, (first, last), (trend_first, trend_last), own, villages, pmi
+        )
 
     per: dict[str, dict[str, list[int]]] = defaultdict(dict)
     monthly: dict[dt.date, dict[str, int]] = defaultdict(dict)

@@ -1,10 +1,9 @@
 """The one aggregate query behind every report figure.
 
-The same SELECT fills the summary table (for the buckets a change touched, or for everything)
-and counts the reports shared with the user live, so that both kinds of rows have exactly the
-same meaning: (agency, month, dimension, key, category, reports, persons) over submitted
-reports (not drafts), `month` in the portal's time zone, `category` "all" counting each report
-once.
+It fills the summary table, for the buckets a change touched or for everything: rows of
+(agency, month, dimension, key, category, reports, persons) over submitted reports (not
+drafts), `month` in the portal's time zone, `category` "all" counting each report once.
+selectors._add_shared counts the reports shared with a user the same way, in Python.
 """
 
 from __future__ import annotations
@@ -78,8 +77,3 @@ def aggregate_buckets(buckets: Sequence[tuple[int, Any]]) -> tuple[str, list[Any
     agencies = [a for a, _m in buckets]
     months = [m for _a, m in buckets]
     return _AGGREGATE.format(join=_BUCKET_JOIN, where=""), [tz, agencies, months, tz, tz]
-
-
-def aggregate_subset(where: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
-    """Reports matching `where` (SQL over alias r, beginning with AND)."""
-    return _AGGREGATE.format(join="", where=where), [time_zone(), *params]

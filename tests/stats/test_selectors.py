@@ -338,3 +338,41 @@ def test_agency_figures_for_the_dashboard(pks, officer, bp3mi, bp3mi_officer, ci
     theirs = agency_figures(bp3mi_officer)
     assert theirs["reports_this_month"] == 0
     assert theirs["open_referrals_incoming"] == 1
+
+
+def test_shared_reports_are_counted_like_the_summary_counts_them(
+    pks, officer, bp3mi_officer, bp3mi
+):
+    """The partner counts the shared reports live, the owner reads the summary: the figures
+    must agree to the last bucket, village and trend row."""
+    reports = [
+        b.submitted(officer, persons=2, occurred_at=b.at(2025, 1, 1, hour=0)),
+        b.submitted(officer, occurred_at=b.at(2025, 1, 31, hour=23), categories=["tppo", "tppm"]),
+        b.submitted(
+            officer,
+            persons=3,
+            occurred_at=b.at(2025, 6),
+            categories=["pmi_nonprocedural"],
+            destination_country="SA",
+            source="departure_check",
+        ),
+        b.submitted(officer, occurred_at=b.at(2025, 7), region=f.region("36.71.01")),
+        b.submitted(officer, occurred_at=b.at(2024, 11), categories=["pmi_nonprocedural"]),
+    ]
+    for report in reports:
+        report_services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    services.refresh_report_stats()
+
+    for category in ("", "tppo", "pmi_nonprocedural"):
+        mine = overview(officer, category=category, regency="36.71")
+        theirs = overview(bp3mi_officer, category=category, regency="36.71")
+        assert theirs.shared_reports == mine.reports > 0
+        assert [(m.month, m.reports, m.persons, m.by_combo) for m in theirs.months] == [
+            (m.month, m.reports, m.persons, m.by_combo) for m in mine.months
+        ]
+        for name in ("by_source", "by_regency", "by_destination", "villages"):
+            assert getattr(theirs, name) == getattr(mine, name), name
+        assert theirs.villages_unplaced == mine.villages_unplaced
+        assert [(r.label, r.reports, r.persons) for r in theirs.pmi] == [
+            (r.label, r.reports, r.persons) for r in mine.pmi
+        ]
