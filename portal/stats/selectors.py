@@ -346,14 +346,18 @@ def _add_shared(
     would (the same buckets and keys); one query, one row per report. Returns how many shared
     reports the period's figures now include."""
     first, last = period
-    start, end = min(first, trend[0]), max(last, trend[1])
+    in_period = Q(
+        occurred_at__gte=local_midnight(first), occurred_at__lt=local_midnight(add_months(last, 1))
+    )
+    in_trend = Q(
+        occurred_at__gte=local_midnight(trend[0]),
+        occurred_at__lt=local_midnight(add_months(trend[1], 1)),
+        categories__contains=[ReportCategory.PMI_NONPROCEDURAL],
+    )
     rows = (
         shared_source(user, filters.agency_id)
         .exclude(status=ReportStatus.DRAFT)
-        .filter(
-            occurred_at__gte=local_midnight(start),
-            occurred_at__lt=local_midnight(add_months(end, 1)),
-        )
+        .filter(in_period | in_trend)
         .values_list(
             "occurred_at",
             "categories",
