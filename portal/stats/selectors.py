@@ -4,7 +4,8 @@ Figures of the user's own agencies (portal.access.visible_agency_ids: their agen
 supervisor of a Kanwil or a Polda also the offices below) come from the summary table
 `ReportStat`, which the refresh keeps exact. Reports *shared* with those agencies by partners
 (referrals.selectors.shared_reports, active shares only) are not in those buckets: they are
-counted live — there are few — with the same aggregate query, and added when the user asks.
+counted live — there are few — into the same buckets and keys (`_add_shared`; a test holds
+the two ways of counting to the same result), and added unless the user leaves them out.
 Referral figures are computed live from referrals.selectors.visible_referrals.
 
 Every function takes the user and starts from those selectors; nothing here reads a model
