@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "villages",
     "referrals",
     "portal.exports",
+    "portal.stats",  # summary figures of the reports: above referrals, which it reads
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -166,6 +167,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "exports-housekeeping": {
         "task": "portal.exports.tasks.exports_housekeeping",
         "schedule": 600.0,
+    },
+    # Statistics: recompute the (agency, month) buckets reports changed in; rebuild nightly.
+    "stats-refresh": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a backlog while the worker was down needs one run
+    },
+    "stats-rebuild": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
     },
     "heartbeat": {
         "task": "portal.core.tasks.heartbeat",
