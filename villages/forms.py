@@ -110,15 +110,24 @@ class PartnerForm(forms.Form):
         )
 
 
+# More people than any village has: a typing slip, refused next to the field.
+MAX_FIGURE = 1_000_000
+
+
 class FigureForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     procedural_abroad = forms.IntegerField(
-        label=_("Residents working abroad procedurally"), min_value=0, initial=0
+        label=_("Residents working abroad procedurally"),
+        min_value=0,
+        max_value=MAX_FIGURE,
+        initial=0,
     )
     nonprocedural_departures = forms.IntegerField(
-        label=_("Known non-procedural departures"), min_value=0, initial=0
+        label=_("Known non-procedural departures"), min_value=0, max_value=MAX_FIGURE, initial=0
     )
-    returnees = forms.IntegerField(label=_("Returnees"), min_value=0, initial=0)
+    returnees = forms.IntegerField(
+        label=_("Returnees"), min_value=0, max_value=MAX_FIGURE, initial=0
+    )
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 

@@ -297,6 +297,14 @@ def test_figures_form_refuses_future_year_and_saves_nothing(client, world, offic
     assert not VillageFigure.objects.exists()
 
 
+def test_figures_form_refuses_an_impossibly_large_figure(client, world, officer):
+    client.force_login(officer)
+    response = figures(client, world.desa, procedural_abroad=99999999999999999999)
+    assert response.status_code == 200
+    assert [m for m in response.context["messages"] if m.level_tag == "error"]
+    assert not VillageFigure.objects.exists()
+
+
 def test_figures_page_does_not_answer_get(client, world, officer):
     client.force_login(officer)
     assert client.get(reverse("villages:figures", args=[world.desa.pk])).status_code == 405
