@@ -239,6 +239,15 @@ class ActivityForm(forms.Form):
             f"{d.village.name} ({d.village.parent.name})"
         )
 
+    def clean_area(self) -> Region | None:
+        # The picker starts at Banten: the province alone is where it starts, not an area
+        # chosen (a province is too large an area for an activity; the service says so when
+        # it is asked). Without this, the form as rendered could not be sent without an area.
+        area = self.cleaned_data.get("area")
+        if area is not None and area.level == Region.Level.PROVINCE:
+            return None
+        return area
+
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
