@@ -14,3 +14,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile("sinergi")
+
+# The security tests' landscape (a record of every kind, a user of every role).
+from tests.security.conftest import (  # noqa: E402, F401
+    _media_root,
+    clients,
+    lone_agency,
+    roles,
+    world,
+)
