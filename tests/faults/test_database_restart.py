@@ -10,6 +10,7 @@ machine's shared server is never touched), filled with a copy of this test's dat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -112,6 +113,10 @@ class ThrowawayPostgres:
             conn.close()
 
     def cleanup(self) -> None:
+        # The server object knows the first postmaster only: stop whichever runs now.
+        if (self.pgdata / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                self.stop()
         self.server.cleanup()
 
 
