@@ -21,6 +21,7 @@ from hypothesis import given, settings
 
 from portal.accounts.models import User
 from tests.properties.html_forms import JUNK, Form, filled, post_forms, submissions
+from tests.properties.profile import PROPERTIES
 from tests.referrals import factories as f
 from tests.security.test_page_matrix import PAGES
 from tests.villages.factories import days, region
@@ -261,7 +262,7 @@ def test_any_input_gives_the_form_again_or_a_saved_record(name, world, people):
             transaction.set_rollback(True)
         assert response.status_code == 302 or not form_errors(response), form_errors(response)
 
-    @settings(max_examples=EXAMPLES.get(name, 10))
+    @settings(PROPERTIES, max_examples=EXAMPLES.get(name, 10))
     @given(sent=submissions(form, base))
     def any_input(sent):
         # Each example starts from the same landscape: what one saves is rolled back.

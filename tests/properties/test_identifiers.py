@@ -18,6 +18,7 @@ from portal.regions.nik import (
     parse_nik,
     validate_passport_number,
 )
+from tests.properties.profile import PROPERTIES
 from tests.referrals import factories as f
 
 TODAY = dt.date(2026, 11, 23)
@@ -39,6 +40,7 @@ def regions(db):
     f.regions()  # 36 Banten > 36.71 Kota Tangerang > 36.71.01 Tangerang
 
 
+@PROPERTIES
 @given(value=ANY_NIK, sex=SEX, birth_date=DATES)
 @example(value="3671015201900002", sex=FEMALE, birth_date=dt.date(1990, 1, 12))
 @example(value="3671019901900001", sex=None, birth_date=None)
@@ -81,6 +83,7 @@ def possible_niks(draw):
     return nik, born, FEMALE if female else MALE
 
 
+@PROPERTIES
 @given(possible=possible_niks(), spaced=st.booleans())
 def test_every_possible_nik_is_accepted_and_read_right(regions, possible, spaced):
     nik, born, sex = possible
@@ -92,6 +95,7 @@ def test_every_possible_nik_is_accepted_and_read_right(regions, possible, spaced
     assert info.warnings == ()  # it agrees with the recorded sex and birth date
 
 
+@PROPERTIES
 @given(possible=possible_niks(), other=st.sampled_from([MALE, FEMALE]))
 def test_a_disagreeing_sex_is_a_warning_not_an_error(regions, possible, other):
     nik, born, sex = possible
@@ -107,6 +111,7 @@ ANY_PASSPORT = st.one_of(
 )
 
 
+@PROPERTIES
 @given(value=ANY_PASSPORT)
 @example(value="ß1234567")  # "ß".upper() is "SS": not a way in
 @example(value="X1234567")
@@ -129,6 +134,7 @@ def test_any_passport_number_is_accepted_or_refused_with_a_message(value):
     assert normal[letters:].isdigit()
 
 
+@PROPERTIES
 @given(
     letters=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=2),
     digits=st.text(alphabet="0123456789", min_size=6, max_size=8),

@@ -20,6 +20,7 @@ from referrals.indicators import (
     PURPOSE,
     suggest_categories,
 )
+from tests.properties.profile import PROPERTIES
 
 CODES = sorted(INDICATOR_CODES)
 TICKED = st.sets(st.sampled_from(CODES))
@@ -31,6 +32,7 @@ def groups(ticked: set[str]) -> set[str]:
     return {GROUP_OF[c] for c in ticked}
 
 
+@PROPERTIES
 @given(ticked=TICKED, junk=JUNK, child=st.booleans(), as_list=st.booleans())
 def test_any_ticked_boxes_give_a_suggestion_with_reasons(ticked, junk, child, as_list):
     given_codes = ticked | junk
@@ -49,6 +51,7 @@ def test_any_ticked_boxes_give_a_suggestion_with_reasons(ticked, junk, child, as
     assert suggest_categories(ticked, child_victim=child) == suggestion
 
 
+@PROPERTIES
 @given(ticked=TICKED, child=st.booleans())
 def test_the_rules_of_the_law(ticked, child):
     cats = set(suggest_categories(ticked, child_victim=child).categories)
@@ -63,6 +66,7 @@ def test_the_rules_of_the_law(ticked, child):
         assert cats == {ReportCategory.PMI_NONPROCEDURAL}
 
 
+@PROPERTIES
 @given(ticked=TICKED, more=TICKED, child=st.booleans())
 def test_ticking_more_never_withdraws_a_crime(ticked, more, child):
     """TPPO and TPPM, once suggested, stay suggested when more boxes are ticked (a plain
@@ -73,6 +77,7 @@ def test_ticking_more_never_withdraws_a_crime(ticked, more, child):
     assert before & crimes <= after
 
 
+@PROPERTIES
 @given(ticked=TICKED)
 def test_a_child_victim_never_makes_trafficking_less_likely(ticked):
     adult = set(suggest_categories(ticked, child_victim=False).categories)
