@@ -141,13 +141,17 @@ def test_the_session_cookie_of_a_sign_in(client, officer, settings):
     assert settings.SESSION_COOKIE_AGE - 60 < idle <= settings.SESSION_COOKIE_AGE
 
 
-def test_sign_in_gives_a_new_session_key(client, officer):
-    client.get(reverse("account_login"))
-    client.session["probe"] = 1  # an anonymous session exists
-    before = client.cookies.get("sessionid")
+def test_sign_in_gives_a_new_session_key(client, officer, settings):
+    """A session key planted before sign-in (session fixation) is not the one signed in."""
+    planted = client.session
+    planted["probe"] = 1
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
     client.post(reverse("account_login"), {"login": "officer", "password": PASSWORD})
-    after = client.cookies["sessionid"].value
-    assert before is None or before.value != after
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.session["_auth_user_id"] == str(officer.pk)
+    assert after != planted.session_key
+    assert not Session.objects.filter(session_key=planted.session_key).exists()
 
 
 def test_an_idle_session_has_ended(client, officer):
