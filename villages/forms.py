@@ -111,15 +111,24 @@ class PartnerForm(forms.Form):
         )
 
 
+# More people than any village has: a typing slip, refused next to the field.
+MAX_FIGURE = 1_000_000
+
+
 class FigureForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     procedural_abroad = forms.IntegerField(
-        label=_("Residents working abroad procedurally"), min_value=0, initial=0
+        label=_("Residents working abroad procedurally"),
+        min_value=0,
+        max_value=MAX_FIGURE,
+        initial=0,
     )
     nonprocedural_departures = forms.IntegerField(
-        label=_("Known non-procedural departures"), min_value=0, initial=0
+        label=_("Known non-procedural departures"), min_value=0, max_value=MAX_FIGURE, initial=0
     )
-    returnees = forms.IntegerField(label=_("Returnees"), min_value=0, initial=0)
+    returnees = forms.IntegerField(
+        label=_("Returnees"), min_value=0, max_value=MAX_FIGURE, initial=0
+    )
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
@@ -243,6 +252,15 @@ class ActivityForm(forms.Form):
         self.fields["villages"].label_from_instance = lambda d: (
             f"{d.village.name} ({d.village.parent.name})"
         )
+
+    def clean_area(self) -> Region | None:
+        # The picker starts at Banten: the province alone is where it starts, not an area
+        # chosen (a province is too large an area for an activity; the service says so when
+        # it is asked). Without this, the form as rendered could not be sent without an area.
+        area = self.cleaned_data.get("area")
+        if area is not None and area.level == Region.Level.PROVINCE:
+            return None
+        return area
 
 
 class ActivityFilterForm(forms.Form):

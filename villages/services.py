@@ -258,9 +258,16 @@ def village_figures_save(
     }
     if any(v is None or v < 0 for v in values.values()):
         raise ValidationError(_("Figures cannot be negative."))
-    figure, created = VillageFigure.objects.update_or_create(
-        desa=desa, year=year, defaults={**values, "source": source, "updated_by": actor}
-    )
+    figure = VillageFigure.objects.select_for_update().filter(
+        desa=desa, year=year
+    ).first() or VillageFigure(desa=desa, year=year)
+    created = figure.pk is None
+    for name, value in {**values, "source": source, "updated_by": actor}.items():
+        setattr(figure, name, value)
+    # The model's own limits too (a figure beyond a PostgreSQL integer is a form error, not
+    # a database error).
+    figure.full_clean(validate_unique=False)
+    figure.save()
     audit_record(
         action=AuditEntry.Action.VILLAGE_FIGURES_SAVED,
         actor=actor,

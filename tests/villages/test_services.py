@@ -311,6 +311,15 @@ def test_figures_cannot_be_negative(world, officer):
     assert not VillageFigure.objects.exists()
 
 
+def test_figures_beyond_a_database_integer_are_a_validation_error(world, officer):
+    """Found by the property tests: a figure too large for PostgreSQL's integer was a server
+    error; the model's own limits now refuse it like any other wrong value."""
+    with pytest.raises(ValidationError) as excinfo:
+        save_figures(officer, world.desa, 2024, procedural_abroad=10**12)
+    assert "procedural_abroad" in error_fields(excinfo)
+    assert not VillageFigure.objects.exists()
+
+
 def test_cooperating_agency_may_not_save_figures(world, polda_officer):
     with pytest.raises(PermissionDenied):
         save_figures(polda_officer, world.desa, 2024)

@@ -297,6 +297,14 @@ def test_figures_form_refuses_future_year_and_saves_nothing(client, world, offic
     assert not VillageFigure.objects.exists()
 
 
+def test_figures_form_refuses_an_impossibly_large_figure(client, world, officer):
+    client.force_login(officer)
+    response = figures(client, world.desa, procedural_abroad=99999999999999999999)
+    assert response.status_code == 200
+    assert [m for m in response.context["messages"] if m.level_tag == "error"]
+    assert not VillageFigure.objects.exists()
+
+
 def test_figures_page_does_not_answer_get(client, world, officer):
     client.force_login(officer)
     assert client.get(reverse("villages:figures", args=[world.desa.pk])).status_code == 405
@@ -391,6 +399,50 @@ def test_activity_form_records_an_activity(client, world, officer, kanim):
     assert response.url == outing.get_absolute_url()
     assert outing.agreement_scope == scope
     assert list(outing.villages.all()) == [world.desa]
+
+
+def test_activity_form_as_a_browser_sends_it_without_an_area(client, world, officer, kanim):
+    """Found by the property tests: the area picker starts at Banten, so a browser sends the
+    province even when no area was chosen; that is no area, not a refused one."""
+    client.force_login(officer)
+    response = client.post(
+        reverse("villages:activity_create"),
+        {
+            "kind": "sosialisasi",
+            "title": "Sosialisasi PMI prosedural",
+            "date": f.days(-1).isoformat(),
+            "place": "Balai Desa Bulakan",
+            "organiser": kanim.pk,
+            "villages": [world.desa.pk],
+            "area__province": "36",
+            "area__regency": "",
+            "area": "",
+            "participants_male": 3,
+            "participants_female": 4,
+        },
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get().area is None
+
+
+def test_activity_area_down_to_a_district_is_kept(client, world, officer, kanim):
+    client.force_login(officer)
+    client.post(
+        reverse("villages:activity_create"),
+        {
+            "kind": "sosialisasi",
+            "title": "Sosialisasi di Cibeber",
+            "date": f.days(-1).isoformat(),
+            "place": "Kantor Kecamatan",
+            "organiser": kanim.pk,
+            "area__province": "36",
+            "area__regency": "36.72",
+            "area": "36.72.01",
+            "participants_male": 3,
+            "participants_female": 4,
+        },
+    )
+    assert Activity.objects.get().area_id == "36.72.01"
 
 
 def test_file_upload_form_stores_a_photo(client, outing, officer):
