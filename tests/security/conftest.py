@@ -16,6 +16,8 @@ from django.test import Client
 from agreements import services as agreement_services
 from portal.accounts.models import User
 from portal.api import services as token_services
+from portal.exports import services as export_services
+from portal.exports.datasets import get_dataset
 from portal.notifications.services import notify
 from referrals import services
 from tests.factories import AgencyFactory
@@ -97,7 +99,7 @@ def world(roles, officer, system_admin, kanim, bp3mi, lone_agency):
     - draft: the officer's draft; fresh: a submitted report shared with nobody;
     - desa: a Desa Binaan of Kanim co-managed by BP3MI (partner); an activity of Kanim with a
       photo;
-    - a notification and an API token of the officer.
+    - a notification, an API token and a finished export job of the officer.
     """
     f.regions()
     exchange = scope("pertukaran-data", data_exchange=True)
@@ -154,6 +156,13 @@ def world(roles, officer, system_admin, kanim, bp3mi, lone_agency):
         email=False,
     )
     token, _raw = token_services.token_create(actor=officer, name="skrip", days=30)
+    export_job = export_services.export_job_create(
+        actor=officer,
+        dataset=get_dataset("reports"),
+        params={},
+        options=export_services.ExportOptions(fmt="csv"),
+    )
+    export_services.export_job_run(job_id=export_job.pk)
     return SimpleNamespace(
         agreement=pks,
         party=pks.parties.get(agency=kanim),
@@ -176,6 +185,7 @@ def world(roles, officer, system_admin, kanim, bp3mi, lone_agency):
         activity_file=activity_file,
         notification=notification,
         token=token,
+        export_job=export_job,
         officer=officer,
         kanim=kanim,
         bp3mi=bp3mi,

@@ -299,6 +299,39 @@ PAGES: dict[str, list[Call]] = {
         POST(see(404, **CASE), referral_pk="referral", step="=nonsense", label="unknown"),
     ],
     "referrals:referral_attachment": [GET(see(200, **CASE), attachment_pk="attachment")],
+    # --- Printing: what the page shows, as a PDF; the exchanges under an agreement, counted
+    "referrals:report_pdf": [
+        GET(see(200, **CASE), pk="report"),
+        GET(see(200, **AUTHOR), pk="draft", label="draft"),
+        GET(see(200, **CASE), pk="report", query="?identifiers=1", label="identifiers"),
+    ],
+    "referrals:referral_letter": [GET(see(200, **CASE), referral_pk="referral")],
+    # the panel alone answers the page's fetch; a plain visit goes to the whole page
+    "referrals:agreement_exchanges": [GET(see(REDIRECT, **PARTIES), agreement_pk="agreement")],
+    "referrals:agreement_implementation_pdf": [
+        GET(see(200, **PARTIES), agreement_pk="agreement"),
+        GET(
+            see(400, **PARTIES),
+            agreement_pk="agreement",
+            query="?from=2026-13-01",
+            label="bad period",
+        ),
+    ],
+    # --- Statistics: everyone's own figures
+    "stats:overview": [
+        GET(see(200)),
+        GET(see(200), query="?regency=36.71&from=2024-01", label="drill-down"),
+    ],
+    # --- Exports: of the lists each role sees; a job and its file for its owner only
+    "exports:list": [GET(see(200))],
+    "exports:create": [
+        *ACTION(see(200), {"format": "csv"}, dataset="=reports"),
+        POST(see(200), {"format": "xlsx"}, dataset="=htcds", label="htcds"),
+        POST(see(404), {"format": "csv"}, dataset="=nonsense", label="unknown"),
+    ],
+    "exports:detail": [GET(see(404, officer=200), pk="export_job")],
+    "exports:status": [GET(see(404, officer=200), pk="export_job")],
+    "exports:download": [GET(see(404, officer=200), pk="export_job")],
 }
 
 

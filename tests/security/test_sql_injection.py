@@ -47,6 +47,9 @@ LISTS = {
     "accounts:agency_list": "officer",
     "audit:log": "agency_admin",  # a system admin reads every agency's entries
     "notifications:list": "officer",
+    "stats:overview": "officer",
+    "villages:agreement_implementation": "officer",  # the period
+    "referrals:detail": "officer",  # the print-with-identifiers button is a GET form
 }
 JSON = {
     "regions:children": ["parent"],
