@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal import access
 from portal.accounts.models import User
@@ -24,18 +26,24 @@ INACTIVE_AFTER_DAYS = 90
 
 @dataclass
 class Panel:
-    """A count and the first rows of a queryset the user may see."""
+    """A count and the first rows of a queryset the user may see, with what the template
+    needs to show them: a title, the line for an empty panel, the list it summarises and
+    how to render a row (`kind`: report, draft, share, referral, notification, agreement)."""
 
     rows: list[Any]
     count: int
+    title: str = ""
+    empty: str = ""
+    url: str = ""
+    kind: str = ""
 
     @classmethod
-    def of(cls, qs: QuerySet, limit: int = PANEL_ROWS) -> Panel:
+    def of(cls, qs: QuerySet, *, limit: int = PANEL_ROWS, **meta: str) -> Panel:
         # One query for the rows; the count only when the rows fill the panel.
         rows = list(qs[: limit + 1])
         if len(rows) <= limit:
-            return cls(rows=rows, count=len(rows))
-        return cls(rows=rows[:limit], count=qs.count())
+            return cls(rows=rows, count=len(rows), **meta)
+        return cls(rows=rows[:limit], count=qs.count(), **meta)
 
 
 @dataclass
@@ -44,6 +52,10 @@ class Dashboard:
     panels: dict[str, Panel] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
     activity: dict[str, Any] = field(default_factory=dict)
+    recent_users: list[User] = field(default_factory=list)
+
+    def add(self, key: str, qs: QuerySet, *, title: str, empty: str, url: str, kind: str) -> None:
+        self.panels[key] = Panel.of(qs, title=title, empty=empty, url=url, kind=kind)
 
 
 def _officer_panels(user: User, board: Dashboard) -> None:
@@ -52,24 +64,40 @@ def _officer_panels(user: User, board: Dashboard) -> None:
     from referrals.selectors import own_reports
     from referrals.vocabularies import OPEN_REFERRAL_STATUSES, ReportStatus
 
-    board.panels["drafts"] = Panel.of(
-        own_reports(user)
-        .filter(status=ReportStatus.DRAFT, created_by=user)
-        .select_related("agency")
-        .only("id", "number", "occurred_at", "updated_at", "agency__short_name")
-        .order_by("-updated_at")
-    )
-    board.panels["assigned"] = Panel.of(
+    incoming = reverse("referrals:referral_queue", args=["incoming"])
+    board.add(
+        "assigned",
         Referral.objects.filter(
             assigned_to=user,
             to_agency_id__in=access.visible_agency_ids(user),
             status__in=list(OPEN_REFERRAL_STATUSES),
         )
-        .select_related("report", "from_agency")
-        .order_by("due_on", "sent_at")
+        .select_related("report", "from_agency", "to_agency")
+        .order_by("due_on", "sent_at"),
+        title=_("Referrals assigned to you"),
+        empty=_("No referral is assigned to you."),
+        url=incoming,
+        kind="referral",
     )
-    board.panels["notifications"] = Panel.of(
-        Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")
+    board.add(
+        "drafts",
+        own_reports(user)
+        .filter(status=ReportStatus.DRAFT, created_by=user)
+        .select_related("agency")
+        .only("id", "number", "occurred_at", "updated_at", "agency__short_name")
+        .order_by("-updated_at"),
+        title=_("Your draft reports"),
+        empty=_("No draft: every report you started is submitted."),
+        url=reverse("referrals:list"),
+        kind="draft",
+    )
+    board.add(
+        "notifications",
+        Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at"),
+        title=_("Unread notifications"),
+        empty=_("You have read every notification."),
+        url=reverse("notifications:list"),
+        kind="notification",
     )
 
 
@@ -77,15 +105,48 @@ def _supervisor_panels(user: User, board: Dashboard, today: dt.date) -> None:
     from referrals.selectors import pending_shares, referral_queue, review_queue
     from referrals.vocabularies import ReferralStatus, ReportStatus
 
-    board.panels["review"] = Panel.of(review_queue(user=user).filter(status=ReportStatus.SUBMITTED))
-    board.panels["approvals"] = Panel.of(pending_shares(user=user))
-    board.panels["incoming"] = Panel.of(
-        referral_queue(user=user, incoming=True).filter(status=ReferralStatus.SENT)
+    review = reverse("referrals:review_queue")
+    incoming = reverse("referrals:referral_queue", args=["incoming"])
+    board.add(
+        "review",
+        review_queue(user=user).filter(status=ReportStatus.SUBMITTED),
+        title=_("Reports waiting for review"),
+        empty=_("No report is waiting for review."),
+        url=review,
+        kind="report",
     )
-    overdue = referral_queue(user=user, incoming=True).filter(due_on__lt=today)
-    outgoing_overdue = referral_queue(user=user, incoming=False).filter(due_on__lt=today)
-    board.panels["overdue"] = Panel.of(overdue)
-    board.panels["overdue_outgoing"] = Panel.of(outgoing_overdue)
+    board.add(
+        "approvals",
+        pending_shares(user=user),
+        title=_("Shares waiting for your approval"),
+        empty=_("No share is waiting for approval."),
+        url=review,
+        kind="share",
+    )
+    board.add(
+        "incoming",
+        referral_queue(user=user, incoming=True).filter(status=ReferralStatus.SENT),
+        title=_("Referrals to accept or decline"),
+        empty=_("No new referral."),
+        url=incoming,
+        kind="referral",
+    )
+    board.add(
+        "overdue",
+        referral_queue(user=user, incoming=True).filter(due_on__lt=today),
+        title=_("Overdue referrals to your agency"),
+        empty=_("No referral to your agency is overdue."),
+        url=incoming,
+        kind="referral",
+    )
+    board.add(
+        "overdue-outgoing",
+        referral_queue(user=user, incoming=False).filter(due_on__lt=today),
+        title=_("Overdue referrals you sent"),
+        empty=_("No referral you sent is overdue."),
+        url=reverse("referrals:referral_queue", args=["outgoing"]),
+        kind="referral",
+    )
     board.figures = agency_figures(user)
 
 
@@ -111,16 +172,27 @@ def _admin_panels(user: User, board: Dashboard, today: dt.date) -> None:
     from agreements.selectors import visible_agreements
     from portal.audit.models import AuditEntry
 
-    board.panels["expiring"] = Panel.of(
+    agreements = reverse("agreements:list")
+    board.add(
+        "expiring",
         visible_agreements(user)
         .in_force_on(today)
         .filter(effective_until__lte=today + dt.timedelta(days=EXPIRY_HORIZON_DAYS))
-        .order_by("effective_until", "title")
+        .order_by("effective_until", "title"),
+        title=_("Agreements ending within 90 days"),
+        empty=_("No agreement in force ends within 90 days."),
+        url=agreements,
+        kind="agreement",
     )
-    board.panels["expired"] = Panel.of(
+    board.add(
+        "expired",
         visible_agreements(user)
         .filter(status=AgreementStatus.EXPIRED, effective_until__gte=today - dt.timedelta(days=90))
-        .order_by("-effective_until", "title")
+        .order_by("-effective_until", "title"),
+        title=_("Agreements that ended in the last 90 days"),
+        empty=_("No agreement ended in the last 90 days."),
+        url=agreements,
+        kind="agreement",
     )
     users = access.manageable_users(user).filter(is_active=True)
     now = timezone.now()
@@ -136,11 +208,11 @@ def _admin_panels(user: User, board: Dashboard, today: dt.date) -> None:
         actor__in=users,
         created_at__gte=now - dt.timedelta(days=1),
     ).count()
-    board.panels["recent_users"] = Panel.of(
+    board.recent_users = list(
         users.filter(last_login__isnull=False)
         .select_related("agency")
         .only("id", "username", "full_name", "role", "last_login", "agency__name")
-        .order_by("-last_login")
+        .order_by("-last_login")[:PANEL_ROWS]
     )
 
 
@@ -149,10 +221,10 @@ def dashboard_for(user: User, *, today: dt.date | None = None) -> Dashboard:
     panels as well; admins manage people and agreements, not cases."""
     today = today or timezone.localdate()
     board = Dashboard(role=user.role)
-    if user.role in (User.Role.OFFICER, User.Role.SUPERVISOR):
-        _officer_panels(user, board)
     if user.role == User.Role.SUPERVISOR:
         _supervisor_panels(user, board, today)
+    if user.role in (User.Role.OFFICER, User.Role.SUPERVISOR):
+        _officer_panels(user, board)
     if user.role in (User.Role.AGENCY_ADMIN, User.Role.SYSTEM_ADMIN):
         _admin_panels(user, board, today)
     return board

@@ -69,7 +69,7 @@ def test_supervisor_sees_queues_overdue_referrals_and_figures(
 
     mine = dashboard_for(kanim_supervisor)
     assert [r.pk for r in mine.panels["review"].rows] == [waiting.pk]
-    assert mine.panels["overdue_outgoing"].count == 1
+    assert mine.panels["overdue-outgoing"].count == 1
     assert mine.panels["overdue"].count == 0
     assert mine.figures["open_reports"] == 1  # not the draft, nor the sibling office's report
     assert mine.figures["reports_this_month"] == 1
