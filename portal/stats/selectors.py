@@ -15,10 +15,12 @@ unscoped. The query count of `statistics_overview` does not depend on the data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Case,
@@ -35,8 +37,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Left
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from portal import access
@@ -398,6 +400,27 @@ def _add_shared(
 
 
 # --- The page ------------------------------------------------------------------------------
+
+OVERVIEW_CACHE_SECONDS = 60
+
+
+def cached_statistics_overview(*, user: User, filters: StatsFilters) -> Overview:
+    """statistics_overview(), kept for a minute. The figures depend only on the agencies
+    whose records the user sees (drafts are never counted) and on the filters, so users of
+    the same reach share one copy; the key also holds the summary's refresh time, so a
+    refresh shows at once, and the language (labels are translated). A minute is the
+    freshness the page promises anyway: the summary it reads is refreshed every minute. What
+    the cache saves is the live part: reports shared with the agencies and the referral
+    percentiles (at a million reports, most of the page's time)."""
+    as_of = RefreshState.objects.values_list("refreshed_at", flat=True).first()
+    reach = sorted(access.visible_agency_ids(user))
+    fingerprint = repr((reach, filters, get_language(), current_month(), as_of))
+    key = "stats:overview:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    overview = cache.get(key)
+    if overview is None:
+        overview = statistics_overview(user=user, filters=filters)
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
 
 
 def _resolve_agencies(user: User, agency_id: int | None) -> frozenset[int]:

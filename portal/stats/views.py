@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from portal.stats import charts, reference
 from portal.stats.charts import HRow
 from portal.stats.forms import StatsFilterForm
-from portal.stats.selectors import Bar, Overview, filter_agencies, statistics_overview
+from portal.stats.selectors import (
+    Bar,
+    Overview,
+    cached_statistics_overview,
+    filter_agencies,
+)
 
 TOP_VILLAGES = 25
 
@@ -152,7 +157,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = StatsFilterForm(request.GET or None, agencies=agencies)
     context: dict = {"form": form}
     if not form.is_bound or form.is_valid():
-        result = statistics_overview(user=request.user, filters=form.filters())
+        result = cached_statistics_overview(user=request.user, filters=form.filters())
         context["overview"] = result
         context["agency_names"] = [a.short_name for a in agencies if a.pk in result.agency_ids]
         context.update(_charts(request, result))

@@ -222,9 +222,11 @@ def test_query_count_does_not_grow_with_the_data(
     client.get(URL, params)  # warm up sessions, caches
 
     def count() -> int:
+        from django.core.cache import cache
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        cache.clear()  # the figures computed, not served from the minute's cache
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(URL, params).status_code == 200
         return len(ctx.captured_queries)
@@ -243,6 +245,27 @@ def test_query_count_does_not_grow_with_the_data(
     # page frame (permissions 2, notifications, agency); pghistory's context; session save 3.
     with django_assert_max_num_queries(20):
         client.get(URL, params)
+
+
+def test_figures_are_kept_a_minute_and_a_refresh_shows_at_once(
+    client, kanwil_supervisor, officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kanwil_supervisor)
+    b.submitted(officer, occurred_at=b.at(2025, 3))
+    services.refresh_report_stats()
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get(URL, YEAR_2025)
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(URL, YEAR_2025)
+    assert first.context["overview"].reports == again.context["overview"].reports == 1
+    assert len(cached.captured_queries) < len(computed.captured_queries)
+
+    b.submitted(officer, occurred_at=b.at(2025, 4))
+    services.refresh_report_stats()  # a new "as of": the cached copy is not used any more
+    assert client.get(URL, YEAR_2025).context["overview"].reports == 2
 
 
 def test_figures_as_of_is_shown(client, officer, data):
