@@ -30,6 +30,7 @@ from django.utils import timezone
 from portal import access
 from portal.audit.models import AuditEntry
 from referrals.models import (
+    RISK_RANK,
     Evidence,
     PreventionAction,
     Referral,
@@ -85,7 +86,11 @@ def visible_reports(user) -> QuerySet[Report]:
 
 
 def is_own_report(user, report: Report) -> bool:
-    return own_reports(user).filter(pk=report.pk).exists()
+    """own_reports(user) holds `report` — decided from the loaded row, without a query (the
+    report page asks several times)."""
+    if report.agency_id not in access.visible_agency_ids(user):
+        return False
+    return report.status != ReportStatus.DRAFT or report.created_by_id == user.pk
 
 
 def may_see_identifiers(user, report: Report) -> bool:
@@ -245,20 +250,11 @@ def _same_person_report_ids(user, person_id: int) -> QuerySet:
 def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QuerySet[Report]:
     """The user's agency's reports (or, with `shared`, those shared with it), filtered and
     sorted; constant query count per page."""
-    from django.db.models import Case, IntegerField, Value, When
-
     base = shared_reports(user) if shared else own_reports(user)
     qs = _apply_filters(base, user, filters)
     ordering = SORTS.get(filters.sort, SORTS[""])
     if filters.sort == "-risk":
-        qs = qs.annotate(
-            risk_rank=Case(
-                When(risk_level="high", then=Value(3)),
-                When(risk_level="medium", then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        qs = qs.annotate(risk_rank=RISK_RANK)  # the expression of report_agency_risk_idx
     return (
         qs.select_related("agency", "region", "desa__village", "created_by")
         .defer("narrative", "search_vector", "category_reason", "outcome_note")
