@@ -340,7 +340,7 @@ SELECT {", ".join(REPORT_COLUMNS)},
     || setweight(to_tsvector('simple'::regconfig, COALESCE(route, '')), 'C')
     || setweight(to_tsvector('simple'::regconfig, COALESCE(narrative, '')), 'B')
 FROM seed_report
-"""
+"""  # noqa: S608 -- the column names are constants
 ACTION_FOR_KIND = {
     Agency.Kind.POLICE: (RequestedAction.INVESTIGATION,),
     Agency.Kind.MIGRANT_WORKER_PROTECTION: (RequestedAction.VICTIM_PROTECTION, RequestedAction.REPATRIATION),
@@ -788,7 +788,7 @@ def seed_scale(
     if Report.objects.exists() and not append:
         raise SeedRefused
     result = SeedResult()
-    rng = random.Random(rng_seed)
+    rng = random.Random(rng_seed)  # noqa: S311 -- reproducible test data, not secrets
     started = time.monotonic()
 
     def lap(name: str, since: float) -> float:

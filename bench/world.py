@@ -169,7 +169,7 @@ def _agencies(specs: list[AgencySpec]) -> dict[str, Agency]:
     )
     found: dict[str, Agency] = {}
     for spec in specs:  # parents come first in the list
-        agency, created = Agency.objects.get_or_create(
+        agency, _created = Agency.objects.get_or_create(
             short_name=spec.short_name,
             defaults={
                 "name": spec.name,
