@@ -76,7 +76,7 @@ class NotifyResult:
                 f"| shares measured one at a time | {self.latency_shares} |",
                 f"| commit → 15 in-app notifications stored, p50 / p95 | {self.notified_p50 * ms:.0f} ms / {self.notified_p95 * ms:.0f} ms |",
                 f"| commit → 15 e-mails sent, p50 / p95 | {self.emailed_p50 * ms:.0f} ms / {self.emailed_p95 * ms:.0f} ms |",
-                f"| burst: reports shared (3 agencies × 5 users each) | {self.burst} |",
+                f"| burst: reports shared (3 agencies x 5 users each) | {self.burst} |",
                 f"| burst: first commit → last e-mail sent | {self.burst_seconds:.1f} s |",
                 f"| burst throughput | {self.shares_per_second:.1f} shares/s, {self.notifications_per_second:.0f} notifications (+ e-mails)/s |",
                 f"| notifications stored / expected | {self.notifications} / {self.expected} |",
@@ -101,7 +101,12 @@ def _world() -> tuple[User, list[Agency]]:
     """The source agency's officer and the three partners, with an agreement in force."""
     region = None
     source, _ = Agency.objects.get_or_create(
-        short_name=SOURCE, defaults={"name": f"{SOURCE} (benchmark)", "kind": Agency.Kind.IMMIGRATION, "region": region}
+        short_name=SOURCE,
+        defaults={
+            "name": f"{SOURCE} (benchmark)",
+            "kind": Agency.Kind.IMMIGRATION,
+            "region": region,
+        },
     )
     partners = [
         Agency.objects.get_or_create(
@@ -109,7 +114,12 @@ def _world() -> tuple[User, list[Agency]]:
         )[0]
         for name in PARTNERS
     ]
-    password = User.objects.filter(username__startswith="skala-").values_list("password", flat=True).first() or "!"
+    password = (
+        User.objects.filter(username__startswith="skala-")
+        .values_list("password", flat=True)
+        .first()
+        or "!"
+    )
 
     def account(agency: Agency, role: str, index: int) -> User:
         username = f"bench-notif-{agency.pk}-{role}-{index}"
@@ -143,7 +153,11 @@ def _world() -> tuple[User, list[Agency]]:
             Party.objects.create(agreement=agreement, agency=agency)
         scope, _ = Scope.objects.get_or_create(
             code="data-exchange",
-            defaults={"name_id": "Pertukaran data", "name_en": "Data exchange", "allows_data_exchange": True},
+            defaults={
+                "name_id": "Pertukaran data",
+                "name_en": "Data exchange",
+                "allows_data_exchange": True,
+            },
         )
         AgreementScope.objects.create(agreement=agreement, scope=scope, categories=["tppo"])
     return officer, partners
@@ -195,7 +209,9 @@ def _times(share_id: int) -> tuple[dt.datetime | None, dt.datetime | None]:
     return max(c for c, _e in rows), max(e for _c, e in rows)
 
 
-def run(*, latency_shares: int = 50, burst: int = 1000, timeout: float = 600, log=print) -> NotifyResult:
+def run(
+    *, latency_shares: int = 50, burst: int = 1000, timeout: float = 600, log=print
+) -> NotifyResult:
     officer, partners = _world()
     reports = _reports(officer, latency_shares + burst)
     per_share = USERS_PER_PARTNER  # each Share row is one agency: 5 users
@@ -219,7 +235,17 @@ def run(*, latency_shares: int = 50, burst: int = 1000, timeout: float = 600, lo
             log_path = workdir / "worker.log"
             try:
                 with processes.process(args, env=env, log=log_path) as worker:
-                    result = _measure(reports, officer, partners, latency_shares, burst, per_share, worker, timeout, log)
+                    result = _measure(
+                        reports,
+                        officer,
+                        partners,
+                        latency_shares,
+                        burst,
+                        per_share,
+                        worker,
+                        timeout,
+                        log,
+                    )
                     text = log_path.read_text(errors="replace")
             finally:
                 previous.set_current()
@@ -229,7 +255,9 @@ def run(*, latency_shares: int = 50, burst: int = 1000, timeout: float = 600, lo
     return result
 
 
-def _measure(reports, officer, partners, latency_shares, burst, per_share, worker, timeout, log) -> NotifyResult:
+def _measure(
+    reports, officer, partners, latency_shares, burst, per_share, worker, timeout, log
+) -> NotifyResult:
     # Warm the worker (imports, connections) with the first share, not measured.
     warm, *reports = reports
     shares = services.report_share(actor=officer, report=warm, agencies=partners)
@@ -255,7 +283,9 @@ def _measure(reports, officer, partners, latency_shares, burst, per_share, worke
     started = time.monotonic()
     burst_ids: list[int] = []
     for report in burst_reports:
-        burst_ids += [s.pk for s in services.report_share(actor=officer, report=report, agencies=partners)]
+        burst_ids += [
+            s.pk for s in services.report_share(actor=officer, report=report, agencies=partners)
+        ]
     queued = time.monotonic() - started
     log(f"  burst: {len(burst_reports)} reports shared in {queued:.1f}s; waiting for the worker")
     expected = len(burst_ids) * per_share
@@ -268,9 +298,15 @@ def _measure(reports, officer, partners, latency_shares, burst, per_share, worke
     finished = time.monotonic() - started
     rows = Notification.objects.filter(dedupe_key__in=[f"share:{pk}" for pk in burst_ids])
     duplicates = (
-        rows.values_list("recipient_id", "dedupe_key").order_by().annotate(n=_count()).filter(n__gt=1).count()
+        rows.values_list("recipient_id", "dedupe_key")
+        .order_by()
+        .annotate(n=_count())
+        .filter(n__gt=1)
+        .count()
     )
-    pending = OutboxEvent.objects.filter(dedupe_key__in=[f"share:{pk}" for pk in burst_ids], processed_at__isnull=True).count()
+    pending = OutboxEvent.objects.filter(
+        dedupe_key__in=[f"share:{pk}" for pk in burst_ids], processed_at__isnull=True
+    ).count()
     if pending:
         log(f"  {pending} outbox events still unprocessed at the end")
     s = lambda values: [v.total_seconds() for v in values]  # noqa: E731

@@ -280,27 +280,35 @@ def review_queue(*, user) -> QuerySet[Report]:
 
 
 def report_detail(*, report: Report) -> Report:
-    return (
-        Report.objects.filter(pk=report.pk)
-        .select_related(
-            "agency",
-            "created_by",
-            "reviewer",
-            "region__parent__parent__parent",
-            "desa__village",
-        )
-        .prefetch_related(
-            Prefetch(
-                "persons",
-                queryset=ReportPerson.objects.select_related("address_region__parent__parent"),
-            ),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
-            Prefetch(
-                "prevention_actions",
-                queryset=PreventionAction.objects.select_related("office", "person"),
-            ),
-        )
-        .get()
+    return _with_detail(Report.objects.filter(pk=report.pk)).get()
+
+
+def get_report_detail_for(user, pk: int) -> Report:
+    """get_report_for() and report_detail() in one query (and the prefetches): the report
+    page's first read. Http404 alike when missing or not visible."""
+    report = _with_detail(visible_reports(user).filter(pk=pk)).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def _with_detail(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return qs.select_related(
+        "agency",
+        "created_by",
+        "reviewer",
+        "region__parent__parent__parent",
+        "desa__village",
+    ).prefetch_related(
+        Prefetch(
+            "persons",
+            queryset=ReportPerson.objects.select_related("address_region__parent__parent"),
+        ),
+        Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        Prefetch(
+            "prevention_actions",
+            queryset=PreventionAction.objects.select_related("office", "person"),
+        ),
     )
 
 
