@@ -124,7 +124,7 @@ class Command(BaseCommand):
         command = os.environ.get("BENCH_COMMAND") or "manage.py bench " + shlex.join(sys.argv[2:])
         lines = [
             START,
-            f"### Latest run: {timezone.localtime():%Y-%m-%d %H:%M} ({elapsed / 60:.0f} min)",
+            f"### Latest run: {timezone.localtime():%Y-%m-%d %H:%M %Z} ({elapsed / 60:.0f} min)",
             "",
             f"Command: `{command}`  ",
             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
