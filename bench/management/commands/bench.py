@@ -50,6 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         out = self.stdout.write
         started = time.monotonic()
+        self.load_before = os.getloadavg()[0]
         if options["migrate"]:
             call_command("migrate", verbosity=0, interactive=False)
         sections = []
@@ -128,7 +129,9 @@ class Command(BaseCommand):
             "",
             f"Command: `{command}`  ",
             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"PostgreSQL {pg}; {total:,} reports.  ",
+            f"PostgreSQL {pg}; {total:,} reports. Load average (1 min) at the start "
+            f"{self.load_before:.1f}, at the end {os.getloadavg()[0]:.1f}: other work on the "
+            "machine slows every number down alike.  ",
             f"Users: officer `{targets.officer.username}` ({targets.officer.agency.short_name}), "
             f"partner officer `{targets.partner_officer.username}` "
             f"({targets.partner_officer.agency.short_name}), supervisor "
