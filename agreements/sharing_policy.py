@@ -251,3 +251,44 @@ def scope_binds(*, agreement_scope: AgreementScope, agency_id: int) -> bool:
     coverage = party_coverage(agreement=agreement_scope.agreement)
     bound = list(agreement_scope.parties.values_list("pk", flat=True)) or list(coverage)
     return any(agency_id in coverage[pk] for pk in bound)
+
+
+@dataclass(frozen=True)
+class ScopeAttribution:
+    """Which data-exchange scopes of one agreement allow an exchange from one agency to
+    another of reports of some categories (the rule above, for one agreement, whatever the
+    day): for counting exchanges per scope in the agreement's implementation report."""
+
+    scopes: tuple[AgreementScope, ...]
+    coverage: dict[int, set[int]]
+
+    def scopes_for(
+        self, *, source_id: int, target_id: int, categories: Iterable[str]
+    ) -> list[AgreementScope]:
+        """The scopes that cover at least one of `categories` and bind a party covering the
+        source and a different party covering the target, in the scopes' order."""
+        wanted = set(categories)
+        found = []
+        for agreement_scope in self.scopes:
+            if not wanted & set(agreement_scope.categories):
+                continue
+            bound = [p.pk for p in agreement_scope.parties.all()] or list(self.coverage)
+            if any(
+                source_id in self.coverage[a] and target_id in self.coverage[b]
+                for a in bound
+                for b in bound
+                if a != b
+            ):
+                found.append(agreement_scope)
+        return found
+
+
+def scope_attribution(*, agreement: Agreement) -> ScopeAttribution:
+    """The data-exchange scopes of `agreement` with what decides between them (four queries)."""
+    scopes = (
+        AgreementScope.objects.filter(agreement=agreement, scope__allows_data_exchange=True)
+        .select_related("scope")
+        .prefetch_related("parties")
+        .order_by("scope__sort_order", "id")
+    )
+    return ScopeAttribution(scopes=tuple(scopes), coverage=party_coverage(agreement=agreement))

@@ -65,6 +65,8 @@ from referrals.vocabularies import (
 from referrals.workdays import add_working_days
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from portal.accounts.models import Agency, User
 
 REPORT_FIELDS = [
@@ -553,6 +555,68 @@ def person_reveal(
         data={"field": field, "person": person.pk},
     )
     return getattr(person, field)
+
+
+@transaction.atomic
+def report_print_record(
+    *,
+    actor: User,
+    report: Report,
+    persons: list[ReportPerson],
+    reveal: bool,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that `actor` printed `report` as PDF; when its identifiers are printed in full,
+    record that as a reveal too (one entry naming the persons and fields shown)."""
+    if reveal:
+        if not selectors.may_see_identifiers(actor, report):
+            raise PermissionDenied(
+                _(
+                    "Identifiers of a shared report can be shown once your agency accepts a referral."
+                )
+            )
+        shown = [(p.pk, f) for p in persons for f in PERSONAL_FIELDS if getattr(p, f)]
+        if shown:
+            audit_record(
+                action=AuditEntry.Action.PII_REVEALED,
+                actor=actor,
+                request=request,
+                target=report,
+                agency=actor.agency,
+                data={
+                    "field": ", ".join(sorted({f for _pk, f in shown})),
+                    "persons": sorted({pk for pk, _f in shown}),
+                    "document": "report_pdf",
+                },
+            )
+    audit_record(
+        action=AuditEntry.Action.PDF_PRINTED,
+        actor=actor,
+        request=request,
+        target=report,
+        agency=actor.agency,
+        data={"document": "report", "identifiers": reveal},
+    )
+
+
+def document_print_record(
+    *,
+    actor: User,
+    target: Model,
+    document: str,
+    request: HttpRequest | None = None,
+    data: dict | None = None,
+) -> None:
+    """Record that `actor` printed a document (`document`: "referral_letter",
+    "agreement_implementation" …) about `target` as PDF."""
+    audit_record(
+        action=AuditEntry.Action.PDF_PRINTED,
+        actor=actor,
+        request=request,
+        target=target,
+        agency=actor.agency,
+        data={"document": document, **(data or {})},
+    )
 
 
 # --- Evidence ------------------------------------------------------------------------------

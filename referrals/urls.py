@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import exchange_views, views
+from referrals import document_views, exchange_views, views
 
 app_name = "referrals"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/refer/", exchange_views.referral_create, name="referral_create"),
     path("referrals/<str:direction>/", exchange_views.referral_queue, name="referral_queue"),
     path("referral/<int:referral_pk>/", exchange_views.referral_detail, name="referral_detail"),
+    # Before the steps: `letter` is no step.
+    path(
+        "referral/<int:referral_pk>/letter/",
+        document_views.referral_letter,
+        name="referral_letter",
+    ),
     path(
         "referral/<int:referral_pk>/<str:step>/",
         exchange_views.referral_step,
@@ -45,5 +51,17 @@ urlpatterns = [
         "<int:pk>/prevention/<int:action_pk>/edit/",
         views.prevention_edit,
         name="prevention_edit",
+    ),
+    # Printable documents (PDF) and the exchanges under an agreement.
+    path("<int:pk>/pdf/", document_views.report_pdf, name="report_pdf"),
+    path(
+        "agreements/<int:agreement_pk>/exchanges/",
+        document_views.agreement_exchanges_panel,
+        name="agreement_exchanges",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/implementation/pdf/",
+        document_views.agreement_implementation_pdf,
+        name="agreement_implementation_pdf",
     ),
 ]

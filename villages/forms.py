@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 from django import forms
@@ -253,3 +254,46 @@ class ActivityFileForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
         ),
     )
+
+
+class ImplementationPeriodForm(forms.Form):
+    """The period of an agreement's implementation report, as `?from=YYYY-MM-DD&to=…`.
+    Nothing given: the current calendar year; only one end: the rest of that end's year."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the fields are added here rather than declared.
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=DateInput())
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("from"), data.get("to")
+        if start is None and end is None:
+            start, end = self.default_period()
+        elif start is None:
+            start = dt.date(end.year, 1, 1)
+        elif end is None:
+            end = dt.date(start.year, 12, 31)
+        if start > end:
+            raise forms.ValidationError(
+                {"to": _("The end of the period comes before its start.")}, code="order"
+            )
+        data["from"], data["to"] = start, end
+        return data
+
+    @staticmethod
+    def default_period() -> tuple[dt.date, dt.date]:
+        year = timezone.localdate().year
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """(first day, last day) of a valid period; None when the input is wrong (the
+        errors are on the form)."""
+        if not self.is_bound:
+            return self.default_period()
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["from"], self.cleaned_data["to"]

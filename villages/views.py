@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from villages.forms import (
     ActivityFilterForm,
     ActivityForm,
     FigureForm,
+    ImplementationPeriodForm,
     PartnerForm,
     VillageDesignateForm,
     VillageEditForm,
@@ -353,9 +356,27 @@ def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
 
 @login_required
 def agreement_implementation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
-    """Realisasi PKS: activities per scope and quarter, and per party, for one agreement.
-    Loaded into the agreement's page, or opened on its own for printing."""
+    """Realisasi PKS: activities per scope and quarter, and per party, for one agreement in a
+    period (`?from=…&to=…`, the current year by default). Loaded into the agreement's page, or
+    opened on its own. The exchanges of data under the agreement come from the referrals app
+    (a panel it serves, loaded into this page), as does the PDF of the whole summary."""
     agreement = get_agreement_for(request.user, agreement_pk)
-    report = selectors.agreement_implementation(agreement=agreement)
+    form = ImplementationPeriodForm(request.GET or None)
+    period = form.period()
+    report = None
+    if period is not None:
+        report = selectors.agreement_implementation(
+            agreement=agreement, date_from=period[0], date_to=period[1]
+        )
     template = "villages/_implementation.html" if request.htmx else "villages/implementation.html"
-    return render(request, template, {"agreement": agreement, "report": report})
+    return render(
+        request,
+        template,
+        {
+            "agreement": agreement,
+            "report": report,
+            "period_form": form,
+            "period": period,
+            "period_query": urlencode({"from": period[0], "to": period[1]}) if period else "",
+        },
+    )

@@ -9,6 +9,7 @@ from portal import access
 from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import audit_list_for_target
+from portal.core.dashboard import dashboard_for
 
 
 @login_required
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "visible_agencies": Agency.objects.filter(pk__in=visible_ids).order_by("name"),
             "recent_sign_ins": recent,
+            "board": dashboard_for(user),
         },
     )
 

@@ -1,0 +1,130 @@
+"""The home page's dashboard: each role sees what it has to act on, and nothing it may not see."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.core.dashboard import dashboard_for
+from referrals.models import Referral
+from tests.referrals import factories as f
+from tests.referrals.exchange import data_agreement, refer
+from tests.villages.factories import days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bp3mi_supervisor(make_user, bp3mi):
+    return make_user(User.Role.SUPERVISOR, bp3mi, username="bp3misupervisor")
+
+
+def counts(board) -> dict[str, int]:
+    return {name: panel.count for name, panel in board.panels.items()}
+
+
+def test_officer_sees_own_drafts_assigned_referrals_and_unread_notifications(
+    client, officer, colleague, kanim_supervisor
+):
+    mine = f.draft(officer)
+    f.draft(colleague)  # a colleague's draft is theirs alone
+    f.submitted(officer)
+    board = dashboard_for(officer)
+    assert [r.pk for r in board.panels["drafts"].rows] == [mine.pk]
+    assert counts(board) == {"drafts": 1, "assigned": 0, "notifications": 0}
+    assert "review" not in board.panels
+    assert not board.figures
+    assert not board.activity
+
+    client.force_login(officer)
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="panel-drafts" data-count="1"' in html
+    assert mine.number in html
+    assert 'id="panel-review"' not in html
+
+
+def test_supervisor_sees_queues_overdue_referrals_and_figures(
+    client,
+    officer,
+    kanim,
+    bp3mi,
+    kanim_supervisor,
+    bp3mi_supervisor,
+    bp3mi_officer,
+    system_admin,
+    cilegon_officer,
+):
+    data_agreement(system_admin, kanim, bp3mi)
+    waiting = f.submitted(officer)
+    f.submitted(cilegon_officer)  # a sibling office: not Kanim Tangerang's supervisor's
+    f.draft(officer)
+    referral = refer(officer, waiting, bp3mi)
+    Referral.objects.filter(pk=referral.pk).update(due_on=days(-2))
+
+    mine = dashboard_for(kanim_supervisor)
+    assert [r.pk for r in mine.panels["review"].rows] == [waiting.pk]
+    assert mine.panels["overdue_outgoing"].count == 1
+    assert mine.panels["overdue"].count == 0
+    assert mine.figures["open"] == 1  # the draft is not counted, the sibling's report neither
+    assert mine.figures["this_year"] == (1 if waiting.occurred_at.year == days(0).year else 0)
+
+    theirs = dashboard_for(bp3mi_supervisor)
+    assert theirs.panels["review"].count == 0  # a partner never reviews our reports
+    assert [r.pk for r in theirs.panels["incoming"].rows] == [referral.pk]
+    assert [r.pk for r in theirs.panels["overdue"].rows] == [referral.pk]
+    assert theirs.figures["open"] == 0
+
+    client.force_login(bp3mi_supervisor)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="panel-incoming" data-count="1"' in html
+    assert 'id="panel-overdue" data-count="1"' in html
+    assert referral.get_absolute_url() in html
+    assert 'data-figure="open">0<' in html
+
+
+def test_panels_show_a_few_rows_and_count_them_all(officer, kanim_supervisor):
+    reports = [f.submitted(officer) for _ in range(7)]
+    panel = dashboard_for(kanim_supervisor).panels["review"]
+    assert panel.count == 7
+    assert len(panel.rows) == 5
+    assert {r.pk for r in panel.rows} <= {r.pk for r in reports}
+
+
+def test_admin_sees_agreement_expiries_and_user_activity(
+    client, agency_admin, system_admin, kanim, bp3mi, officer, colleague
+):
+    ending = data_agreement(
+        system_admin, kanim, bp3mi, title="PKS berakhir", effective_until=days(30)
+    )
+    data_agreement(system_admin, kanim, bp3mi, title="PKS panjang", effective_until=days(400))
+    User.objects.filter(pk=officer.pk).update(last_login=timezone.now() - dt.timedelta(days=1))
+    User.objects.filter(pk=colleague.pk).update(last_login=timezone.now() - dt.timedelta(days=200))
+
+    board = dashboard_for(agency_admin)
+    assert [a.pk for a in board.panels["expiring"].rows] == [ending.pk]
+    assert "drafts" not in board.panels
+    assert board.activity["signed_in_week"] == 1
+    assert board.activity["dormant"] == 1
+    assert board.activity["active"] == User.objects.filter(agency=kanim, is_active=True).count()
+
+    client.force_login(agency_admin)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="panel-expiring" data-count="1"' in html
+    assert ending.get_absolute_url() in html
+    assert 'data-figure="dormant">1<' in html
+
+
+def test_home_page_query_count_does_not_grow_with_records(
+    client, officer, kanim_supervisor, django_assert_max_num_queries
+):
+    client.force_login(kanim_supervisor)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("home"))
+    for _ in range(8):
+        f.submitted(officer)
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        assert client.get(reverse("home")).status_code == 200
