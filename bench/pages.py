@@ -218,6 +218,7 @@ class Scenario:
     # The same page with (almost) no rows: the query count must not change with the rows.
     few_rows_url: Callable[[Targets], str] | None = None
     kind: str = "list"  # list, detail, search, stats, export: which targets apply
+    data: dict | None = None  # POSTed when given (an export button), else GET
 
 
 def _scenarios() -> list[Scenario]:
@@ -295,9 +296,9 @@ def optional_scenarios() -> list[Scenario]:
     """Pages of apps that may not be there yet: the statistics page and the CSV export.
     Each is measured when its URL resolves, and listed as missing otherwise."""
     found = []
-    for key, title, name, query, floor in OPTIONAL:
+    for key, title, name, args, query, data, floor, params in OPTIONAL:
         try:
-            path = reverse(name)
+            path = reverse(name, args=args)
         except NoReverseMatch:
             continue
         found.append(
@@ -305,9 +306,11 @@ def optional_scenarios() -> list[Scenario]:
                 key,
                 title,
                 lambda t: t.officer,
-                lambda t, path=path, query=query: path + query,
+                lambda t, path=path, query=query: path + query(t),
                 floor,
+                floor_params=params,
                 kind=key,
+                data=data,
             )
         )
     return found
@@ -325,18 +328,28 @@ SELECT r.number, r.occurred_at, r.source, r.region_id, r.destination_country, r.
 FROM referrals_report r JOIN accounts_agency a ON a.id = r.agency_id
 WHERE {SCOPE} ORDER BY r.occurred_at DESC, r.id DESC
 """  # noqa: S608
-# (key, title, URL name, query string, floor SQL)
+
+
+def _scope_params(t: Targets, u: User) -> dict:
+    return {"agencies": tuple(access.visible_agency_ids(u)), "user": u.pk}
+
+
+def _number_params(t: Targets, u: User) -> dict:
+    return {**_scope_params(t, u), "number": t.few_rows_query}
+
+
+# (key, title, URL name, URL args, query string, POST data, floor SQL, floor parameters).
+# The export button posts the list's filters; at most a page of records is answered at once
+# (more become a job for the worker): here one report, found by its number.
 OPTIONAL = [
-    ("stats", "Statistics page, officer", "stats:overview", "", STATS_FLOOR),
+    ("stats", "Statistics page, officer", "stats:overview", [], lambda t: "", None, STATS_FLOOR, _scope_params),
     (
-        "export_csv",
-        "CSV export of the report list, officer",
-        "exports:reports_csv",
-        "",
-        EXPORT_FLOOR,
+        "export_csv", "CSV export of a filtered list (answered at once), officer", "exports:create",
+        ["reports"], lambda t: f"?q={t.few_rows_query}", {"format": "csv", "part": "main"},
+        EXPORT_FLOOR.replace("ORDER BY", "AND r.number = %(number)s ORDER BY"), _number_params,
     ),
-]
-MISSING = {key: name for key, _title, name, _q, _f in OPTIONAL}
+]  # fmt: skip
+MISSING = {item[0]: item[2] for item in OPTIONAL}
 
 
 # --- Measuring -----------------------------------------------------------------------------
@@ -391,7 +404,9 @@ def count_queries(captured: CaptureQueriesContext) -> int:
     )
 
 
-def _get(client: Client, url: str):
+def _get(client: Client, url: str, data: dict | None = None):
+    if data is not None:
+        return client.post(url, data, secure=True, HTTP_ACCEPT_LANGUAGE="id")
     return client.get(url, secure=True, HTTP_ACCEPT_LANGUAGE="id")
 
 
@@ -401,11 +416,11 @@ def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Re
     client.force_login(user)
     url = scenario.url(targets)
     for _ in range(2):  # warm: templates compiled, caches and connection ready
-        response = _get(client, url)
+        response = _get(client, url, scenario.data)
     if response.status_code != 200:
         raise RuntimeError(f"{scenario.key}: {url} answered {response.status_code}")
     with CaptureQueriesContext(connection) as captured:
-        _get(client, url)
+        _get(client, url, scenario.data)
     queries = count_queries(captured)  # now: the log is a deque shared by later captures
     few = None
     if scenario.few_rows_url is not None:
@@ -415,7 +430,7 @@ def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Re
     times = []
     for _ in range(iterations):
         started = time.perf_counter()
-        response = _get(client, url)
+        response = _get(client, url, scenario.data)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
         times.append(time.perf_counter() - started)

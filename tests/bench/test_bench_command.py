@@ -53,3 +53,10 @@ def test_notifications_of_a_burst_arrive_once_each(transactional_db):
     assert result.expected == 3 * 3 * notify.USERS_PER_PARTNER
     assert result.duplicate_rows == 0
     assert result.notified_p50 > 0
+
+
+def test_statistics_and_export_are_listed_until_their_apps_exist():
+    keys = {s.key for s in pages.optional_scenarios()}
+    missing = pages.missing_scenarios([])
+    for key in ("stats", "export_csv"):
+        assert (key in keys) != any(m.startswith(key) for m in missing)
