@@ -48,7 +48,11 @@ class Targets:
             Report.objects.values_list("agency_id").order_by().annotate(n=_count()).order_by("-n")
         )[0][0]
         author = (
-            Report.objects.filter(agency_id=agency_id, created_by__role=User.Role.OFFICER)
+            Report.objects.filter(
+                agency_id=agency_id,
+                created_by__role=User.Role.OFFICER,
+                created_by__username__startswith="skala-",
+            )
             .values_list("created_by_id")
             .order_by()
             .annotate(n=_count())
