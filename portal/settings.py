@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "agreements",
     "villages",
     "referrals",
+    "portal.exports",
+    "portal.stats",  # summary figures of the reports: above referrals, which it reads
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,6 +163,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notification-emails-sweep": {
         "task": "portal.notifications.tasks.send_pending_notification_emails",
         "schedule": 300.0,
+    },
+    # Export files older than a week deleted; export jobs left behind queued again.
+    "exports-housekeeping": {
+        "task": "portal.exports.tasks.exports_housekeeping",
+        "schedule": 600.0,
+    },
+    # Statistics: recompute the (agency, month) buckets reports changed in; rebuild nightly.
+    "stats-refresh": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a backlog while the worker was down needs one run
+    },
+    "stats-rebuild": {
+        "task": "portal.stats.tasks.refresh_report_stats",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
     },
     "heartbeat": {
         "task": "portal.core.tasks.heartbeat",

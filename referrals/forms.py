@@ -15,6 +15,7 @@ from portal.regions.forms import RegionField
 from portal.regions.models import Region
 from referrals.indicators import indicator_choices
 from referrals.models import Evidence, PreventionAction
+from referrals.selectors import ReportFilters
 from referrals.vocabularies import (
     Checkpoint,
     ControlMethod,
@@ -301,6 +302,25 @@ class ReportFilterForm(forms.Form):
         )
         self.fields["desa"].label_from_instance = lambda d: d.village.name
         self.fields["destination"].choices = country_choices(_("All"))
+
+    def to_filters(self) -> ReportFilters:
+        """The selector's filters from valid input; no filter at all from invalid input (the
+        list shows the errors). Pages and exports parse the same way."""
+        if not self.is_valid():
+            return ReportFilters()
+        d = self.cleaned_data
+        return ReportFilters(
+            q=d["q"].strip(),
+            status=d["status"],
+            category=d["category"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            region_code=d["regency"],
+            desa_id=d["desa"].pk if d["desa"] else None,
+            destination=d["destination"],
+            source=d["source"],
+            sort=d["sort"],
+        )
 
 
 class CloseForm(forms.Form):

@@ -96,6 +96,14 @@ def is_own_report(user, report: Report) -> bool:
     return report.status != ReportStatus.DRAFT or report.created_by_id == user.pk
 
 
+# A partner may reveal identifiers once it has accepted a referral of the report.
+IDENTIFIER_REFERRAL_STATUSES = [
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.COMPLETED,
+]
+
+
 def may_see_identifiers(user, report: Report) -> bool:
     """May the user reveal identifiers and download evidence of this report? Its own agencies
     always; a partner once it has accepted a referral of it."""
@@ -104,8 +112,27 @@ def may_see_identifiers(user, report: Report) -> bool:
     return Referral.objects.filter(
         report=report,
         to_agency_id__in=access.visible_agency_ids(user),
-        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED],
+        status__in=IDENTIFIER_REFERRAL_STATUSES,
     ).exists()
+
+
+def reports_with_identifiers(user, report_ids) -> set[int]:
+    """may_see_identifiers() for many reports at once (exports): the ids among `report_ids`
+    whose identifiers the user may reveal. Two queries at most, whatever their number."""
+    ids = set(report_ids)
+    if not ids:
+        return set()
+    allowed = set(own_reports(user).filter(pk__in=ids).values_list("pk", flat=True))
+    others = ids - allowed
+    if others:
+        allowed |= set(
+            Referral.objects.filter(
+                report_id__in=others,
+                to_agency_id__in=access.visible_agency_ids(user),
+                status__in=IDENTIFIER_REFERRAL_STATUSES,
+            ).values_list("report_id", flat=True)
+        )
+    return allowed
 
 
 def get_report_for(user, pk: int) -> Report:
@@ -262,6 +289,18 @@ def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QueryS
         qs.select_related("agency", "region", "desa__village", "created_by")
         .defer("narrative", "search_vector", "category_reason", "outcome_note")
         .order_by(*ordering)
+    )
+
+
+def case_data(*, user, filters: ReportFilters) -> QuerySet[Report]:
+    """Every submitted report the user may see — their agencies' and those shared with them —
+    filtered like the lists, oldest first: the base of anonymised case-data exports (HTCDS)."""
+    base = visible_reports(user).exclude(status=ReportStatus.DRAFT)
+    return (
+        _apply_filters(base, user, filters)
+        .select_related("agency")
+        .defer("narrative", "search_vector", "category_reason", "outcome_note", "place_detail")
+        .order_by("occurred_at", "id")
     )
 
 

@@ -35,21 +35,7 @@ PERSONS_PREFIX = "persons"
 
 
 def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
-    if not form.is_valid():
-        return selectors.ReportFilters()
-    d = form.cleaned_data
-    return selectors.ReportFilters(
-        q=d["q"].strip(),
-        status=d["status"],
-        category=d["category"],
-        date_from=d["date_from"],
-        date_to=d["date_to"],
-        region_code=d["regency"],
-        desa_id=d["desa"].pk if d["desa"] else None,
-        destination=d["destination"],
-        source=d["source"],
-        sort=d["sort"],
-    )
+    return form.to_filters()
 
 
 @login_required

@@ -149,6 +149,19 @@ class VillageFilterForm(forms.Form):
             Agency.objects.filter(designated_villages__in=villages).distinct().order_by("name")
         )
 
+    def to_filters(self) -> selectors.VillageFilters:
+        """The selector's filters from valid input (none from invalid input); pages and exports
+        parse the same way."""
+        if not self.is_valid():
+            return selectors.VillageFilters()
+        data = self.cleaned_data
+        return selectors.VillageFilters(
+            q=data["q"].strip(),
+            regency=data["regency"],
+            agency_id=data["agency"].pk if data["agency"] else None,
+            status=data["status"],
+        )
+
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
@@ -243,6 +256,17 @@ class ActivityFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + [(str(m), name) for m, name in MONTHS.items()],
     )
+
+    def to_filters(self) -> selectors.ActivityFilters:
+        if not self.is_valid():
+            return selectors.ActivityFilters()
+        data = self.cleaned_data
+        return selectors.ActivityFilters(
+            q=data["q"].strip(),
+            kind=data["kind"],
+            year=data["year"],
+            month=int(data["month"]) if data["month"] else None,
+        )
 
 
 class ActivityFileForm(forms.Form):

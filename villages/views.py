@@ -38,15 +38,7 @@ from villages.models import ActivityFile
 @login_required
 def village_list(request: HttpRequest) -> HttpResponse:
     form = VillageFilterForm(request.GET or None, user=request.user)
-    filters = selectors.VillageFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.VillageFilters(
-            q=data["q"].strip(),
-            regency=data["regency"],
-            agency_id=data["agency"].pk if data["agency"] else None,
-            status=data["status"],
-        )
+    filters = form.to_filters()
     return render(
         request,
         "villages/village_list.html",
@@ -218,15 +210,7 @@ def village_partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> Ht
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
-    filters = selectors.ActivityFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ActivityFilters(
-            q=data["q"].strip(),
-            kind=data["kind"],
-            year=data["year"],
-            month=int(data["month"]) if data["month"] else None,
-        )
+    filters = form.to_filters()
     page = paginate(request, selectors.activity_list(user=request.user, filters=filters))
     return render(request, "villages/activity_list.html", {"filter_form": form, "page": page})
 

@@ -86,32 +86,24 @@ def _supervisor_panels(user: User, board: Dashboard, today: dt.date) -> None:
     outgoing_overdue = referral_queue(user=user, incoming=False).filter(due_on__lt=today)
     board.panels["overdue"] = Panel.of(overdue)
     board.panels["overdue_outgoing"] = Panel.of(outgoing_overdue)
-    board.figures = agency_figures(user, today=today)
+    board.figures = agency_figures(user)
 
 
-def agency_figures(user: User, *, today: dt.date | None = None) -> dict[str, int]:
-    """Counts over the reports of the user's own agencies (drafts excluded): this month, this
-    year, still open, and closed this year. One query."""
+def agency_figures(user: User) -> dict[str, Any]:
+    """The supervisor's headline figures: reports and persons of this month and year and
+    referrals open or overdue (portal.stats, from its summary table), plus the reports still
+    open (submitted or under review), counted live because they change by the minute."""
+    from portal.stats.selectors import agency_figures as stats_figures
     from referrals.selectors import own_reports
     from referrals.vocabularies import ReportStatus
 
-    today = today or timezone.localdate()
-    year_start = dt.date(today.year, 1, 1)
-    month_start = today.replace(day=1)
-    tz = timezone.get_current_timezone()
-
-    def start(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-
-    submitted = own_reports(user).exclude(status=ReportStatus.DRAFT)
-    return submitted.aggregate(
-        this_month=Count("id", filter=Q(occurred_at__gte=start(month_start))),
-        this_year=Count("id", filter=Q(occurred_at__gte=start(year_start))),
-        open=Count("id", filter=Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW])),
-        closed_this_year=Count(
-            "id", filter=Q(status=ReportStatus.CLOSED, closed_at__gte=start(year_start))
-        ),
+    figures = stats_figures(user)
+    figures["open_reports"] = (
+        own_reports(user)
+        .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW])
+        .count()
     )
+    return figures
 
 
 def _admin_panels(user: User, board: Dashboard, today: dt.date) -> None:

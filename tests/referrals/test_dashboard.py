@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.core.dashboard import dashboard_for
+from portal.stats.services import refresh_report_stats
 from referrals.models import Referral
 from tests.referrals import factories as f
 from tests.referrals.exchange import data_agreement, refer
@@ -59,31 +60,37 @@ def test_supervisor_sees_queues_overdue_referrals_and_figures(
     cilegon_officer,
 ):
     data_agreement(system_admin, kanim, bp3mi)
-    waiting = f.submitted(officer)
+    waiting = f.submitted(officer, occurred_at=timezone.now())
     f.submitted(cilegon_officer)  # a sibling office: not Kanim Tangerang's supervisor's
     f.draft(officer)
     referral = refer(officer, waiting, bp3mi)
     Referral.objects.filter(pk=referral.pk).update(due_on=days(-2))
+    refresh_report_stats(full=True)
 
     mine = dashboard_for(kanim_supervisor)
     assert [r.pk for r in mine.panels["review"].rows] == [waiting.pk]
     assert mine.panels["overdue_outgoing"].count == 1
     assert mine.panels["overdue"].count == 0
-    assert mine.figures["open"] == 1  # the draft is not counted, the sibling's report neither
-    assert mine.figures["this_year"] == (1 if waiting.occurred_at.year == days(0).year else 0)
+    assert mine.figures["open_reports"] == 1  # not the draft, nor the sibling office's report
+    assert mine.figures["reports_this_month"] == 1
+    assert mine.figures["persons_this_year"] == 1
+    assert mine.figures["open_referrals_outgoing"] == 1
 
     theirs = dashboard_for(bp3mi_supervisor)
     assert theirs.panels["review"].count == 0  # a partner never reviews our reports
     assert [r.pk for r in theirs.panels["incoming"].rows] == [referral.pk]
     assert [r.pk for r in theirs.panels["overdue"].rows] == [referral.pk]
-    assert theirs.figures["open"] == 0
+    assert theirs.figures["open_reports"] == 0
+    assert theirs.figures["open_referrals_incoming"] == 1
+    assert theirs.figures["overdue_referrals_incoming"] == 1
 
     client.force_login(bp3mi_supervisor)
     html = client.get(reverse("home")).content.decode()
     assert 'id="panel-incoming" data-count="1"' in html
     assert 'id="panel-overdue" data-count="1"' in html
     assert referral.get_absolute_url() in html
-    assert 'data-figure="open">0<' in html
+    assert 'data-figure="open_reports">0<' in html
+    assert 'data-figure="open_referrals_incoming">1<' in html
 
 
 def test_panels_show_a_few_rows_and_count_them_all(officer, kanim_supervisor):

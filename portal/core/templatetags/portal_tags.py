@@ -16,3 +16,9 @@ def query_with(context, **changes) -> str:
 @register.filter
 def with_class(field: BoundField, css: str) -> str:
     return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def has_filters(query) -> bool:
+    """Whether a list's query string narrows it (any non-empty parameter but the page)."""
+    return any(value for key, value in query.items() if key != "page")

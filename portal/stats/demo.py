@@ -1,0 +1,7 @@
+"""After the demo reports: fill the summary so that `make run` shows charts at once."""
+
+from portal.stats.services import refresh_report_stats
+
+
+def seed() -> None:
+    refresh_report_stats(full=True)
