@@ -8,8 +8,13 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # Two workers on the two cores of our machines; override with PYTEST_WORKERS=0 to debug.
 PYTEST_WORKERS ?= 2
+# `make bench`: reports in its own database (sinergi_bench, seeded on the first run), and the
+# size of the notification burst.
+BENCH_REPORTS ?= 100000
+BENCH_BURST ?= 1000
+BENCH_ARGS ?=
 
-.PHONY: run test lint format check-deploy messages makemessages vendor-static system-deps bench clean
+.PHONY: run test lint format check-deploy messages makemessages vendor-static system-deps bench bench-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -48,6 +53,19 @@ lint: $(STAMP)
 		--settings portal.settings_build
 	$(PY) scripts/devenv.py exec -- $(PY) manage.py makemigrations --check --dry-run \
 		--settings portal.settings_test
+
+# Benchmarks (docs/benchmarks.md): seed_scale into the `sinergi_bench` database of the embedded
+# PostgreSQL when it holds fewer than BENCH_REPORTS reports, then pages, notifications and a
+# load run against gunicorn with wrk (Debian package, installed here when missing). With
+# DATABASE_URL set, that database is used instead: never a production one.
+bench-deps:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: $(STAMP) bench-deps messages
+	$(PY) manage.py collectstatic --noinput -v 0 --settings portal.settings_build
+	BENCH_COMMAND="make bench BENCH_REPORTS=$(BENCH_REPORTS) BENCH_BURST=$(BENCH_BURST) $(BENCH_ARGS)" \
+	$(PY) scripts/devenv.py --db sinergi_bench exec -- $(PY) manage.py bench --migrate \
+		--reports $(BENCH_REPORTS) --burst $(BENCH_BURST) --write docs/benchmarks.md $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

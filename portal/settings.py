@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "portal.api",
+    "bench",  # seed_scale and bench commands only (no models, no URLs)
 ]
 
 MIDDLEWARE = [

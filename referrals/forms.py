@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal.core import widgets
 from portal.core.categories import ReportCategory
 from portal.core.forms import DateInput
 from portal.regions.forms import RegionField
@@ -236,6 +237,21 @@ PersonFormSet = forms.formset_factory(
 )
 
 
+def banten_regencies() -> list[tuple[str, str]]:
+    """(code, name) of Banten's regencies and cities: reference data that changes only with
+    `manage.py load_regions`, so kept in the cache for an hour instead of read on every list."""
+    from django.core.cache import cache
+
+    def read() -> list[tuple[str, str]]:
+        return list(
+            Region.objects.filter(level=Region.Level.REGENCY, code__startswith="36.")
+            .order_by("code")
+            .values_list("code", "name")
+        )
+
+    return cache.get_or_set("referrals:banten-regencies:v1", read, 3600)
+
+
 class ReportFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -250,9 +266,16 @@ class ReportFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    regency = forms.ChoiceField(label=_("Regency/city"), required=False, choices=())
-    desa = forms.ModelChoiceField(label=_("Desa Binaan"), queryset=None, required=False)
-    destination = forms.ChoiceField(label=_("Destination"), required=False, choices=())
+    # Long lists: rendered in Python (portal.core.widgets.Select), not per option template.
+    regency = forms.ChoiceField(
+        label=_("Regency/city"), required=False, choices=(), widget=widgets.Select
+    )
+    desa = forms.ModelChoiceField(
+        label=_("Desa Binaan"), queryset=None, required=False, widget=widgets.Select
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"), required=False, choices=(), widget=widgets.Select
+    )
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("All")), *Source.choices]
     )
@@ -270,12 +293,12 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regencies = Region.objects.filter(
-            level=Region.Level.REGENCY, code__startswith="36."
-        ).order_by("code")
-        self.fields["regency"].choices = [("", _("All"))] + [(r.code, r.name) for r in regencies]
+        self.fields["regency"].choices = [("", _("All")), *banten_regencies()]
         self.fields["desa"].queryset = (
-            visible_villages(user).select_related("village").order_by("village__name")
+            visible_villages(user)
+            .select_related("village")
+            .only("pk", "village__name")  # not the encrypted telephones: nothing to decrypt
+            .order_by("village__name")
         )
         self.fields["desa"].label_from_instance = lambda d: d.village.name
         self.fields["destination"].choices = country_choices(_("All"))

@@ -51,6 +51,14 @@ from referrals.vocabularies import (
 )
 
 NUMBER_PREFIX = "IND-36"  # 36: Banten's province code, as in the agencies' paper registers
+# "Highest risk first": the list sorts by this expression, and an index holds it per agency
+# (report_agency_risk_idx), so the sort reads 25 index entries instead of sorting every row.
+RISK_RANK = models.Case(
+    models.When(risk_level="high", then=models.Value(3)),
+    models.When(risk_level="medium", then=models.Value(2)),
+    default=models.Value(1),
+    output_field=models.IntegerField(),
+)
 
 
 def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) -> ArrayField:
@@ -178,6 +186,17 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["agency", "-occurred_at", "-id"], name="report_agency_time_idx"),
             models.Index(fields=["agency", "status", "-occurred_at"], name="report_queue_idx"),
+            # Counting a list (pagination) reads only this index: agency, drafts' authors.
+            models.Index(fields=["agency", "status", "created_by"], name="report_scope_idx"),
+            # Newest first across agencies: supervisors' and shared lists stop after a page.
+            models.Index(fields=["-occurred_at", "-id"], name="report_time_idx"),
+            models.Index(
+                models.F("agency"),
+                RISK_RANK.desc(),
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
+                name="report_agency_risk_idx",
+            ),
             models.Index(fields=["region"], name="report_region_idx"),
             models.Index(fields=["desa"], name="report_desa_idx"),
             GinIndex(fields=["categories"], name="report_categories_gin"),

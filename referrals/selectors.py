@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +30,7 @@ from django.utils import timezone
 from portal import access
 from portal.audit.models import AuditEntry
 from referrals.models import (
+    RISK_RANK,
     Evidence,
     PreventionAction,
     Referral,
@@ -75,17 +76,24 @@ def visible_reports(user) -> QuerySet[Report]:
     agencies = access.visible_agency_ids(user)
     if not agencies:
         return Report.objects.none()
-    shared = Share.objects.filter(agency_id__in=agencies, status=ShareStatus.ACTIVE).values(
-        "report_id"
+    # EXISTS, not `pk IN (shares)`: inside the OR, PostgreSQL hashes an IN subquery whole
+    # (every share of the agency, for one report page: 25 ms at a million reports), while an
+    # EXISTS can also probe share_once_per_agency per row; the planner picks (docs/benchmarks.md).
+    shared = Share.objects.filter(
+        report_id=OuterRef("pk"), agency_id__in=agencies, status=ShareStatus.ACTIVE
     )
     return Report.objects.filter(
         (Q(agency_id__in=agencies) & ~(Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)))
-        | Q(pk__in=shared)
+        | Exists(shared)
     )
 
 
 def is_own_report(user, report: Report) -> bool:
-    return own_reports(user).filter(pk=report.pk).exists()
+    """own_reports(user) holds `report` — decided from the loaded row, without a query (the
+    report page asks several times)."""
+    if report.agency_id not in access.visible_agency_ids(user):
+        return False
+    return report.status != ReportStatus.DRAFT or report.created_by_id == user.pk
 
 
 # A partner may reveal identifiers once it has accepted a referral of the report.
@@ -272,20 +280,11 @@ def _same_person_report_ids(user, person_id: int) -> QuerySet:
 def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QuerySet[Report]:
     """The user's agency's reports (or, with `shared`, those shared with it), filtered and
     sorted; constant query count per page."""
-    from django.db.models import Case, IntegerField, Value, When
-
     base = shared_reports(user) if shared else own_reports(user)
     qs = _apply_filters(base, user, filters)
     ordering = SORTS.get(filters.sort, SORTS[""])
     if filters.sort == "-risk":
-        qs = qs.annotate(
-            risk_rank=Case(
-                When(risk_level="high", then=Value(3)),
-                When(risk_level="medium", then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        qs = qs.annotate(risk_rank=RISK_RANK)  # the expression of report_agency_risk_idx
     return (
         qs.select_related("agency", "region", "desa__village", "created_by")
         .defer("narrative", "search_vector", "category_reason", "outcome_note")
@@ -323,27 +322,35 @@ def review_queue(*, user) -> QuerySet[Report]:
 
 
 def report_detail(*, report: Report) -> Report:
-    return (
-        Report.objects.filter(pk=report.pk)
-        .select_related(
-            "agency",
-            "created_by",
-            "reviewer",
-            "region__parent__parent__parent",
-            "desa__village",
-        )
-        .prefetch_related(
-            Prefetch(
-                "persons",
-                queryset=ReportPerson.objects.select_related("address_region__parent__parent"),
-            ),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
-            Prefetch(
-                "prevention_actions",
-                queryset=PreventionAction.objects.select_related("office", "person"),
-            ),
-        )
-        .get()
+    return _with_detail(Report.objects.filter(pk=report.pk)).get()
+
+
+def get_report_detail_for(user, pk: int) -> Report:
+    """get_report_for() and report_detail() in one query (and the prefetches): the report
+    page's first read. Http404 alike when missing or not visible."""
+    report = _with_detail(visible_reports(user).filter(pk=pk)).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def _with_detail(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return qs.select_related(
+        "agency",
+        "created_by",
+        "reviewer",
+        "region__parent__parent__parent",
+        "desa__village",
+    ).prefetch_related(
+        Prefetch(
+            "persons",
+            queryset=ReportPerson.objects.select_related("address_region__parent__parent"),
+        ),
+        Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        Prefetch(
+            "prevention_actions",
+            queryset=PreventionAction.objects.select_related("office", "person"),
+        ),
     )
 
 

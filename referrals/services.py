@@ -835,17 +835,24 @@ def entitled_partners(*, report: Report, on: dt.date | None = None) -> dict[int,
 
 
 def share_options(
-    *, report: Report, on: dt.date | None = None, entitled: dict[int, list] | None = None
+    *,
+    report: Report,
+    on: dt.date | None = None,
+    entitled: dict[int, list] | None = None,
+    shares: list[Share] | None = None,
 ) -> dict[int, list]:
     """The partners this report may be shared with today (`entitled`, when the caller has
     them already, else entitled_partners()), less those it already is (or waits to be)
-    shared with."""
+    shared with (from `shares`, the report's shares, when the caller has read them)."""
     options = entitled_partners(report=report, on=on) if entitled is None else entitled
     if not options:
         return {}
-    taken = set(
-        report.shares.exclude(status=Share.Status.REFUSED).values_list("agency_id", flat=True)
-    )
+    if shares is not None:
+        taken = {s.agency_id for s in shares if s.status != Share.Status.REFUSED}
+    else:
+        taken = set(
+            report.shares.exclude(status=Share.Status.REFUSED).values_list("agency_id", flat=True)
+        )
     return {pk: bases for pk, bases in options.items() if pk not in taken}
 
 

@@ -314,8 +314,11 @@ def suggest(request: HttpRequest) -> HttpResponse:
 # --- One report ----------------------------------------------------------------------------
 
 
-def _render_detail(request: HttpRequest, report: Report, **extra) -> HttpResponse:
-    report = selectors.report_detail(report=report)
+def _render_detail(
+    request: HttpRequest, report: Report, *, loaded: bool = False, **extra
+) -> HttpResponse:
+    if not loaded:  # the report page itself reads it with everything at once
+        report = selectors.report_detail(report=report)
     user = request.user
     persons = list(report.persons.all())
     ticked = set(report.indicators)
@@ -398,11 +401,12 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
             "referrals": referrals.filter(to_agency_id__in=access.visible_agency_ids(user)),
         }
     entitled = services.entitled_partners(report=report)  # once: it loads the agreements
-    options = services.share_options(report=report, entitled=entitled)
+    shares = list(
+        report.shares.select_related("agency", "agreement", "shared_by").order_by("agency__name")
+    )
+    options = services.share_options(report=report, entitled=entitled, shares=shares)
     return {
-        "shares": report.shares.select_related("agency", "agreement", "shared_by").order_by(
-            "agency__name"
-        ),
+        "shares": shares,
         "share_form": ShareForm(options=options) if options else None,
         "can_share": not report.is_draft and selectors.can_create_report(user),
         "can_decide_shares": user.role == user.Role.SUPERVISOR,
@@ -434,7 +438,7 @@ def _field_label(name: str) -> str:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, selectors.get_report_for(request.user, pk))
+    return _render_detail(request, selectors.get_report_detail_for(request.user, pk), loaded=True)
 
 
 @login_required

@@ -133,12 +133,16 @@ def fernet_key() -> str:
 
 
 @contextlib.contextmanager
-def engines(var_dir: Path, *, dev_defaults: bool) -> Iterator[dict[str, str]]:
+def engines(
+    var_dir: Path, *, dev_defaults: bool, db_name: str = DEFAULT_DB_NAME
+) -> Iterator[dict[str, str]]:
     """Yield the environment for Django with every engine it needs running."""
     env = dict(os.environ)
     with contextlib.ExitStack() as stack:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(embedded_postgres(var_dir / "pgdata"))
+            env["DATABASE_URL"] = stack.enter_context(
+                embedded_postgres(var_dir / "pgdata", db_name)
+            )
         if not env.get("REDIS_URL"):
             env["REDIS_URL"] = stack.enter_context(embedded_redis(var_dir / "redis"))
         if dev_defaults:
@@ -192,10 +196,10 @@ def cmd_run(var_dir: Path, host: str, port: int) -> int:
         return manager.returncode or 0
 
 
-def cmd_exec(var_dir: Path, command: list[str]) -> int:
+def cmd_exec(var_dir: Path, command: list[str], db_name: str = DEFAULT_DB_NAME) -> int:
     if not command:
         raise SystemExit("exec needs a command after --")
-    with engines(var_dir, dev_defaults=False) as env:
+    with engines(var_dir, dev_defaults=False, db_name=db_name) as env:
         proc = subprocess.Popen(command, env=env)
         # Ctrl-C reaches the child through the process group; wait for it to finish cleanly.
         while True:
@@ -208,6 +212,11 @@ def cmd_exec(var_dir: Path, command: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python scripts/devenv.py", description=__doc__)
     parser.add_argument("--var", type=Path, default=ROOT / "var", help="state folder")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB_NAME,
+        help="database of the embedded PostgreSQL (created if missing), e.g. for `make bench`",
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("run", help="serve the portal with worker and beat")
     run.add_argument("--host", default="127.0.0.1")
@@ -219,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "run":
         return cmd_run(var_dir, args.host, args.port)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    return cmd_exec(var_dir, command)
+    return cmd_exec(var_dir, command, args.db)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,17 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    import rules
+
     from portal.notifications.services import unread_count
 
+    # The rules themselves (portal/access.py), not user.has_perm(): for a "no" that would ask
+    # Django's ModelBackend too, two queries on every page for permissions nobody grants.
     return {
         "nav": {
-            "users": user.has_perm("accounts.list_users"),
-            "audit": user.has_perm("audit.view_auditentry"),
-            "scopes": user.has_perm("agreements.manage_scopes"),
+            "users": rules.has_perm("accounts.list_users", user),
+            "audit": rules.has_perm("audit.view_auditentry", user),
+            "scopes": rules.has_perm("agreements.manage_scopes", user),
         },
         "unread_notifications": unread_count(user=user),
     }

