@@ -176,8 +176,8 @@ class Pools:
     def __init__(self, rng: random.Random, ctx: Context, reports: int) -> None:
         self.rng = rng
         self.ctx = ctx
-        self.niks: set[str] = set()
-        self.passports: set[str] = set()
+        # Serials up to 9999: a million reports need more identities per district and day.
+        self.identifiers = d.UniqueIdentifiers(rng, max_serial=9999)
         self.adults = [self.make(18, 50) for _ in range(max(200, reports // 2))]
         self.children = [self.make(13, 17) for _ in range(max(30, reports // 25))]
         self.recruiters = [self.make(30, 62, recruiter=True) for _ in range(max(40, reports // 40))]
@@ -211,8 +211,10 @@ class Pools:
         district = home.rsplit(".", 1)[0]
         if rng.random() < 0.15:  # first registered elsewhere in Banten: a NIK never moves
             district = rng.choice(self.ctx.districts)
-        nik = self.nik(district, birth, female)
-        passport = self.passport() if rng.random() < (0.6 if recruiter else 0.35) else ""
+        nik = self.identifiers.nik(district, birth, female)
+        passport = (
+            self.identifiers.passport() if rng.random() < (0.6 if recruiter else 0.35) else ""
+        )
         phone = (
             f"08{rng.choice(d.PHONE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
             if rng.random() < (0.95 if recruiter else 0.7)
@@ -232,22 +234,6 @@ class Pools:
         return Identity(
             full_name=name, sex=sex, birth=birth, home=home, segment=segment, notes=notes
         )
-
-    def nik(self, district: str, birth: dt.date, female: bool) -> str:
-        prefix = district.replace(".", "")
-        day = birth.day + (40 if female else 0)
-        while True:
-            value = f"{prefix}{day:02d}{birth:%m%y}{self.rng.randint(1, 9999):04d}"
-            if value not in self.niks:
-                self.niks.add(value)
-                return value
-
-    def passport(self) -> str:
-        while True:
-            value = f"{self.rng.choice('XXE')}{self.rng.randint(0, 9_999_999):07d}"
-            if value not in self.passports:
-                self.passports.add(value)
-                return value
 
 
 def foreigner_segment(rng: random.Random) -> tuple[str, int]:

@@ -1026,6 +1026,34 @@ class Plan:
     created_at: dt.datetime | None = None
 
 
+class UniqueIdentifiers:
+    """Fake identifiers, each given out once: a NIK valid for a district, birth date and sex
+    (40 added to the day for women, a serial from 0001 up to `max_serial`) and an Indonesian
+    passport number. The demo and `manage.py seed_scale` draw them from their random source."""
+
+    def __init__(self, rng: random.Random, *, max_serial: int = 999) -> None:
+        self.rng = rng
+        self.max_serial = max_serial
+        self.niks: set[str] = set()
+        self.passports: set[str] = set()
+
+    def nik(self, district: str, birth: dt.date, female: bool) -> str:
+        prefix = district.replace(".", "")
+        day = birth.day + (40 if female else 0)
+        while True:
+            value = f"{prefix}{day:02d}{birth:%m%y}{self.rng.randint(1, self.max_serial):04d}"
+            if value not in self.niks:
+                self.niks.add(value)
+                return value
+
+    def passport(self) -> str:
+        while True:
+            value = f"{self.rng.choice('XXE')}{self.rng.randint(0, 9_999_999):07d}"
+            if value not in self.passports:
+                self.passports.add(value)
+                return value
+
+
 class Generator:
     """Plans the demo reports one by one, in order of occurrence, from one random source."""
 
@@ -1035,8 +1063,7 @@ class Generator:
         self.tz = timezone.get_default_timezone()
         self.now = timezone.now()
         self.last_day = min(LAST_DAY, timezone.localdate() - dt.timedelta(days=2))
-        self.niks: set[str] = set()
-        self.passports: set[str] = set()
+        self.identifiers = UniqueIdentifiers(rng)
         self.names: set[str] = set()
         self.recruiters: list[Identity] = []  # known sponsors, named again in later reports
         self.deferred: list[Identity] = []  # applicants who may try again at the airport
@@ -1060,20 +1087,10 @@ class Generator:
                 return full
 
     def nik(self, district: str, birth: dt.date, female: bool) -> str:
-        prefix = district.replace(".", "")
-        day = birth.day + (40 if female else 0)
-        while True:
-            value = f"{prefix}{day:02d}{birth:%m%y}{self.rng.randint(1, 999):04d}"
-            if value not in self.niks:
-                self.niks.add(value)
-                return value
+        return self.identifiers.nik(district, birth, female)
 
     def passport(self) -> str:
-        while True:
-            value = f"{self.rng.choice('XXE')}{self.rng.randint(0, 9_999_999):07d}"
-            if value not in self.passports:
-                self.passports.add(value)
-                return value
+        return self.identifiers.passport()
 
     def phone(self) -> str:
         return f"08{self.rng.choice(PHONE_PREFIXES)}{self.rng.randint(1_000_000, 99_999_999)}"
