@@ -10,12 +10,14 @@ from tests.referrals.conftest import (  # noqa: F401 (fixtures)
     _media_root,
     _regions,
     bp3mi_officer,
+    bp3mi_supervisor,
     cilegon,
     cilegon_officer,
     cilegon_supervisor,
     colleague,
     kanim_supervisor,
     kanwil_supervisor,
+    pks,
 )
 
 
@@ -27,13 +29,3 @@ def polda(db):
 @pytest.fixture
 def polda_officer(make_user, polda):
     return x.user(make_user, "officer", polda, "poldaofficer")
-
-
-@pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return x.user(make_user, "supervisor", bp3mi, "bp3misupervisor")
-
-
-@pytest.fixture
-def pks(system_admin, kanim, bp3mi):
-    return x.data_agreement(system_admin, kanim, bp3mi, title="PKS Kanim Tangerang - BP3MI")

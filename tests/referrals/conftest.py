@@ -5,12 +5,14 @@ The landscape: Kanim Tangerang and Kanim Cilegon are offices below the Kanwil. `
 `colleague` work at Kanim Tangerang, `kanim_supervisor` supervises it, `kanwil_supervisor`
 supervises the Kanwil and so every office below it; `cilegon_officer`/`cilegon_supervisor`
 belong to a sibling office and must never see Kanim Tangerang's reports; `bp3mi_officer`
-belongs to another ministry altogether."""
+belongs to another ministry altogether, `bp3mi_supervisor` supervises it, and `pks` is the
+data-exchange agreement between Kanim Tangerang and BP3MI."""
 
 import pytest
 
 from portal.accounts.models import User
 from tests.factories import AgencyFactory
+from tests.referrals import exchange as x
 from tests.referrals import factories as f
 
 
@@ -64,3 +66,14 @@ def cilegon_supervisor(make_user, cilegon):
 @pytest.fixture
 def bp3mi_officer(make_user, bp3mi):
     return make_user(User.Role.OFFICER, bp3mi, username="bp3miofficer")
+
+
+@pytest.fixture
+def bp3mi_supervisor(make_user, bp3mi):
+    return make_user(User.Role.SUPERVISOR, bp3mi, username="bp3misupervisor")
+
+
+@pytest.fixture
+def pks(system_admin, kanim, bp3mi):
+    """The agreement in force between Kanim Tangerang and BP3MI, with a data-exchange scope."""
+    return x.data_agreement(system_admin, kanim, bp3mi, title="PKS Kanim Tangerang - BP3MI")

@@ -17,11 +17,6 @@ from tests.villages.factories import days
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return make_user(User.Role.SUPERVISOR, bp3mi, username="bp3misupervisor")
-
-
 def counts(board) -> dict[str, int]:
     return {name: panel.count for name, panel in board.panels.items()}
 

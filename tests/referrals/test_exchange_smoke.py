@@ -20,11 +20,6 @@ def pks(system_admin, kanim, bp3mi):
     )
 
 
-@pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return make_user("supervisor", bp3mi, username="bp3misupervisor")
-
-
 def test_share_refer_accept_complete(
     pks, officer, bp3mi, bp3mi_officer, bp3mi_supervisor, django_capture_on_commit_callbacks
 ):

@@ -35,16 +35,6 @@ def polda(db):
 
 
 @pytest.fixture
-def pks(system_admin, kanim, bp3mi):
-    return x.data_agreement(system_admin, kanim, bp3mi, title="PKS Kanim Tangerang - BP3MI")
-
-
-@pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return x.user(make_user, "supervisor", bp3mi, "bp3misupervisor")
-
-
-@pytest.fixture
 def report(officer):
     return f.submitted(
         officer,

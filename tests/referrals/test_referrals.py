@@ -32,11 +32,6 @@ def pks(system_admin, kanim, bp3mi):
 
 
 @pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return x.user(make_user, "supervisor", bp3mi, "bp3misupervisor")
-
-
-@pytest.fixture
 def bp3mi_colleague(make_user, bp3mi):
     return x.user(make_user, "officer", bp3mi, "bp3micolleague")
 

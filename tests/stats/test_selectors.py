@@ -37,16 +37,6 @@ def by_key(bars) -> dict[str, int]:
 
 
 @pytest.fixture
-def pks(system_admin, kanim, bp3mi):
-    return x.data_agreement(system_admin, kanim, bp3mi, title="PKS Kanim Tangerang - BP3MI")
-
-
-@pytest.fixture
-def bp3mi_supervisor(make_user, bp3mi):
-    return x.user(make_user, "supervisor", bp3mi, "bp3misupervisor")
-
-
-@pytest.fixture
 def kanim_reports(officer):
     """Three reports of Kanim Tangerang in 2025 (one TPPO and TPPM), and one draft."""
     reports = [
