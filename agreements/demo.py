@@ -176,8 +176,8 @@ AGREEMENTS = [
 ]
 
 
-@transaction.atomic
-def seed() -> None:
+def seed_scopes() -> dict[str, Scope]:
+    """The scope vocabulary of the real agreements, by code (created when missing)."""
     scopes = {}
     for order, (code, name_id, name_en, exchange, description) in enumerate(SCOPES, start=1):
         scopes[code], _created = Scope.objects.get_or_create(
@@ -190,6 +190,12 @@ def seed() -> None:
                 "sort_order": order * 10,
             },
         )
+    return scopes
+
+
+@transaction.atomic
+def seed() -> None:
+    scopes = seed_scopes()
     agencies = {a.short_name: a for a in Agency.objects.all()}
     for spec in AGREEMENTS:
         if Agreement.objects.filter(title=spec["title"]).exists():

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from agreements.demo import SCOPES
+from agreements.demo import seed_scopes
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
 from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
@@ -257,22 +257,6 @@ def _accounts(
 # --- Agreements ------------------------------------------------------------------------------
 
 
-def _scopes() -> dict[str, Scope]:
-    scopes = {}
-    for order, (code, name_id, name_en, exchange, description) in enumerate(SCOPES, start=1):
-        scopes[code], _created = Scope.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_id": name_id,
-                "name_en": name_en,
-                "allows_data_exchange": exchange,
-                "description": description,
-                "sort_order": order * 10,
-            },
-        )
-    return scopes
-
-
 def _agreement_specs() -> list[dict]:
     """(title, [(party, covers child offices)], [(scope, categories, [limited to parties])])."""
     all_cats = [C.TPPO, C.TPPM, C.PMI_NONPROCEDURAL]
@@ -422,7 +406,7 @@ def build(*, users: int, desa: int, rng: random.Random) -> World:
     specs = agency_specs()
     agencies = _agencies(specs)
     created = {"accounts": _accounts(specs, agencies, users, rng)}
-    created["agreements"] = _agreements(agencies, _scopes())
+    created["agreements"] = _agreements(agencies, seed_scopes())
     banten = list(
         Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="36.").values_list(
             "code", flat=True
