@@ -1,12 +1,11 @@
 """Reads of the statistics, always from what the user may see.
 
-Figures of the user's own agencies (portal.access.visible_agency_ids: their agency, and for a
-supervisor of a Kanwil or a Polda also the offices below) come from the summary table
-`ReportStat`, which the refresh keeps exact. Reports *shared* with those agencies by partners
-(referrals.selectors.shared_reports, active shares only) are not in those buckets: they are
-counted live — there are few — into the same buckets and keys (`_add_shared`; a test holds
-the two ways of counting to the same result), and added unless the user leaves them out.
-Referral figures are computed live from referrals.selectors.visible_referrals.
+Report figures come from the summary table `ReportStat`, which the refresh keeps exact: the
+own rows of the user's agencies (portal.access.visible_agency_ids: their agency, and for a
+supervisor of a Kanwil or a Polda also the offices below), plus — unless the user leaves them
+out — the shared rows of the same reach: reports partners actively shared with those agencies
+(referrals.selectors.shared_reports), not of one of them, each once. Referral figures are
+computed live from referrals.selectors.visible_referrals.
 
 Every function takes the user and starts from those selectors; nothing here reads a model
 unscoped. The query count of `statistics_overview` does not depend on the data.
@@ -45,13 +44,11 @@ from portal import access
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
 from portal.stats import reference
-from portal.stats.models import ALL_CATEGORIES, Dimension, RefreshState, ReportStat
-from referrals.selectors import shared_reports, visible_referrals
+from portal.stats.models import ALL_CATEGORIES, Dimension, Part, RefreshState, ReportStat
+from referrals.selectors import visible_referrals
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
     ReferralStatus,
-    ReportStatus,
-    ShareStatus,
     Source,
 )
 
@@ -59,7 +56,6 @@ if TYPE_CHECKING:
     from portal.accounts.models import Agency, User
 
 MAX_MONTHS = 60
-VILLAGE_CODE_LENGTH = len("36.71.01.1001")  # as sql.py: length(region_id) = 13
 DEFAULT_MONTHS = 12
 TOP_DESTINATIONS = 10
 OTHER = "__other__"
@@ -251,15 +247,49 @@ def _category_rows_filter(category: str) -> str:
     return category or ALL_CATEGORIES
 
 
-def _own_rows(
-    agency_ids: frozenset[int], first: dt.date, last: dt.date, category: str
-) -> dict[Key, list[int]]:
-    """Summary rows of the period, every dimension but villages; months kept for totals."""
+@dataclass(frozen=True)
+class Reach:
+    """Whose summary rows a page adds up: the own rows of `own` (they add up: a report has one
+    agency), and the shared rows of one reach, `shared` = (agency, part), or None when shared
+    reports are left out."""
+
+    own: frozenset[int]
+    shared: tuple[int, str] | None
+
+    def rows(self) -> Q:
+        q = Q(part=Part.OWN, agency_id__in=self.own)
+        if self.shared is not None:
+            q |= Q(part=self.shared[1], agency_id=self.shared[0])
+        return q
+
+
+def _reach(user: User, filters: StatsFilters) -> Reach:
+    """The agencies whose own reports the page counts, and the reach whose shared reports it
+    adds: the agency chosen, or the user's agency alone, or — a supervisor of an agency with
+    offices below — that agency with the offices below (portal.access draws the same set)."""
+    own = _resolve_agencies(user, filters.agency_id)
+    if not own or not filters.include_shared:
+        return Reach(own=own, shared=None)
+    if len(own) == 1:
+        (agency_id,) = own
+        return Reach(own=own, shared=(agency_id, Part.SHARED))
+    return Reach(own=own, shared=(user.agency_id, Part.SHARED_BELOW))
+
+
+_IS_SHARED = Case(When(part=Part.OWN, then=Value(False)), default=Value(True))
+
+
+def _report_rows(
+    reach: Reach, first: dt.date, last: dt.date, category: str
+) -> tuple[dict[Key, list[int]], int]:
+    """Summary rows of the period, every dimension but villages, own and shared added up;
+    months kept for totals. Also how many shared reports they include."""
     rows: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    if not agency_ids:
-        return rows
+    if not reach.own:
+        return rows, 0
     qs = (
         ReportStat.objects.filter(
+            reach.rows(),
             dimension__in=[
                 Dimension.TOTAL,
                 Dimension.SOURCE,
@@ -267,7 +297,6 @@ def _own_rows(
                 Dimension.DESTINATION,
             ],
             category=_category_rows_filter(category),
-            agency_id__in=agency_ids,
             month__gte=first,
             month__lte=last,
         )
@@ -276,27 +305,33 @@ def _own_rows(
                 When(dimension=Dimension.TOTAL, then=F("month")),
                 default=Value(None),
                 output_field=DateField(),
-            )
+            ),
+            shared=_IS_SHARED,
         )
-        .values_list("dimension", "key", "bucket")
+        .values_list("dimension", "key", "bucket", "shared")
         .annotate(n=Sum("reports"), p=Sum("persons"))
         .order_by()
     )
-    for dimension, key, bucket, n, p in qs:
-        rows[(dimension, key, bucket)] = [n, p]
-    return rows
+    shared_total = 0
+    for dimension, key, bucket, shared, n, p in qs:
+        slot = rows[(dimension, key, bucket)]
+        slot[0] += n
+        slot[1] += p
+        if shared and dimension == Dimension.TOTAL:
+            shared_total += n
+    return rows, shared_total
 
 
-def _own_villages(
-    agency_ids: frozenset[int], first: dt.date, last: dt.date, category: str, regency: str
+def _villages(
+    reach: Reach, first: dt.date, last: dt.date, category: str, regency: str
 ) -> dict[str, list[int]]:
-    if not agency_ids or not regency:
+    if not reach.own or not regency:
         return {}
     qs = (
         ReportStat.objects.filter(
+            reach.rows(),
             dimension=Dimension.VILLAGE,
             category=_category_rows_filter(category),
-            agency_id__in=agency_ids,
             month__gte=first,
             month__lte=last,
         )
@@ -309,14 +344,14 @@ def _own_villages(
     return {key: [n, p] for key, n, p in qs}
 
 
-def _own_pmi(agency_ids: frozenset[int], first: dt.date, last: dt.date) -> dict[dt.date, list[int]]:
-    if not agency_ids:
+def _pmi(reach: Reach, first: dt.date, last: dt.date) -> dict[dt.date, list[int]]:
+    if not reach.own:
         return {}
     qs = (
         ReportStat.objects.filter(
+            reach.rows(),
             dimension=Dimension.TOTAL,
             category=ReportCategory.PMI_NONPROCEDURAL,
-            agency_id__in=agency_ids,
             month__gte=first,
             month__lte=last,
         )
@@ -325,78 +360,6 @@ def _own_pmi(agency_ids: frozenset[int], first: dt.date, last: dt.date) -> dict[
         .order_by()
     )
     return {month: [n, p] for month, n, p in qs}
-
-
-def shared_source(user: User, agency_id: int | None):
-    """Reports partners shared with the user's agencies (or with `agency_id` among them),
-    excluding those of the user's own agencies, which the summary counts already."""
-    qs = shared_reports(user).exclude(agency_id__in=access.visible_agency_ids(user))
-    if agency_id is not None:
-        qs = qs.filter(shares__agency_id=agency_id, shares__status=ShareStatus.ACTIVE)
-    return qs
-
-
-def _add_shared(
-    user: User,
-    filters: StatsFilters,
-    period: tuple[dt.date, dt.date],
-    trend: tuple[dt.date, dt.date],
-    own: dict[Key, list[int]],
-    villages: dict[str, list[int]],
-    pmi: dict[dt.date, list[int]],
-) -> int:
-    """Count the shared reports into the own rows, villages and trend, exactly as the summary
-    would (the same buckets and keys); one query, one row per report. Returns how many shared
-    reports the period's figures now include."""
-    first, last = period
-    in_period = Q(
-        occurred_at__gte=local_midnight(first), occurred_at__lt=local_midnight(add_months(last, 1))
-    )
-    in_trend = Q(
-        occurred_at__gte=local_midnight(trend[0]),
-        occurred_at__lt=local_midnight(add_months(trend[1], 1)),
-        categories__contains=[ReportCategory.PMI_NONPROCEDURAL],
-    )
-    rows = (
-        shared_source(user, filters.agency_id)
-        .exclude(status=ReportStatus.DRAFT)
-        .filter(in_period | in_trend)
-        .values_list(
-            "occurred_at",
-            "categories",
-            "source",
-            "region_id",
-            "destination_country",
-            "person_count",
-        )
-        .order_by()
-    )
-    zone = timezone.get_current_timezone()
-    village_prefix = filters.regency + "." if filters.regency else None
-
-    def add(table: dict, key: Any, persons: int) -> None:
-        slot = table.setdefault(key, [0, 0])
-        slot[0] += 1
-        slot[1] += persons
-
-    counted = 0
-    for occurred_at, categories, source, region_id, destination, persons in rows:
-        local = occurred_at.astimezone(zone)
-        month = dt.date(local.year, local.month, 1)
-        codes = set(categories)
-        if ReportCategory.PMI_NONPROCEDURAL in codes and trend[0] <= month <= trend[1]:
-            add(pmi, month, persons)
-        if not first <= month <= last or (filters.category and filters.category not in codes):
-            continue
-        counted += 1
-        add(own, (Dimension.TOTAL, "+".join(sorted(codes)), month), persons)
-        add(own, (Dimension.SOURCE, source, None), persons)
-        add(own, (Dimension.REGENCY, (region_id or "")[:5], None), persons)
-        add(own, (Dimension.DESTINATION, str(destination or ""), None), persons)
-        is_village = region_id is not None and len(region_id) == VILLAGE_CODE_LENGTH
-        if village_prefix and is_village and region_id.startswith(village_prefix):
-            add(villages, region_id, persons)
-    return counted
 
 
 # --- The page ------------------------------------------------------------------------------
@@ -444,7 +407,10 @@ def _resolve_period(
     last = max(first, last)
     if filters.month_from is None and filters.month_to is None and agency_ids:
         latest = ReportStat.objects.filter(
-            dimension=Dimension.TOTAL, category=ALL_CATEGORIES, agency_id__in=agency_ids
+            part=Part.OWN,
+            dimension=Dimension.TOTAL,
+            category=ALL_CATEGORIES,
+            agency_id__in=agency_ids,
         ).aggregate(latest=Max("month"))["latest"]
         if latest is not None and latest < first:
             earliest = add_months(last, -(MAX_MONTHS - 1))
@@ -515,15 +481,10 @@ def statistics_overview(
     trend_last = max(this_month, dt.date(reference.TREND_FIRST_YEAR, 12, 1))
     category = filters.category
 
-    own = _own_rows(agency_ids, first, last, category)
-    villages = _own_villages(agency_ids, first, last, category, filters.regency)
-    pmi = _own_pmi(agency_ids, trend_first, trend_last)
-
-    shared_total = 0
-    if filters.include_shared and agency_ids:
-        shared_total = _add_shared(
-            user, filters, (first, last), (trend_first, trend_last), own, villages, pmi
-        )
+    reach = _reach(user, filters)
+    own, shared_total = _report_rows(reach, first, last, category)
+    villages = _villages(reach, first, last, category, filters.regency)
+    pmi = _pmi(reach, trend_first, trend_last)
 
     per: dict[str, dict[str, list[int]]] = defaultdict(dict)
     monthly: dict[dt.date, dict[str, int]] = defaultdict(dict)
@@ -707,6 +668,7 @@ def agency_figures(user: User) -> dict[str, Any]:
     this_month = current_month()
     year_start = this_month.replace(month=1)
     reports = ReportStat.objects.filter(
+        part=Part.OWN,
         dimension=Dimension.TOTAL,
         category=ALL_CATEGORIES,
         agency_id__in=agency_ids,

@@ -1,8 +1,11 @@
 """Keeping the report summary exact and fresh.
 
-`refresh_report_stats()` recomputes the (agency, month) buckets the trigger on referrals_report
-marked dirty; `refresh_report_stats(full=True)` rebuilds the whole table (nightly, and after
-the demo data). Both run in one transaction under an advisory lock, so readers see either the
+`refresh_report_stats()` recomputes the (agency, month) buckets the triggers on
+referrals_report and referrals_share marked dirty — an agency's own reports, and the reports
+shared with it for every reach it belongs to (the agency alone, and each agency above it with
+the offices below); `refresh_report_stats(full=True)` rebuilds the whole table (nightly, and
+after the demo data). When the agency tree changed since the shared rows were computed, the
+reaches changed with it and every shared row is recomputed. Both run in one transaction under an advisory lock, so readers see either the
 old or the new figures of a bucket, never a half-written one, and two refreshes never
 interleave. These are derived figures rewritten by a system job, not a user's action: no audit
 row is written (the audit log records who did what, and this would add one every minute).
@@ -10,14 +13,17 @@ row is written (the audit log records who did what, and this would add one every
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.accounts.models import Agency
 from portal.stats import sql
-from portal.stats.models import RefreshState
+from portal.stats.models import Part, RefreshState
 
 # pg_advisory_xact_lock id of the refresh (any constant unique in the database).
 LOCK_KEY = 73_5700_01
@@ -45,8 +51,12 @@ def refresh_report_stats(*, full: bool = False) -> RefreshResult:
                 return RefreshResult(full=False, buckets=0, rows=0, duration_ms=0, skipped=True)
         # Take the marks committed so far; marks committed later stay for the next run, and
         # their buckets are recomputed then even if this run already saw the change.
-        cur.execute("DELETE FROM stats_dirtybucket RETURNING agency_id, month")
-        dirty = sorted(set(cur.fetchall()))
+        cur.execute("DELETE FROM stats_dirtybucket RETURNING agency_id, month, shared")
+        marks = set(cur.fetchall())
+        dirty = sorted((a, m) for a, m, shared in marks if not shared)
+        received = sorted((a, m) for a, m, shared in marks if shared)
+        reach, digest = _reaches()
+        state = RefreshState.objects.filter(pk=1).values_list("hierarchy", flat=True).first()
         rows = 0
         if full:
             cur.execute("DELETE FROM stats_reportstat")
@@ -56,22 +66,86 @@ def refresh_report_stats(*, full: bool = False) -> RefreshResult:
         elif dirty:
             cur.execute(
                 "DELETE FROM stats_reportstat s USING unnest(%s::int[], %s::date[]) "
-                "AS b(agency_id, month) WHERE s.agency_id = b.agency_id AND s.month = b.month",
+                "AS b(agency_id, month) WHERE s.part = 'own' "
+                "AND s.agency_id = b.agency_id AND s.month = b.month",
                 [[a for a, _m in dirty], [m for _a, m in dirty]],
             )
             query, params = sql.aggregate_buckets(dirty)
             cur.execute(f"INSERT INTO stats_reportstat ({sql.COLUMNS}) {query}", params)
             rows = cur.rowcount
+        if full or state != digest:
+            # Every reach: the first time, or the agency tree changed under the rows.
+            cur.execute("DELETE FROM stats_reportstat WHERE part <> 'own'")
+            query, params = sql.aggregate_shared_all(reach)
+            cur.execute(f"INSERT INTO stats_reportstat ({sql.COLUMNS}) {query}", params)
+            rows += cur.rowcount
+        elif received:
+            buckets = _reach_buckets(reach, received)
+            cur.execute(
+                "DELETE FROM stats_reportstat s USING unnest(%s::int[], %s::text[], %s::date[]) "
+                "AS b(agency_id, part, month) WHERE s.agency_id = b.agency_id "
+                "AND s.part = b.part AND s.month = b.month",
+                [
+                    [a for a, _p, _m in buckets],
+                    [p for _a, p, _m in buckets],
+                    [m for *_x, m in buckets],
+                ],
+            )
+            touched = {(a, p) for a, p, _m in buckets}
+            query, params = sql.aggregate_shared_buckets(
+                {k: v for k, v in reach.items() if k in touched}, buckets
+            )
+            cur.execute(f"INSERT INTO stats_reportstat ({sql.COLUMNS}) {query}", params)
+            rows += cur.rowcount
     duration_ms = round((time.monotonic() - started) * 1000)
     now = timezone.now()
     defaults = {
         "refreshed_at": now,
-        "last_buckets": 0 if full else len(dirty),
+        "last_buckets": 0 if full else len(dirty) + len(received),
         "last_duration_ms": duration_ms,
+        "hierarchy": digest,
     }
     if full:
         defaults["rebuilt_at"] = now
     RefreshState.objects.update_or_create(pk=1, defaults=defaults)
     return RefreshResult(
-        full=full, buckets=0 if full else len(dirty), rows=rows, duration_ms=duration_ms
+        full=full,
+        buckets=0 if full else len(dirty) + len(received),
+        rows=rows,
+        duration_ms=duration_ms,
+    )
+
+
+def _reaches() -> tuple[sql.Reach, str]:
+    """Every reach with its members, as portal.access draws them — an agency alone
+    (`Part.SHARED`, an officer's reach, or anyone's narrowed to one agency) and an agency with
+    the agencies below it (`Part.SHARED_BELOW`, a supervisor's, for agencies that have some) —
+    and a digest of the agency tree they come from."""
+    tree = sorted(Agency.objects.values_list("id", "parent_id"))
+    children: dict[int, set[int]] = defaultdict(set)
+    for agency_id, parent_id in tree:
+        if parent_id is not None:
+            children[parent_id].add(agency_id)
+    reach: sql.Reach = {}
+    for agency_id, _parent in tree:
+        reach[(agency_id, Part.SHARED)] = {agency_id}
+        # access.agency_descendant_ids({agency_id}), from the rows read once.
+        below, frontier = {agency_id}, {agency_id}
+        while frontier:
+            frontier = set().union(*(children[a] for a in frontier)) - below
+            below |= frontier
+        if len(below) > 1:
+            reach[(agency_id, Part.SHARED_BELOW)] = below
+    return reach, hashlib.sha256(repr(tree).encode()).hexdigest()
+
+
+def _reach_buckets(reach: sql.Reach, received: list) -> list[tuple[int, str, object]]:
+    """(agency, part, month) rows to recompute when agencies received or lost shares of
+    reports of those months: every reach that has one of them as a member."""
+    containing: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for key, members in reach.items():
+        for member in members:
+            containing[member].append(key)
+    return sorted(
+        {(agency, part, month) for member, month in received for agency, part in containing[member]}
     )

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from portal import access
+from portal.accounts.models import Agency
 from portal.stats.models import ALL_CATEGORIES, ReportStat
-from referrals.models import Report
+from referrals.models import Report, Share
 from tests.referrals import factories as f
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -46,34 +48,58 @@ def bulk_report(actor, **fields: Any) -> Report:
     )
 
 
-Figures = dict[tuple[int, dt.date, str, str, str], tuple[int, int]]
+Figures = dict[tuple[int, str, dt.date, str, str, str], tuple[int, int]]
+
+
+def _count(counts: dict, agency_id: int, part: str, r: Report) -> None:
+    local = timezone.localtime(r.occurred_at)
+    month = dt.date(local.year, local.month, 1)
+    cats = sorted(set(r.categories))
+    keys = {
+        "total": "+".join(cats),
+        "source": r.source,
+        "regency": (r.region_id or "")[:5],
+        "destination": str(r.destination_country or ""),
+    }
+    if r.region_id and len(r.region_id) == 13:
+        keys["village"] = r.region_id
+    for category in [*cats, ALL_CATEGORIES]:
+        for dimension, key in keys.items():
+            slot = counts[(agency_id, part, month, dimension, key, category)]
+            slot[0] += 1
+            slot[1] += r.person_count
 
 
 def brute_force() -> Figures:
-    """What the summary must hold, counted one report at a time in Python."""
+    """What the summary must hold, counted one report at a time in Python: every agency's own
+    reports, and for every reach (an agency alone; an agency with the agencies below it, as
+    portal.access gives a supervisor) the reports actively shared with one of its members and
+    not of one of them, each once."""
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for r in Report.objects.exclude(status="draft"):
-        local = timezone.localtime(r.occurred_at)
-        month = dt.date(local.year, local.month, 1)
-        cats = sorted(set(r.categories))
-        keys = {
-            "total": "+".join(cats),
-            "source": r.source,
-            "regency": (r.region_id or "")[:5],
-            "destination": str(r.destination_country or ""),
-        }
-        if r.region_id and len(r.region_id) == 13:
-            keys["village"] = r.region_id
-        for category in [*cats, ALL_CATEGORIES]:
-            for dimension, key in keys.items():
-                slot = counts[(r.agency_id, month, dimension, key, category)]
-                slot[0] += 1
-                slot[1] += r.person_count
+        _count(counts, r.agency_id, "own", r)
+    for agency in Agency.objects.all():
+        reaches = [("shared", {agency.pk})]
+        below = access.agency_descendant_ids({agency.pk})
+        if len(below) > 1:
+            reaches.append(("shared_below", below))
+        for part, members in reaches:
+            shared = (
+                Report.objects.exclude(status="draft")
+                .exclude(agency_id__in=members)
+                .filter(
+                    pk__in=Share.objects.filter(agency_id__in=members, status="active").values(
+                        "report_id"
+                    )
+                )
+            )
+            for r in shared:
+                _count(counts, agency.pk, part, r)
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
 def summary() -> Figures:
     return {
-        (s.agency_id, s.month, s.dimension, s.key, s.category): (s.reports, s.persons)
+        (s.agency_id, s.part, s.month, s.dimension, s.key, s.category): (s.reports, s.persons)
         for s in ReportStat.objects.all()
     }

@@ -8,11 +8,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from portal.stats import demo, services, tasks
 from portal.stats.models import DirtyBucket, RefreshState, ReportStat
 from referrals import services as report_services
-from referrals.models import Report
+from referrals.models import Report, Share
 from tests.referrals import factories as f
 from tests.stats import builders as b
 
@@ -20,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def marked() -> set[tuple[int, dt.date]]:
-    return set(DirtyBucket.objects.values_list("agency_id", "month"))
+    return set(DirtyBucket.objects.filter(shared=False).values_list("agency_id", "month"))
+
+
+def marked_shared() -> set[tuple[int, dt.date]]:
+    return set(DirtyBucket.objects.filter(shared=True).values_list("agency_id", "month"))
 
 
 def clear_marks() -> None:
@@ -79,6 +84,51 @@ def test_deleting_a_submitted_report_marks_its_bucket(officer):
     Report.objects.filter(pk=report.pk).delete()
 
     assert marked() == {(officer.agency_id, dt.date(2025, 6, 1))}
+
+
+def _share(report, agency, pks, actor, status="active") -> Share:
+    return Share.objects.create(
+        report=report,
+        agency=agency,
+        agreement=pks,
+        shared_by=actor,
+        status=status,
+        shared_at=timezone.now() if status == "active" else None,
+    )
+
+
+def test_a_share_marks_the_receiving_agency_once_it_is_active(officer, pks, bp3mi):
+    report = b.submitted(officer, occurred_at=b.at(2025, 6, 10))
+    clear_marks()
+
+    share = _share(report, bp3mi, pks, officer, status="pending")
+    assert marked_shared() == set()
+
+    Share.objects.filter(pk=share.pk).update(status="active", shared_at=timezone.now())
+    assert marked_shared() == {(bp3mi.pk, dt.date(2025, 6, 1))}
+    assert marked() == set()  # the owner's figures do not change
+
+    clear_marks()
+    Share.objects.filter(pk=share.pk).update(note="Catatan baru untuk mitra.")
+    assert marked_shared() == set()
+
+    Share.objects.filter(pk=share.pk).delete()
+    assert marked_shared() == {(bp3mi.pk, dt.date(2025, 6, 1))}
+
+
+def test_a_change_to_a_shared_report_marks_its_receivers_in_both_months(officer, pks, bp3mi):
+    report = b.submitted(officer, occurred_at=b.at(2025, 6, 10))
+    _share(report, bp3mi, pks, officer)
+    clear_marks()
+
+    Report.objects.filter(pk=report.pk).update(narrative="Narasi yang diperbaiki sedikit saja.")
+    assert marked_shared() == set()
+
+    Report.objects.filter(pk=report.pk).update(occurred_at=b.at(2025, 8, 10))
+    assert {m for a, m in marked_shared() if a == bp3mi.pk} >= {
+        dt.date(2025, 6, 1),
+        dt.date(2025, 8, 1),
+    }
 
 
 def test_a_bulk_insert_marks_each_bucket_once_per_statement(officer):
@@ -153,10 +203,15 @@ def test_refresh_takes_the_marks_and_records_when(officer):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_refresh_is_exact_against_a_count_of_the_reports(seed, officer, cilegon_officer):
+def test_refresh_is_exact_against_a_count_of_the_reports(
+    seed, officer, cilegon_officer, bp3mi_officer, pks, kanwil, bp3mi
+):
     """Random reports (drafts, several categories, regions at village, district and regency
-    level, times near month ends), refreshed after each round of random changes; the summary
-    always equals a brute-force count, and a full rebuild gives the same rows."""
+    level, times near month ends) of Kanim Tangerang, Kanim Cilegon (both below the Kanwil) and
+    BP3MI, shared at random with the others (active, awaiting approval, refused), refreshed
+    after each round of random changes to reports and shares; the summary — own rows and the
+    shared rows of every reach — always equals a brute-force count, and a full rebuild gives
+    the same rows."""
     rng = random.Random(seed)
     places = [
         f.region(code) for code in (f.PLACE, "36.72.01.1002", "36.03.01.2003", "36.72.01", "36.03")
@@ -168,7 +223,8 @@ def test_refresh_is_exact_against_a_count_of_the_reports(seed, officer, cilegon_
         ["tppo", "tppm"],
         ["tppm", "tppo", "pmi_nonprocedural"],
     ]
-    actors = [officer, cilegon_officer]
+    actors = [officer, cilegon_officer, bp3mi_officer]
+    agencies = [officer.agency, cilegon_officer.agency, bp3mi, kanwil]
 
     def random_time() -> dt.datetime:
         month = rng.randint(1, 12)
@@ -191,8 +247,30 @@ def test_refresh_is_exact_against_a_count_of_the_reports(seed, officer, cilegon_
             for _ in range(60)
         ]
     )
+    share_statuses = ["active", "active", "active", "pending", "refused"]
+
+    def share(report: Report, agency) -> Share:
+        status = rng.choice(share_statuses)
+        return Share(
+            report=report,
+            agency=agency,
+            agreement=pks,
+            status=status,
+            shared_by=officer,
+            shared_at=timezone.now() if status == "active" else None,
+        )
+
+    Share.objects.bulk_create(
+        [
+            share(report, agency)
+            for report in Report.objects.all()
+            for agency in rng.sample(agencies, rng.randint(0, 3))
+            if agency.pk != report.agency_id
+        ]
+    )
     services.refresh_report_stats()
     assert b.summary() == b.brute_force()
+    assert ReportStat.objects.filter(part="shared_below", agency=kanwil).exists()
 
     for _round in range(3):
         ids = list(Report.objects.values_list("pk", flat=True))
@@ -213,6 +291,30 @@ def test_refresh_is_exact_against_a_count_of_the_reports(seed, officer, cilegon_
                 qs.delete()
         # A statement that changes many rows at once.
         Report.objects.filter(pk__in=rng.sample(ids, 5)).update(destination_country="KH")
+        # Shares decided, revoked, moved, withdrawn, and new ones.
+        share_ids = list(Share.objects.values_list("pk", flat=True))
+        for pk in rng.sample(share_ids, min(10, len(share_ids))):
+            change = rng.choice(["status", "agency", "delete"])
+            qs = Share.objects.filter(pk=pk)
+            if change == "status":
+                status = rng.choice(share_statuses)
+                qs.update(status=status, shared_at=timezone.now() if status == "active" else None)
+            elif change == "agency":
+                taken = qs.get()
+                free = [
+                    a
+                    for a in agencies
+                    if a.pk != taken.report.agency_id
+                    and not Share.objects.filter(report=taken.report, agency=a).exists()
+                ]
+                if free:
+                    qs.update(agency=rng.choice(free))
+            else:
+                qs.delete()
+        unshared = Report.objects.filter(shares__isnull=True)[:4]
+        Share.objects.bulk_create(
+            [share(r, a) for r in unshared for a in agencies[:1] if a.pk != r.agency_id]
+        )
         services.refresh_report_stats()
         assert b.summary() == b.brute_force()
 
@@ -220,6 +322,31 @@ def test_refresh_is_exact_against_a_count_of_the_reports(seed, officer, cilegon_
     services.refresh_report_stats(full=True)
     assert b.summary() == incremental
     assert RefreshState.objects.get().rebuilt_at is not None
+
+
+def test_a_moved_agency_recomputes_every_reach(officer, cilegon_officer, pks, kanwil, bp3mi):
+    """A report of BP3MI shared with Kanim Tangerang counts for the Kanim, and for the Kanwil
+    with the offices below it — until the Kanim no longer sits below the Kanwil."""
+    report = b.submitted(cilegon_officer, occurred_at=b.at(2025, 4))
+    Report.objects.filter(pk=report.pk).update(agency=bp3mi)
+    Share.objects.create(
+        report=report,
+        agency=officer.agency,
+        agreement=pks,
+        shared_by=officer,
+        status="active",
+        shared_at=timezone.now(),
+    )
+    services.refresh_report_stats()
+    below = ReportStat.objects.filter(part="shared_below", agency=kanwil, dimension="total")
+    assert below.filter(category="all").count() == 1
+
+    officer.agency.parent = None
+    officer.agency.save()
+    services.refresh_report_stats()
+
+    assert not below.exists()
+    assert b.summary() == b.brute_force()
 
 
 def test_full_rebuild_replaces_whatever_the_summary_held(officer):

@@ -18,7 +18,7 @@ from portal.stats.selectors import (
     statistics_overview,
 )
 from referrals import services as report_services
-from referrals.models import Referral
+from referrals.models import Referral, Report, Share
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
 from tests.stats import builders as b
@@ -156,7 +156,9 @@ def test_partner_sees_a_report_only_while_it_is_shared(pks, officer, bp3mi_offic
     services.refresh_report_stats()
     assert overview(bp3mi_officer).reports == 0
 
-    report_services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    shares = report_services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    assert overview(bp3mi_officer).reports == 0  # until the summary's next refresh
+    services.refresh_report_stats()
 
     o = overview(bp3mi_officer)
     assert (o.reports, o.persons, o.shared_reports) == (1, 3, 1)
@@ -167,6 +169,10 @@ def test_partner_sees_a_report_only_while_it_is_shared(pks, officer, bp3mi_offic
     # Shared reports are never counted twice for the reporting agency itself.
     assert overview(officer).reports == 1
 
+    Share.objects.filter(pk=shares[0].pk).delete()  # (no service unshares; a cascade would)
+    services.refresh_report_stats()
+    assert overview(bp3mi_officer).reports == 0
+
 
 def test_a_share_awaiting_approval_is_not_counted(pks, officer, kanim, bp3mi_officer, bp3mi):
     kanim.share_requires_approval = True
@@ -174,6 +180,7 @@ def test_a_share_awaiting_approval_is_not_counted(pks, officer, kanim, bp3mi_off
     report = b.submitted(officer, occurred_at=b.at(2025, 4))
 
     shares = report_services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    services.refresh_report_stats()
 
     assert shares[0].status == "pending"
     assert overview(bp3mi_officer).reports == 0
@@ -184,12 +191,46 @@ def test_shared_non_procedural_reports_join_the_trend(pks, officer, bp3mi_office
         officer, persons=2, occurred_at=b.at(2024, 3), categories=["pmi_nonprocedural"]
     )
     report_services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    services.refresh_report_stats()
 
     rows = {(r.year, r.half): r for r in overview(bp3mi_officer).pmi}
 
     assert (rows[(2024, None)].reports, rows[(2024, None)].persons) == (1, 2)
     assert rows[(2024, 1)].persons == 2
     assert rows[(2024, 2)].persons == 0
+
+
+def test_a_supervisor_counts_a_report_shared_with_several_offices_once(
+    pks, officer, cilegon_officer, kanwil_supervisor, bp3mi_officer, bp3mi
+):
+    """Shares straight into the table (the rule of who may share is the sharing policy's, not
+    this page's): a BP3MI report shared with both Kanims below the Kanwil, and a Kanim report
+    shared with Cilegon."""
+    theirs = b.submitted(bp3mi_officer, persons=2, occurred_at=b.at(2025, 4))
+    ours = b.submitted(officer, occurred_at=b.at(2025, 4))
+    for report, agency in (
+        (theirs, officer.agency),
+        (theirs, cilegon_officer.agency),
+        (ours, cilegon_officer.agency),
+    ):
+        Share.objects.create(
+            report=report,
+            agency=agency,
+            agreement=pks,
+            shared_by=officer,
+            status="active",
+            shared_at=timezone.now(),
+        )
+    services.refresh_report_stats()
+
+    # The Kanwil's supervisor: both Kanims' own reports, and the BP3MI report once.
+    o = overview(kanwil_supervisor)
+    assert (o.reports, o.persons, o.shared_reports) == (2, 3, 1)
+    # Narrowed to Cilegon: what Cilegon sees — both reports, shared with it.
+    o = overview(kanwil_supervisor, agency_id=cilegon_officer.agency_id)
+    assert (o.reports, o.shared_reports) == (2, 2)
+    assert (overview(cilegon_officer).reports, overview(officer).reports) == (2, 2)
+    assert Report.objects.count() == 2
 
 
 # --- Non-procedural PMI against the published figures --------------------------------------
@@ -333,8 +374,8 @@ def test_agency_figures_for_the_dashboard(pks, officer, bp3mi, bp3mi_officer, ci
 def test_shared_reports_are_counted_like_the_summary_counts_them(
     pks, officer, bp3mi_officer, bp3mi
 ):
-    """The partner counts the shared reports live, the owner reads the summary: the figures
-    must agree to the last bucket, village and trend row."""
+    """The partner reads the shared rows, the owner its own: the figures must agree to the
+    last bucket, village and trend row."""
     reports = [
         b.submitted(officer, persons=2, occurred_at=b.at(2025, 1, 1, hour=0)),
         b.submitted(officer, occurred_at=b.at(2025, 1, 31, hour=23), categories=["tppo", "tppm"]),
