@@ -559,6 +559,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_agency", "status", "due_on"], name="referral_inbox_idx"),
             models.Index(fields=["from_agency", "status", "due_on"], name="referral_outbox_idx"),
+            # The statistics' referral figures: those sent by or to some agencies in a period
+            # (docs/benchmarks.md).
+            models.Index(fields=["from_agency", "sent_at"], name="referral_sent_from_idx"),
+            models.Index(fields=["to_agency", "sent_at"], name="referral_sent_to_idx"),
         ]
 
     def __str__(self) -> str:

@@ -373,8 +373,7 @@ def cached_statistics_overview(*, user: User, filters: StatsFilters) -> Overview
     the same reach share one copy; the key also holds the summary's refresh time, so a
     refresh shows at once, and the language (labels are translated). A minute is the
     freshness the page promises anyway: the summary it reads is refreshed every minute. What
-    the cache saves is the live part: reports shared with the agencies and the referral
-    percentiles (at a million reports, most of the page's time)."""
+    the cache saves is the live part, the referral figures, and the summary reads."""
     as_of = RefreshState.objects.values_list("refreshed_at", flat=True).first()
     if OVERVIEW_CACHE_SECONDS <= 0:  # caching switched off (the benchmark's computed page)
         return statistics_overview(user=user, filters=filters, as_of=as_of)
