@@ -257,10 +257,14 @@ class Reach:
     shared: tuple[int, str] | None
 
     def rows(self) -> Q:
-        q = Q(part=Part.OWN, agency_id__in=self.own)
-        if self.shared is not None:
-            q |= Q(part=self.shared[1], agency_id=self.shared[0])
-        return q
+        if self.shared is None:
+            return Q(part=Part.OWN, agency_id__in=self.own)
+        agency_id, part = self.shared
+        # The IN lists first, for the index (reportstat_bucket_key_once: dimension, category,
+        # part, agency, month); the OR then keeps each part to its agencies.
+        return Q(part__in=[Part.OWN, part], agency_id__in=self.own | {agency_id}) & (
+            Q(part=Part.OWN, agency_id__in=self.own) | Q(part=part, agency_id=agency_id)
+        )
 
 
 def _reach(user: User, filters: StatsFilters) -> Reach:

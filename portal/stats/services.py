@@ -97,6 +97,11 @@ def refresh_report_stats(*, full: bool = False) -> RefreshResult:
             )
             cur.execute(f"INSERT INTO stats_reportstat ({sql.COLUMNS}) {query}", params)
             rows += cur.rowcount
+        if full:
+            # Every row is new: the planner's statistics must describe them (a first rebuild
+            # of a million reports otherwise leaves the table never analysed, and the pages'
+            # reads scan every part and agency of a dimension: 24 ms instead of 6).
+            cur.execute("ANALYZE stats_reportstat")
     duration_ms = round((time.monotonic() - started) * 1000)
     now = timezone.now()
     defaults = {
