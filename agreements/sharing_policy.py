@@ -125,8 +125,33 @@ class _Snapshot(NamedTuple):
     built_at: float
 
 
+# What callers read of the instances a decision returns (titles, periods, a scope's name and
+# order). The other fields are left deferred: read on access, from the database, so that
+# nothing outside the policy's inputs (a creator set to NULL by a cascade) can be stale.
+_LOADED = {
+    Agreement: (
+        "id",
+        "title",
+        "kind",
+        "status",
+        "signed_on",
+        "effective_from",
+        "effective_until",
+        "terminated_on",
+    ),
+    AgreementScope: ("id", "agreement", "scope", "categories"),
+    Scope: ("id", "code", "name_id", "name_en", "allows_data_exchange", "is_active", "sort_order"),
+}
+
+
 def _fields(model) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields]
+    """The loaded fields of `model`, in the order Model.from_db() takes them."""
+    return [f.name for f in model._meta.concrete_fields if f.name in _LOADED[model]]
+
+
+def _instance(model, values: tuple):
+    names = [f.attname for f in model._meta.concrete_fields if f.name in _LOADED[model]]
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def _build_hierarchy() -> _Hierarchy:
@@ -304,13 +329,13 @@ class _Instances:
 
     def agreement(self, row: _AgreementRow) -> Agreement:
         if row.id not in self.agreements:
-            self.agreements[row.id] = Agreement.from_db(DEFAULT_DB_ALIAS, None, row.values)
+            self.agreements[row.id] = _instance(Agreement, row.values)
         return self.agreements[row.id]
 
     def scope(self, row: _ScopeRow, agreement: Agreement) -> AgreementScope:
         if row.id not in self.scopes:
-            instance = AgreementScope.from_db(DEFAULT_DB_ALIAS, None, row.values)
-            scope = Scope.from_db(DEFAULT_DB_ALIAS, None, row.scope_values)
+            instance = _instance(AgreementScope, row.values)
+            scope = _instance(Scope, row.scope_values)
             AgreementScope._meta.get_field("scope").set_cached_value(instance, scope)
             AgreementScope._meta.get_field("agreement").set_cached_value(instance, agreement)
             self.scopes[row.id] = instance
