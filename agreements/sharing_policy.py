@@ -75,8 +75,10 @@ class ShareBasis:
 #
 # Days are keys of their own: an agreement starts and ends at midnight in TIME_ZONE, with no
 # write at all. Entries expire after SNAPSHOT_TTL as a second line of defence only (a bump
-# lost while Redis was unreachable); correctness comes from the version. With the cache
-# unreachable, every call reads the database.
+# lost while Redis was unreachable, or a commit hook that never ran); correctness comes from
+# the version. With the cache unreachable, every call reads the database. Each process keeps
+# what it last loaded under the same key (and expiry), so a warm decision is one cache read:
+# the version's.
 
 VERSION_KEY = "sharing-policy:version"
 SNAPSHOT_TTL = 300  # seconds; a backstop, not the invalidation (see above)
@@ -107,7 +109,7 @@ class _ScopeRow(NamedTuple):
     categories: frozenset[str]
     party_ids: tuple[int, ...]  # the parties it binds; empty: every party
     sort_key: tuple[int, int]  # (scope's sort order, id): the order bases list scopes in
-    values: tuple  # AgreementScope's concrete field values, to build the instance
+    values: tuple  # AgreementScope's fields in _LOADED, to build the instance
     scope_values: tuple  # its Scope's
 
 
@@ -115,7 +117,7 @@ class _AgreementRow(NamedTuple):
     id: int
     parties: tuple[_PartyRow, ...]
     data_scopes: tuple[_ScopeRow, ...]  # those allowing data exchange; may be none
-    values: tuple  # Agreement's concrete field values, to build the instance
+    values: tuple  # Agreement's fields in _LOADED, to build the instance
 
 
 class _Snapshot(NamedTuple):
