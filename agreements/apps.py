@@ -8,6 +8,9 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from agreements import permissions  # noqa: F401  (registers the rules)
+        from agreements.signals import connect
+
+        connect(self)  # the sharing policy's cache follows every write to its inputs
         from portal.notifications.kinds import register
 
         register("agreement_expiry", _("An agreement of my agency is about to end"))

@@ -16,22 +16,32 @@ The rule, in full:
 * Inactive agencies receive nothing.
 
 Everything that shares, lists partners or offers recipients calls this module; nothing else
-decides it. It reads a handful of rows (agreements of the agency, their parties and scopes)
-and decides in Python, so the rule reads as written above.
+decides it. It reads a handful of rows (agencies, the agreements in force, their parties and
+data-exchange scopes) into a snapshot of plain data, cached per day and per version of the
+policy (see "The inputs, as a snapshot" below), and decides in Python, so the rule reads as
+written above.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
-from django.db.models import Prefetch
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementScope, Party
+from agreements.models import Agreement, AgreementScope, Party, Scope
 from portal.accounts.models import Agency
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,85 +52,350 @@ class ShareBasis:
     scopes: tuple[AgreementScope, ...]
 
 
-@dataclass
-class _Hierarchy:
-    children: dict[int | None, set[int]] = field(default_factory=lambda: defaultdict(set))
-    active: set[int] = field(default_factory=set)
+# --- The inputs, as a snapshot ---------------------------------------------------------------
+#
+# The rule reads few rows (40 agencies, some 15 agreements in force) that change rarely and
+# are the same for every user on a given day, yet every report page and list needs them. So
+# they are read once into plain, immutable data and kept in the cache (Redis in production),
+# under a key naming the day and the policy's *version*:
+#
+#   sharing-policy:<format>:<version>:hierarchy     agencies: who is below whom, who is active
+#   sharing-policy:<format>:<version>:<yyyy-mm-dd>  agreements in force that day, with parties
+#                                                   (and whom each covers) and data scopes
+#
+# The version is a random token under VERSION_KEY. Every write that can change an input
+# (Agency, Agreement, Party, Scope, AgreementScope and its parties; agreements/signals.py,
+# and policy_changed() called by the few bulk writers) replaces it, once at once and once
+# again when its transaction commits. The second one is what makes the cache correct: until
+# the commit, readers see the old rows and may store them under the first new version; the
+# version set after the commit was never read before the new rows were visible, and the
+# writer sets it before its own request answers. A transaction that wrote the inputs itself
+# reads them from the database and stores nothing: its rows are not committed (and may be
+# rolled back), and the cache may hold what other readers saw before them.
+#
+# Days are keys of their own: an agreement starts and ends at midnight in TIME_ZONE, with no
+# write at all. Entries expire after SNAPSHOT_TTL as a second line of defence only (a bump
+# lost while Redis was unreachable, or a commit hook that never ran); correctness comes from
+# the version. With the cache unreachable, every call reads the database. Each process keeps
+# what it last loaded under the same key (and expiry), so a warm decision is one cache read:
+# the version's.
 
-    @classmethod
-    def load(cls) -> _Hierarchy:
-        h = cls()
-        for pk, parent_id, is_active in Agency.objects.values_list("id", "parent_id", "is_active"):
-            h.children[parent_id].add(pk)
-            if is_active:
-                h.active.add(pk)
-        return h
+VERSION_KEY = "sharing-policy:version"
+SNAPSHOT_TTL = 300  # seconds; a backstop, not the invalidation (see above)
+_FORMAT = 1  # bump when the snapshot's shape changes: old entries are then never read
+_DIRTY = "_sharing_policy_written"  # set on a connection whose transaction wrote the inputs
+_local: dict[str, tuple[float, object]] = {}  # this process's copy of what it last loaded
 
-    def below(self, agency_id: int) -> set[int]:
+
+class _Hierarchy(NamedTuple):
+    below: dict[int, frozenset[int]]  # agency id: every agency under it, at any depth
+    active: frozenset[int]
+    built_at: float
+
+    def covered(self, agency_id: int, covers_child_offices: bool) -> frozenset[int]:
+        if covers_child_offices:
+            return frozenset({agency_id}) | self.below.get(agency_id, frozenset())
+        return frozenset({agency_id})
+
+
+class _PartyRow(NamedTuple):
+    id: int
+    agency_id: int
+    covers: frozenset[int]  # the agencies this party stands for in its agreement
+
+
+class _ScopeRow(NamedTuple):
+    id: int
+    categories: frozenset[str]
+    party_ids: tuple[int, ...]  # the parties it binds; empty: every party
+    sort_key: tuple[int, int]  # (scope's sort order, id): the order bases list scopes in
+    values: tuple  # AgreementScope's fields in _LOADED, to build the instance
+    scope_values: tuple  # its Scope's
+
+
+class _AgreementRow(NamedTuple):
+    id: int
+    parties: tuple[_PartyRow, ...]
+    data_scopes: tuple[_ScopeRow, ...]  # those allowing data exchange; may be none
+    values: tuple  # Agreement's fields in _LOADED, to build the instance
+
+
+class _Snapshot(NamedTuple):
+    day: dt.date
+    active: frozenset[int]
+    agreements: tuple[_AgreementRow, ...]  # in force on `day`, in Agreement's order
+    built_at: float
+
+
+# What callers read of the instances a decision returns (titles, periods, a scope's name and
+# order). The other fields are left deferred: read on access, from the database, so that
+# nothing outside the policy's inputs (a creator set to NULL by a cascade) can be stale.
+_LOADED = {
+    Agreement: (
+        "id",
+        "title",
+        "kind",
+        "status",
+        "signed_on",
+        "effective_from",
+        "effective_until",
+        "terminated_on",
+    ),
+    AgreementScope: ("id", "agreement", "scope", "categories"),
+    Scope: ("id", "code", "name_id", "name_en", "allows_data_exchange", "is_active", "sort_order"),
+}
+
+
+def _fields(model) -> list[str]:
+    """The loaded fields of `model`, in the order Model.from_db() takes them."""
+    return [f.name for f in model._meta.concrete_fields if f.name in _LOADED[model]]
+
+
+def _instance(model, values: tuple):
+    names = [f.attname for f in model._meta.concrete_fields if f.name in _LOADED[model]]
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+def _build_hierarchy() -> _Hierarchy:
+    children: dict[int | None, set[int]] = defaultdict(set)
+    active = set()
+    for pk, parent_id, is_active in Agency.objects.order_by().values_list(
+        "id", "parent_id", "is_active"
+    ):
+        children[parent_id].add(pk)
+        if is_active:
+            active.add(pk)
+    below = {}
+    for agency_id in {pk for ids in children.values() for pk in ids}:
         found: set[int] = set()
         frontier = {agency_id}
         while frontier:
             nxt: set[int] = set()
             for pk in frontier:
-                nxt |= self.children.get(pk, set())
+                nxt |= children.get(pk, set())
             frontier = nxt - found - {agency_id}
             found |= frontier
-        return found
-
-    def covered_by(self, party: Party) -> set[int]:
-        covered = {party.agency_id}
-        if party.covers_child_offices:
-            covered |= self.below(party.agency_id)
-        return covered
+        below[agency_id] = frozenset(found)
+    return _Hierarchy(below=below, active=frozenset(active), built_at=time.time())
 
 
-def _agreements_in_force(day: dt.date) -> list[Agreement]:
-    """Agreements binding on `day` that have a data-exchange scope, with what we need."""
-    qs = (
-        Agreement.objects.in_force_on(day)
-        .filter(scopes__scope__allows_data_exchange=True)
-        .distinct()
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("id")),
-            Prefetch(
-                "scopes",
-                queryset=AgreementScope.objects.filter(scope__allows_data_exchange=True)
-                .select_related("scope")
-                .prefetch_related("parties"),
-                to_attr="data_scopes",
-            ),
+def _build_snapshot(day: dt.date, hierarchy: _Hierarchy) -> _Snapshot:
+    """Two queries: the parties of the agreements in force with their agreement (one without
+    a party binds nobody), and the data-exchange scopes of those with their parties."""
+    in_force = Agreement.objects.in_force_on(day)
+    agreement_fields = _fields(Agreement)
+    # Agreement's own order (Meta.ordering), in which bases have always been listed.
+    party_rows = (
+        Party.objects.filter(agreement__in=in_force)
+        .order_by("-agreement__effective_from", "agreement__title", "agreement_id", "id")
+        .values_list(
+            "id",
+            "agency_id",
+            "covers_child_offices",
+            *(f"agreement__{name}" for name in agreement_fields),
         )
     )
-    return list(qs)
+    scope_fields, own_fields = _fields(Scope), _fields(AgreementScope)
+    scope_rows = (
+        AgreementScope.objects.filter(agreement__in=in_force, scope__allows_data_exchange=True)
+        .annotate(bound=ArrayAgg("parties__id", filter=Q(parties__isnull=False), default=[]))
+        .order_by("scope__sort_order", "id")
+        .values_list("bound", *own_fields, *(f"scope__{name}" for name in scope_fields))
+    )
+    scopes: dict[int, list[_ScopeRow]] = defaultdict(list)
+    for bound, *values in scope_rows:
+        own, scope = tuple(values[: len(own_fields)]), tuple(values[len(own_fields) :])
+        row = dict(zip(own_fields, own, strict=True))
+        scopes[row["agreement"]].append(
+            _ScopeRow(
+                id=row["id"],
+                categories=frozenset(row["categories"]),
+                party_ids=tuple(sorted(bound)),
+                sort_key=(scope[scope_fields.index("sort_order")], row["id"]),
+                values=own,
+                scope_values=scope,
+            )
+        )
+    parties: dict[int, list[_PartyRow]] = {}
+    values: dict[int, tuple] = {}
+    for party_id, agency_id, covers_child_offices, *agreement in party_rows:
+        agreement_id = agreement[agreement_fields.index("id")]
+        values[agreement_id] = tuple(agreement)
+        parties.setdefault(agreement_id, []).append(
+            _PartyRow(party_id, agency_id, hierarchy.covered(agency_id, covers_child_offices))
+        )
+    return _Snapshot(
+        day=day,
+        active=hierarchy.active,
+        agreements=tuple(
+            _AgreementRow(
+                id=pk, parties=tuple(rows), data_scopes=tuple(scopes.get(pk, ())), values=values[pk]
+            )
+            for pk, rows in parties.items()
+        ),
+        built_at=min(time.time(), hierarchy.built_at),
+    )
+
+
+def _version() -> str | None:
+    """The policy's current version; None when the cache cannot be reached."""
+    version = cache.get(VERSION_KEY)
+    if version is None:  # never set, evicted or cleared: any new token will do
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _written_here() -> bool:
+    """Whether the current transaction wrote the policy's inputs (see policy_changed())."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        setattr(connection, _DIRTY, False)  # whatever wrote them has ended
+        return False
+    return getattr(connection, _DIRTY, False)
+
+
+def _cached(version: str, name: str, build: Callable[[], T]) -> T:
+    key = f"sharing-policy:{_FORMAT}:{version}:{name}"
+    now = time.time()
+    kept = _local.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]  # type: ignore[return-value]
+    value = cache.get(key)
+    if value is None or value.built_at + SNAPSHOT_TTL <= now:
+        value = build()
+        cache.set(key, value, max(1, round(value.built_at + SNAPSHOT_TTL - time.time())))
+    if len(_local) > 16:
+        _local.clear()
+    _local[key] = (value.built_at + SNAPSHOT_TTL, value)
+    return value
+
+
+def _current_version() -> str | None:
+    """The version to read under; None to read the database (and store nothing)."""
+    return None if _written_here() else _version()
+
+
+def _hierarchy_under(version: str | None) -> _Hierarchy:
+    if version is None:
+        return _build_hierarchy()
+    return _cached(version, "hierarchy", _build_hierarchy)
+
+
+def _hierarchy() -> _Hierarchy:
+    return _hierarchy_under(_current_version())
+
+
+def _snapshot(on: dt.date | None) -> _Snapshot:
+    """The inputs for day `on` (today in TIME_ZONE by default)."""
+    day = on or timezone.localdate()
+    version = _current_version()
+
+    def build() -> _Snapshot:
+        return _build_snapshot(day, _hierarchy_under(version))
+
+    return build() if version is None else _cached(version, day.isoformat(), build)
+
+
+def policy_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """The inputs of the policy changed (or may have): give it a new version now and again
+    when the current transaction commits, and until then let this transaction read them from
+    the database. Signals call this for every save and delete; callers that write with
+    QuerySet.update(), bulk_create() or SQL must call it themselves."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        setattr(connection, _DIRTY, True)
+    _new_version()
+    transaction.on_commit(lambda: _committed(using), using=using, robust=True)
+
+
+def _committed(using: str) -> None:
+    setattr(transaction.get_connection(using), _DIRTY, False)
+    _new_version()
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+# --- Deciding ----------------------------------------------------------------------------------
+
+
+class _Instances:
+    """Model instances for the rows one call returns (built once per call, never shared:
+    callers may keep them, as they kept the ones a query returned)."""
+
+    def __init__(self) -> None:
+        self.agreements: dict[int, Agreement] = {}
+        self.scopes: dict[int, AgreementScope] = {}
+
+    def agreement(self, row: _AgreementRow) -> Agreement:
+        if row.id not in self.agreements:
+            self.agreements[row.id] = _instance(Agreement, row.values)
+        return self.agreements[row.id]
+
+    def scope(self, row: _ScopeRow, agreement: Agreement) -> AgreementScope:
+        if row.id not in self.scopes:
+            instance = _instance(AgreementScope, row.values)
+            scope = _instance(Scope, row.scope_values)
+            AgreementScope._meta.get_field("scope").set_cached_value(instance, scope)
+            AgreementScope._meta.get_field("agreement").set_cached_value(instance, agreement)
+            self.scopes[row.id] = instance
+        return self.scopes[row.id]
 
 
 def _recipients_under(
-    agreement: Agreement, source_id: int, categories: frozenset[str], hierarchy: _Hierarchy
-) -> dict[int, set[AgreementScope]]:
-    """{recipient agency id: scopes used} for one agreement."""
-    all_parties = list(agreement.parties.all())
-    coverage = {party.pk: hierarchy.covered_by(party) for party in all_parties}
-    per_category: list[dict[int, set[AgreementScope]]] = []
+    agreement: _AgreementRow, source_id: int, categories: frozenset[str], active: frozenset[int]
+) -> dict[int, set[int]]:
+    """{recipient agency id: ids of the scopes used} for one agreement."""
+    coverage = {party.id: party.covers for party in agreement.parties}
+    every_party = tuple(coverage)
+    per_category: list[dict[int, set[int]]] = []
     for category in categories:
-        reachable: dict[int, set[AgreementScope]] = defaultdict(set)
+        reachable: dict[int, set[int]] = defaultdict(set)
         for agreement_scope in agreement.data_scopes:
             if category not in agreement_scope.categories:
                 continue
-            bound = list(agreement_scope.parties.all()) or all_parties
-            senders = [p for p in bound if source_id in coverage[p.pk]]
+            bound = agreement_scope.party_ids or every_party
+            # A party listed that is not one of the agreement's covers nobody under it.
+            senders = [p for p in bound if source_id in coverage.get(p, ())]
             for sender in senders:
                 for receiver in bound:
-                    if receiver.pk == sender.pk:
+                    if receiver == sender:
                         continue
-                    for agency_id in coverage[receiver.pk]:
-                        reachable[agency_id].add(agreement_scope)
+                    for agency_id in coverage.get(receiver, ()):
+                        reachable[agency_id].add(agreement_scope.id)
         per_category.append(reachable)
     if not per_category:
         return {}
     common = set.intersection(*(set(r) for r in per_category))
     common.discard(source_id)
-    common &= hierarchy.active
+    common &= active
     return {agency_id: set().union(*(r[agency_id] for r in per_category)) for agency_id in common}
+
+
+def _entitled(
+    snapshot: _Snapshot, source_id: int, cats: frozenset[str], instances: _Instances
+) -> dict[int, list[ShareBasis]]:
+    result: dict[int, list[ShareBasis]] = defaultdict(list)
+    for row in snapshot.agreements:
+        if not row.data_scopes:
+            continue
+        reached = _recipients_under(row, source_id, cats, snapshot.active)
+        if not reached:
+            continue
+        agreement = instances.agreement(row)
+        for agency_id, scope_ids in reached.items():
+            used = sorted(
+                (s for s in row.data_scopes if s.id in scope_ids), key=lambda s: s.sort_key
+            )
+            result[agency_id].append(
+                ShareBasis(
+                    agreement=agreement,
+                    scopes=tuple(instances.scope(s, agreement) for s in used),
+                )
+            )
+    return dict(result)
 
 
 def _normalise(categories: str | Iterable[str]) -> frozenset[str]:
@@ -137,14 +412,7 @@ def entitled_recipients(
     (today by default), each with the agreements that allow it."""
     source_id = source if isinstance(source, int) else source.pk
     cats = _normalise(categories)
-    day = on or timezone.localdate()
-    hierarchy = _Hierarchy.load()
-    result: dict[int, list[ShareBasis]] = defaultdict(list)
-    for agreement in _agreements_in_force(day):
-        for agency_id, scopes in _recipients_under(agreement, source_id, cats, hierarchy).items():
-            ordered = tuple(sorted(scopes, key=lambda s: (s.scope.sort_order, s.pk)))
-            result[agency_id].append(ShareBasis(agreement=agreement, scopes=ordered))
-    return dict(result)
+    return _entitled(_snapshot(on), source_id, cats, _Instances())
 
 
 def share_bases(
@@ -181,11 +449,12 @@ def partner_map(*, agency: Agency | int, on: dt.date | None = None) -> list[Part
     """The agencies `agency` may exchange data with on `on`, for which categories, and why."""
     from portal.core.categories import ReportCategory
 
+    source_id = agency if isinstance(agency, int) else agency.pk
+    snapshot, instances = _snapshot(on), _Instances()
     by_partner: dict[int, dict[str, list[ShareBasis]]] = defaultdict(dict)
     for category in ReportCategory.values:
-        for partner_id, bases in entitled_recipients(
-            source=agency, categories=category, on=on
-        ).items():
+        entitled = _entitled(snapshot, source_id, frozenset([category]), instances)
+        for partner_id, bases in entitled.items():
             by_partner[partner_id][category] = bases
     agencies = Agency.objects.in_bulk(list(by_partner))
     partners = []
@@ -211,25 +480,30 @@ def cooperating_agency_ids(*, agencies: Iterable[int], on: dt.date | None = None
     wanted = set(agencies)
     if not wanted:
         return set()
-    day = on or timezone.localdate()
-    hierarchy = _Hierarchy.load()
+    snapshot = _snapshot(on)
     found: set[int] = set()
-    agreements = Agreement.objects.in_force_on(day).prefetch_related(
-        Prefetch("parties", queryset=Party.objects.order_by("id"))
-    )
-    for agreement in agreements:
-        coverage = {party.pk: hierarchy.covered_by(party) for party in agreement.parties.all()}
+    for agreement in snapshot.agreements:
+        coverage = {party.id: party.covers for party in agreement.parties}
         ours = {pk for pk, covered in coverage.items() if covered & wanted}
         for pk, covered in coverage.items():
             if ours - {pk}:
                 found |= covered
-    return (found - wanted) & hierarchy.active
+    return (found - wanted) & snapshot.active
+
+
+def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
+    """{party id: agencies it covers} for one agreement (itself, and its child offices when
+    the party's flag says so)."""
+    hierarchy = _hierarchy()
+    return {
+        party.pk: set(hierarchy.covered(party.agency_id, party.covers_child_offices))
+        for party in agreement.parties.all()
+    }
 
 
 def agreement_binds(*, agreement: Agreement, first: int, second: int) -> bool:
     """Whether `agreement` binds both agencies, on different sides (coverage as above)."""
-    hierarchy = _Hierarchy.load()
-    coverage = [hierarchy.covered_by(party) for party in agreement.parties.all()]
+    coverage = list(party_coverage(agreement=agreement).values())
     return any(
         first in a and second in b
         for i, a in enumerate(coverage)
@@ -238,19 +512,12 @@ def agreement_binds(*, agreement: Agreement, first: int, second: int) -> bool:
     )
 
 
-def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
-    """{party id: agencies it covers} for one agreement (itself, and its child offices when
-    the party's flag says so)."""
-    hierarchy = _Hierarchy.load()
-    return {party.pk: hierarchy.covered_by(party) for party in agreement.parties.all()}
-
-
 def scope_binds(*, agreement_scope: AgreementScope, agency_id: int) -> bool:
     """Whether `agency_id` is covered by a party this scope binds (the parties it lists, or
     every party of the agreement when it lists none)."""
     coverage = party_coverage(agreement=agreement_scope.agreement)
     bound = list(agreement_scope.parties.values_list("pk", flat=True)) or list(coverage)
-    return any(agency_id in coverage[pk] for pk in bound)
+    return any(agency_id in coverage.get(pk, ()) for pk in bound)
 
 
 @dataclass(frozen=True)

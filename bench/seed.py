@@ -44,7 +44,7 @@ from functools import lru_cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from agreements.sharing_policy import entitled_recipients
+from agreements.sharing_policy import entitled_recipients, policy_changed
 from bench import world as w
 from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
@@ -863,6 +863,10 @@ def seed_scale(
         for table in TABLES:
             cursor.execute(f"{command} {table}")
     t = lap("vacuum analyze", t)
+    # The agencies and agreements went in through the ORM (their signals renewed the sharing
+    # policy's version), the rest with COPY and SQL, which no signal sees: renew it once more
+    # so that nothing cached before the seed is read after it.
+    policy_changed()
     result.timings["total"] = time.monotonic() - started
     return result
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from agreements.models import Agreement, AgreementStatus
-from agreements.sharing_policy import entitled_recipients
+from agreements.sharing_policy import entitled_recipients, policy_changed
 from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
 from portal.core.crypto import blind_index
@@ -2458,6 +2458,7 @@ def seed_exchanges() -> None:
         return  # no report, or no agreement to share under yet
     approval = agencies[APPROVAL_AGENCY]
     Agency.objects.filter(pk=approval.pk).update(share_requires_approval=True)
+    policy_changed()  # an Agency written without a signal (not an input today; cheap to be sure)
     approval.share_requires_approval = True
     for report in reports:  # one object per agency, as loaded above
         report.agency = agencies[report.agency.short_name]

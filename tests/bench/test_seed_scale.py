@@ -6,11 +6,12 @@ from collections import Counter
 
 import pytest
 from django.contrib.postgres.search import SearchVector
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Value
 
-from agreements.sharing_policy import share_bases
+from agreements.sharing_policy import VERSION_KEY, share_bases
 from portal.accounts.models import Agency, User
 from portal.regions.nik import parse_nik
 from referrals import selectors
@@ -198,6 +199,10 @@ def test_shares_and_referrals_only_under_agreements_and_in_order(seeded):
 def test_a_second_run_refuses_unless_appending(seeded):
     with pytest.raises(CommandError):
         call_command("seed_scale", "--reports", "10", verbosity=0)
+    cache.set(VERSION_KEY, "before the second run")
     call_command("seed_scale", "--reports", "10", "--append", verbosity=0)
     assert Report.objects.count() == REPORTS + 10
+    # Its agencies and agreements exist already (no signal): the COPY run renews the sharing
+    # policy's version itself, so that no snapshot cached before it is read after it.
+    assert cache.get(VERSION_KEY) not in (None, "before the second run")
     assert Report.objects.values("number").distinct().count() == REPORTS + 10
