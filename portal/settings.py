@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.core.middleware.SessionActivityMiddleware",
     "portal.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,9 +126,11 @@ CACHES = {
 # Sessions live in the database with a cache in front; the rate limits of allauth need the
 # shared (Redis) cache so that every web worker counts the same failed sign-ins.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# An idle session ends after SESSION_IDLE_MINUTES; every request extends it.
+# An idle session ends after SESSION_IDLE_MINUTES, to within a minute: a request extends it
+# when it was last extended more than a minute ago (portal.core.middleware.
+# SessionActivityMiddleware), rather than every request writing the session row.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
