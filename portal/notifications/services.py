@@ -78,7 +78,9 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
         qs = qs.filter(pk=notification_id)
     marked = qs.update(read_at=timezone.now())
     # The count loaded with the user is out of date now: the page of this request counts anew.
-    user.__dict__.pop(UNREAD_COUNT_ATTR, None)
+    # (delattr, not __dict__: request.user is a lazy object that forwards only attributes.)
+    if getattr(user, UNREAD_COUNT_ATTR, None) is not None:
+        delattr(user, UNREAD_COUNT_ATTR)
     return marked
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from portal.accounts.backends import ModelBackend
 from portal.accounts.models import User
@@ -71,6 +72,16 @@ def test_the_count_is_exact_after_marking_read_in_the_same_request(officer):
         user=user,
         notification_id=officer.notifications.order_by("pk").values_list("pk", flat=True)[0],
     )
+    assert notifications.unread_count(user=user) == 2
+    notifications.notification_mark_read(user=user)
+    assert notifications.unread_count(user=user) == 0
+
+
+def test_the_count_is_exact_after_marking_read_through_request_user(officer):
+    """request.user is a lazy object around the user: the loaded count is dropped all the
+    same."""
+    notify(officer, 2)
+    user = SimpleLazyObject(lambda: ModelBackend().get_user(officer.pk))
     assert notifications.unread_count(user=user) == 2
     notifications.notification_mark_read(user=user)
     assert notifications.unread_count(user=user) == 0
