@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.core.middleware.SessionActivityMiddleware",
+    "portal.accounts.middleware.SessionBackendUpgradeMiddleware",
     "portal.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,9 +127,11 @@ CACHES = {
 # Sessions live in the database with a cache in front; the rate limits of allauth need the
 # shared (Redis) cache so that every web worker counts the same failed sign-ins.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# An idle session ends after SESSION_IDLE_MINUTES; every request extends it.
+# An idle session ends after SESSION_IDLE_MINUTES, to within a minute: a request extends it
+# when it was last extended more than a minute ago (portal.core.middleware.
+# SessionActivityMiddleware), rather than every request writing the session row.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -188,10 +192,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 # --- Authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading a session's user with their agency, unread
+# notification count and TOTP enrolment in one query (portal/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.accounts.backends.ModelBackend",
+    "portal.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -258,15 +258,22 @@ class ReportFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Number, name or words")}),
     )
+    # Every <select> of the list's form rendered in Python (portal.core.widgets.Select), not
+    # one template per option: the form is drawn on every list page.
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *ReportStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *ReportStatus.choices],
+        widget=widgets.Select,
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All")), *ReportCategory.choices]
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All")), *ReportCategory.choices],
+        widget=widgets.Select,
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    # Long lists: rendered in Python (portal.core.widgets.Select), not per option template.
     regency = forms.ChoiceField(
         label=_("Regency/city"), required=False, choices=(), widget=widgets.Select
     )
@@ -277,11 +284,15 @@ class ReportFilterForm(forms.Form):
         label=_("Destination"), required=False, choices=(), widget=widgets.Select
     )
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All")), *Source.choices]
+        label=_("Source"),
+        required=False,
+        choices=[("", _("All")), *Source.choices],
+        widget=widgets.Select,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=widgets.Select,
         choices=[
             ("", _("Newest indication first")),
             ("occurred", _("Oldest indication first")),

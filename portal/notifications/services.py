@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,10 @@ from portal.notifications.models import Notification, OutboxEvent
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
+
+# The attribute a user loaded with `unread_count_subquery()` (the session's user: see
+# portal.accounts.backends) carries their unread count in; `unread_count()` reads it.
+UNREAD_COUNT_ATTR = "unread_notification_count"
 
 
 def notify(
@@ -70,11 +76,33 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    # The count loaded with the user is out of date now: the page of this request counts anew.
+    # (delattr, not __dict__: request.user is a lazy object that forwards only attributes.)
+    if getattr(user, UNREAD_COUNT_ATTR, None) is not None:
+        delattr(user, UNREAD_COUNT_ATTR)
+    return marked
 
 
 def unread_count(*, user: User) -> int:
+    """The user's unread notifications: as loaded with the user when it was (the session's
+    user, in the same query), else counted."""
+    loaded = getattr(user, UNREAD_COUNT_ATTR, None)
+    if loaded is not None:
+        return loaded
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_count_subquery(recipient: Any) -> Coalesce:
+    """`unread_count()` as an expression, to annotate users with (`recipient`: OuterRef("pk"))."""
+    counted = (
+        Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def publish(

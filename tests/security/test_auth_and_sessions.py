@@ -12,6 +12,7 @@ import os
 import runpy
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,15 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.core.middleware import SessionActivityMiddleware
 from tests.factories import PASSWORD
 from tests.security.test_page_matrix import PAGES, configured_pages
 
@@ -120,7 +125,10 @@ def test_production_cookies_are_secure_http_only_and_same_site(monkeypatch):
 def test_production_sessions_end_after_an_hour_idle(monkeypatch):
     s = production_settings(monkeypatch)
     assert s["SESSION_COOKIE_AGE"] == 3600
-    assert s["SESSION_SAVE_EVERY_REQUEST"] is True  # every request extends it: an idle time
+    # A request extends it (at most once a minute, not with a write per request): an idle time.
+    assert s["SESSION_SAVE_EVERY_REQUEST"] is False
+    sessions = s["MIDDLEWARE"].index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert s["MIDDLEWARE"][sessions + 1] == "portal.core.middleware.SessionActivityMiddleware"
     assert s["ACCOUNT_SESSION_REMEMBER"] is False  # no "remember me" for weeks
     assert production_settings(monkeypatch, SESSION_IDLE_MINUTES="15")["SESSION_COOKIE_AGE"] == 900
 
@@ -165,13 +173,67 @@ def test_an_idle_session_has_ended(client, officer):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_every_request_extends_the_session(client, officer):
+def last_extended(client, seconds_ago: int) -> None:
+    """As if the session had last been extended (saved) `seconds_ago`."""
+    session = client.session
+    session[SessionActivityMiddleware.EXTENDED_AT_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
+def test_a_request_a_minute_after_the_last_extends_the_session(client, officer):
     client.post(reverse("account_login"), {"login": "officer", "password": PASSWORD})
     key = client.session.session_key
+    last_extended(client, 61)
     soon = timezone.now() + dt.timedelta(minutes=5)
     Session.objects.filter(session_key=key).update(expire_date=soon)
     client.get(reverse("home"))
     assert Session.objects.get(session_key=key).expire_date > soon + dt.timedelta(minutes=50)
+
+
+def test_a_request_within_the_minute_writes_nothing(client, officer, settings):
+    """The idle time stays exact to a minute without a write of the session per request."""
+    client.post(reverse("account_login"), {"login": "officer", "password": PASSWORD})
+    key = client.session.session_key
+    last_extended(client, 50)
+    before = Session.objects.get(session_key=key)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert writes == []
+    after = Session.objects.get(session_key=key)
+    assert (after.expire_date, after.session_data) == (before.expire_date, before.session_data)
+    # Ten seconds later, the minute is over: the request extends the session.
+    last_extended(client, 60)
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > before.expire_date
+
+
+def test_a_session_changed_by_the_request_restarts_the_minute(rf):
+    """A request that saves the session anyway (sign-in, a form's state) extends it too, so
+    the minute counts from that save."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.session["probe"] = 1
+    request.session[SessionActivityMiddleware.EXTENDED_AT_KEY] = int(time.time()) - 30
+    request.session.save()
+    request.session["probe"] = 2
+
+    SessionActivityMiddleware(lambda request: HttpResponse())(request)
+    assert request.session[SessionActivityMiddleware.EXTENDED_AT_KEY] >= int(time.time()) - 1
+
+
+def test_anonymous_requests_get_no_session(client):
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_signing_out_ends_the_session_on_the_server(client, officer):
