@@ -491,6 +491,17 @@ def cooperating_agency_ids(*, agencies: Iterable[int], on: dt.date | None = None
     return (found - wanted) & snapshot.active
 
 
+def agencies_at_or_below(root_ids: Iterable[int]) -> set[int]:
+    """The given agencies and every agency below them, however deep, from the same cached
+    hierarchy the rule uses (renewed by every write to an agency): portal.access draws a
+    supervisor's reach with it, without a query per level on every page."""
+    below = _hierarchy().below
+    found = set(root_ids)
+    for pk in list(found):
+        found |= below.get(pk, frozenset())
+    return found
+
+
 def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
     """{party id: agencies it covers} for one agreement (itself, and its child offices when
     the party's flag says so)."""

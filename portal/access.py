@@ -31,16 +31,12 @@ if TYPE_CHECKING:
 
 
 def agency_descendant_ids(root_ids: set[int]) -> set[int]:
-    """The given agencies and every agency below them, however deep."""
-    from portal.accounts.models import Agency
+    """The given agencies and every agency below them, however deep. The agency tree is read
+    from the sharing policy's cached hierarchy (agreements.sharing_policy: renewed by every
+    write to an agency, read from the database inside a transaction that wrote one)."""
+    from agreements.sharing_policy import agencies_at_or_below
 
-    found = set(root_ids)
-    frontier = set(root_ids)
-    while frontier:
-        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier -= found  # a cycle (refused by the services) must not loop forever
-        found |= frontier
-    return found
+    return agencies_at_or_below(root_ids)
 
 
 def visible_agency_ids(user: User) -> frozenset[int]:
