@@ -86,8 +86,10 @@ def test_deleting_a_submitted_report_marks_its_bucket(officer):
     assert marked() == {(officer.agency_id, dt.date(2025, 6, 1))}
 
 
-def _share(report, agency, pks, actor, status="active") -> Share:
-    return Share.objects.create(
+def _unsaved_share(report, agency, pks, actor, status="active") -> Share:
+    """A share straight into the table (who may share is the sharing policy's question, not
+    the summary's)."""
+    return Share(
         report=report,
         agency=agency,
         agreement=pks,
@@ -95,6 +97,12 @@ def _share(report, agency, pks, actor, status="active") -> Share:
         status=status,
         shared_at=timezone.now() if status == "active" else None,
     )
+
+
+def _share(report, agency, pks, actor, status="active") -> Share:
+    share = _unsaved_share(report, agency, pks, actor, status)
+    share.save()
+    return share
 
 
 def test_a_share_marks_the_receiving_agency_once_it_is_active(officer, pks, bp3mi):
@@ -250,15 +258,7 @@ def test_refresh_is_exact_against_a_count_of_the_reports(
     share_statuses = ["active", "active", "active", "pending", "refused"]
 
     def share(report: Report, agency) -> Share:
-        status = rng.choice(share_statuses)
-        return Share(
-            report=report,
-            agency=agency,
-            agreement=pks,
-            status=status,
-            shared_by=officer,
-            shared_at=timezone.now() if status == "active" else None,
-        )
+        return _unsaved_share(report, agency, pks, officer, rng.choice(share_statuses))
 
     Share.objects.bulk_create(
         [
@@ -329,14 +329,7 @@ def test_a_moved_agency_recomputes_every_reach(officer, cilegon_officer, pks, ka
     with the offices below it — until the Kanim no longer sits below the Kanwil."""
     report = b.submitted(cilegon_officer, occurred_at=b.at(2025, 4))
     Report.objects.filter(pk=report.pk).update(agency=bp3mi)
-    Share.objects.create(
-        report=report,
-        agency=officer.agency,
-        agreement=pks,
-        shared_by=officer,
-        status="active",
-        shared_at=timezone.now(),
-    )
+    _share(report, officer.agency, pks, officer)
     services.refresh_report_stats()
     below = ReportStat.objects.filter(part="shared_below", agency=kanwil, dimension="total")
     assert below.filter(category="all").count() == 1
