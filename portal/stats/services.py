@@ -5,9 +5,9 @@ referrals_report and referrals_share marked dirty — an agency's own reports, a
 shared with it for every reach it belongs to (the agency alone, and each agency above it with
 the offices below); `refresh_report_stats(full=True)` rebuilds the whole table (nightly, and
 after the demo data). When the agency tree changed since the shared rows were computed, the
-reaches changed with it and every shared row is recomputed. Both run in one transaction under an advisory lock, so readers see either the
-old or the new figures of a bucket, never a half-written one, and two refreshes never
-interleave. These are derived figures rewritten by a system job, not a user's action: no audit
+reaches changed with it and every shared row is recomputed. Both run in one transaction under
+an advisory lock, so readers see either the old or the new figures of a bucket, never a
+half-written one, and two refreshes never interleave. These are derived figures rewritten by a system job, not a user's action: no audit
 row is written (the audit log records who did what, and this would add one every minute).
 """
 
