@@ -237,7 +237,7 @@ def days_between(start: str, end: str) -> Func:
     )
 
 
-# --- Report rows: own (summary) and shared (live) ------------------------------------------
+# --- Report rows: own and shared, from the summary ----------------------------------------
 
 
 Key = tuple[str, str, dt.date | None]  # (dimension, key, month for "total" else None)
