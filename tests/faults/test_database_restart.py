@@ -23,9 +23,9 @@ import psutil
 import psycopg2
 import pytest
 import requests
-from django.db import connection
 from django.test import Client
 
+from bench.notify import database_url
 from scripts.devenv import free_port
 from tests.referrals import factories as f
 
@@ -127,19 +127,6 @@ class ThrowawayPostgres:
             shutil.rmtree(self.pgdata, ignore_errors=True)
 
 
-def test_database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    host = quote(s["HOST"] or "", safe="")
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgresql://{auth}@{host}{port}/{quote(s['NAME'], safe='')}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
 @pytest.fixture
 def postgres(tmp_path):
     server = ThrowawayPostgres(tmp_path / "pg")
@@ -197,7 +184,7 @@ def signed_in(officer, postgres):
     client = Client()
     client.force_login(officer)
     client.get("/reports/new/")  # the CSRF cookie
-    postgres.load_copy_of(test_database_url())
+    postgres.load_copy_of(database_url())  # libpq reads postgres:// URLs
     session = requests.Session()
     for name in ("sessionid", "csrftoken"):
         session.cookies.set(name, client.cookies[name].value, domain="127.0.0.1")
