@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -19,7 +18,6 @@ class Select(forms.Select):
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
         chosen = set(self.format_value(value))
         options, selected_one = [], False
         for option_value, label in choices:
@@ -27,15 +25,24 @@ class Select(forms.Select):
             selected = text in chosen and not selected_one
             selected_one = selected_one or selected
             options.append(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    text,
-                    mark_safe(" selected") if selected else "",
-                    label,
-                )
+                f'<option value="{escape(text)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
             )
         return format_html(
-            "<select{}>\n{}\n</select>",
-            flatatt(final_attrs),
-            mark_safe("\n".join(options)),  # noqa: S308 -- escaped above
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            _attributes(final_attrs),
+            mark_safe("\n".join(options)),  # noqa: S308 -- each value and label escaped above
         )
+
+
+def _attributes(attrs: dict) -> str:
+    """Attributes in their order, as Django's `django/forms/widgets/attrs.html` writes them:
+    True as a bare name, False left out."""
+    return mark_safe(  # noqa: S308 -- names are the form's own, values escaped
+        "".join(
+            f" {name}" if value is True else f' {name}="{escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
