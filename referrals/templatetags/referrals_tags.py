@@ -1,5 +1,6 @@
 from django import template
 from django.db import models
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -11,3 +12,29 @@ def labels(instance: models.Model, field_name: str) -> str:
     field = instance._meta.get_field(field_name)
     names = dict(field.base_field.choices or [])
     return ", ".join(str(names.get(code, code)) for code in getattr(instance, field_name) or [])
+
+
+# A report's status and risk as Bootstrap badges: one place for their colours, rendered in
+# Python because the lists show them on every row (an {% include %} per cell cost more than
+# the rest of the row, docs/benchmarks.md).
+STATUS_BADGES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-primary",
+    "under_review": "text-bg-warning",
+    "closed": "text-bg-success",
+}
+RISK_BADGES = {"high": "text-bg-danger", "medium": "text-bg-warning"}
+
+
+@register.filter
+def status_badge(report: models.Model) -> str:
+    """`{{ report|status_badge }}`: the status, coloured by how far the report has come."""
+    css = STATUS_BADGES.get(report.status, "text-bg-success")
+    return format_html('<span class="badge {}">{}</span>', css, report.get_status_display())
+
+
+@register.filter
+def risk_badge(report: models.Model) -> str:
+    """`{{ report|risk_badge }}`: the risk level, red for high, amber for medium."""
+    css = RISK_BADGES.get(report.risk_level, "text-bg-light border")
+    return format_html('<span class="badge {}">{}</span>', css, report.get_risk_level_display())
