@@ -28,15 +28,16 @@ from referrals.forms import (
     ShareForm,
 )
 from referrals.models import ReferralAttachment, Share
-from referrals.views import _filters
+from referrals.views import _filters, paginate_reports
 
 
 @login_required
 def shared_list(request: HttpRequest) -> HttpResponse:
     """Reports other agencies shared with mine: the same filters and search as our own."""
     form = ReportFilterForm(request.GET or None, user=request.user)
-    page = paginate(
-        request, selectors.report_list(user=request.user, filters=_filters(form), shared=True)
+    filters = _filters(form)
+    page = paginate_reports(
+        request, selectors.report_list(user=request.user, filters=filters, shared=True), filters
     )
     return render(request, "referrals/shared_list.html", {"filter_form": form, "page": page})
 

@@ -205,6 +205,12 @@ class ReportFilters:
     person_id: int | None = None  # reports where the same person (by NIK/passport) appears
     sort: str = ""
 
+    @property
+    def full_text(self) -> bool:
+        """Whether `q` is searched as words (not looked up as a report number)."""
+        text = self.q.strip()
+        return bool(text) and not NUMBER_RE.match(text)
+
 
 SORTS = {
     "": ("-occurred_at", "-id"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
-from portal.core.pagination import paginate
+from portal.core.pagination import paginate, paginate_search
 from portal.core.uploads import private_file_response
 from referrals import selectors, services
 from referrals.forms import (
@@ -38,6 +38,13 @@ def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
     return form.to_filters()
 
 
+def paginate_reports(request: HttpRequest, reports, filters: selectors.ReportFilters):
+    """A page of a report list; a search by words reads its matches once (paginate_search)."""
+    if filters.full_text:
+        return paginate_search(request, reports)
+    return paginate(request, reports)
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """My agency's reports (and, for supervisors, those of the offices below)."""
@@ -56,7 +63,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         if person is None:
             raise Http404
         filters = selectors.ReportFilters(**{**filters.__dict__, "person_id": person_id})
-    page = paginate(request, selectors.report_list(user=request.user, filters=filters))
+    page = paginate_reports(
+        request, selectors.report_list(user=request.user, filters=filters), filters
+    )
     return render(
         request,
         "referrals/report_list.html",
