@@ -4,6 +4,7 @@ from django.db.models import Count, F, QuerySet, Window
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
+MAX_PAGE = 10**9
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
@@ -25,8 +26,8 @@ def paginate_search(request: HttpRequest, queryset: QuerySet, per_page: int = PA
     from merging it): with `COUNT(*) OVER ()` beside `ORDER BY ... LIMIT`, the planner costs
     the window as if it could stop after a page, and walks the time index through every
     report (a second and more). A page number past the end (or below 1) costs a count, to
-    find the last page that `Paginator.get_page` would give; an ordering that is not plain field names falls back to
-    `paginate()`."""
+    find the last page, which `Paginator.get_page` gives then; an ordering other than plain
+    field names falls back to `paginate()`."""
     order = _plain_ordering(queryset)
     if order is None:
         return paginate(request, queryset, per_page)
@@ -34,7 +35,8 @@ def paginate_search(request: HttpRequest, queryset: QuerySet, per_page: int = PA
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1  # as Paginator.get_page: not a number, the first page
-    ids, total = _page_ids(queryset, order, number, per_page) if number >= 1 else ([], 0)
+    in_range = 1 <= number <= MAX_PAGE  # a bigger OFFSET is an error in PostgreSQL
+    ids, total = _page_ids(queryset, order, number, per_page) if in_range else ([], 0)
     if not ids and number != 1:  # past the end, or below 1: the last page, as get_page
         total = queryset.count()
         number = max(-(-total // per_page), 1)
@@ -69,7 +71,8 @@ def _page_ids(
     by = ", ".join(f'"_o{i}" {"DESC" if desc else "ASC"}' for i, (_n, desc) in enumerate(order))
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
-            f'SELECT "_pk", "_matches" FROM ({sql} OFFSET 0) AS matches '  # noqa: S608 -- aliases of our own
+            # Only aliases of our own are formatted in; the values are parameters.
+            f'SELECT "_pk", "_matches" FROM ({sql} OFFSET 0) AS matches '  # noqa: S608
             f"ORDER BY {by} LIMIT %s OFFSET %s",
             (*params, per_page, (number - 1) * per_page),
         )
