@@ -234,13 +234,12 @@ def search_query(text: str) -> SearchQuery | None:
 
 def _apply_filters(qs: QuerySet[Report], user, filters: ReportFilters) -> QuerySet[Report]:
     text = filters.q.strip()
-    if text:
-        if NUMBER_RE.match(text):
-            head, _sep, serial = text.upper().rpartition("-")
-            qs = qs.filter(number=f"{head}-{int(serial):06d}")
-        else:
-            query = search_query(text)
-            qs = qs.filter(search_vector=query) if query is not None else qs.none()
+    if filters.full_text:
+        query = search_query(text)
+        qs = qs.filter(search_vector=query) if query is not None else qs.none()
+    elif text:  # a report number
+        head, _sep, serial = text.upper().rpartition("-")
+        qs = qs.filter(number=f"{head}-{int(serial):06d}")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category:

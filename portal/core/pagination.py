@@ -35,13 +35,12 @@ def paginate_search(request: HttpRequest, queryset: QuerySet, per_page: int = PA
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1  # as Paginator.get_page: not a number, the first page
+    paginator = Paginator(queryset, per_page)
     in_range = 1 <= number <= MAX_PAGE  # a bigger OFFSET is an error in PostgreSQL
     ids, total = _page_ids(queryset, order, number, per_page) if in_range else ([], 0)
     if not ids and number != 1:  # past the end, or below 1: the last page, as get_page
-        total = queryset.count()
-        number = max(-(-total // per_page), 1)
-        ids, total = _page_ids(queryset, order, number, per_page) if total else ([], 0)
-    paginator = Paginator(queryset, per_page)
+        number = paginator.num_pages  # counts the queryset
+        ids, total = _page_ids(queryset, order, number, per_page) if paginator.count else ([], 0)
     paginator.count = total  # a cached_property: known already, not counted again
     rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
     return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
