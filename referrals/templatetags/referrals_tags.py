@@ -2,6 +2,8 @@ from django import template
 from django.db import models
 from django.utils.html import format_html
 
+from referrals.vocabularies import ReportStatus, RiskLevel
+
 register = template.Library()
 
 
@@ -18,12 +20,12 @@ def labels(instance: models.Model, field_name: str) -> str:
 # Python because the lists show them on every row (an {% include %} per cell cost more than
 # the rest of the row, docs/benchmarks.md).
 STATUS_BADGES = {
-    "draft": "text-bg-secondary",
-    "submitted": "text-bg-primary",
-    "under_review": "text-bg-warning",
-    "closed": "text-bg-success",
+    ReportStatus.DRAFT: "text-bg-secondary",
+    ReportStatus.SUBMITTED: "text-bg-primary",
+    ReportStatus.UNDER_REVIEW: "text-bg-warning",
+    ReportStatus.CLOSED: "text-bg-success",
 }
-RISK_BADGES = {"high": "text-bg-danger", "medium": "text-bg-warning"}
+RISK_BADGES = {RiskLevel.HIGH: "text-bg-danger", RiskLevel.MEDIUM: "text-bg-warning"}
 
 
 @register.filter
