@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from portal import access
 from portal.accounts.models import User
+from referrals import search
 from referrals.models import Referral, Report, ReportPerson, Share
 from referrals.vocabularies import ReferralStatus, ReportStatus, ShareStatus
 
@@ -272,11 +273,19 @@ def _scenarios() -> list[Scenario]:
             "Search by a person's name, officer",
             lambda t: t.officer,
             lambda t: reverse("referrals:list") + "?q=" + t.search.replace(" ", "+"),
-            list_floor(SCOPE + " AND r.search_vector @@ to_tsquery('simple', %(q)s)"),
+            # The words and the agency's lexeme, as the page asks (referrals.search).
+            # `agency_id + 0` as in selectors.own_reports(searched=True).
+            list_floor(
+                SCOPE.replace("r.agency_id IN", "r.agency_id + 0 IN")
+                + " AND r.search_vector @@ (to_tsquery('simple', %(q)s) && %(scope)s::tsquery)"
+            ),
             floor_params=lambda t, u: {
                 "agencies": tuple(access.visible_agency_ids(u)),
                 "user": u.pk,
                 "q": tsquery(t.search),
+                "scope": " | ".join(
+                    f"'{search.agency_lexeme(a)}'" for a in sorted(access.visible_agency_ids(u))
+                ),
             },
             kind="search",
         ),

@@ -8,9 +8,10 @@ What it writes, and how it stays true to the rules the services apply one report
   ReportSequence, one block per year, so later reports created in the portal continue them.
   The suggested category is referrals.indicators.suggest_categories() of the ticked
   indicators and the child-victim rule; the category is the suggestion, or another one with
-  a reason; person_count is the number of persons; the search document is the SQL form of
-  referrals.services._refresh_derived (number and names weight A, narrative B, route C, the
-  'simple' configuration);
+  a reason; person_count is the number of persons; the search document is
+  referrals.search.document_sql, the SQL form of what referrals.services._refresh_derived
+  saves (number and names weight A, narrative B, route C, the 'simple' configuration, and
+  the reporting agency's lexeme);
 * persons drawn from a pool of identities, each encrypted once (NIK, passport, telephone as
   real Fernet tokens, NIK and passport with their blind index): the same person appears in
   several reports, as in life. NIKs are valid (portal/regions/nik.py: Banten district codes,
@@ -52,6 +53,7 @@ from portal.regions.models import Region
 from referrals import demo as d
 from referrals import indicators as ind
 from referrals.models import NUMBER_PREFIX, Report
+from referrals.search import document_sql
 from referrals.vocabularies import (
     PerpetratorRole,
     PersonRole,
@@ -317,14 +319,11 @@ STAGING_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS seed_report (LIKE referrals_report INCLUDING DEFAULTS, names text)
 ON COMMIT DELETE ROWS
 """
-# The search document exactly as referrals.services._refresh_derived writes it.
+# The search document as referrals.services._refresh_derived writes it (referrals.search).
 INSERT_SQL = f"""
 INSERT INTO referrals_report ({", ".join(REPORT_COLUMNS)}, search_vector)
 SELECT {", ".join(REPORT_COLUMNS)},
-    setweight(to_tsvector('simple'::regconfig, COALESCE(number, '')), 'A')
-    || setweight(to_tsvector('simple'::regconfig, COALESCE(names, '')), 'A')
-    || setweight(to_tsvector('simple'::regconfig, COALESCE(route, '')), 'C')
-    || setweight(to_tsvector('simple'::regconfig, COALESCE(narrative, '')), 'B')
+    {document_sql(number="number", names="names", route="route", narrative="narrative", agency="agency_id")}
 FROM seed_report
 """  # noqa: S608 -- the column names are constants
 ACTION_FOR_KIND = {

@@ -47,6 +47,7 @@ from referrals.models import (
     ReportPerson,
     Share,
 )
+from referrals.search import document_sql
 from referrals.vocabularies import (
     Checkpoint,
     ControlMethod,
@@ -1631,22 +1632,26 @@ def _number(plans: list[Plan]) -> None:
                 report.number = f"{NUMBER_PREFIX}-{year}-{first + offset:06d}"
 
 
-FINISH_SQL = """
+# The search document as referrals.services._refresh_derived writes it.
+_DOCUMENT = document_sql(
+    number="r.number",
+    names="n.names",
+    route="r.route",
+    narrative="r.narrative",
+    agency="r.agency_id",
+)
+FINISH_SQL = f"""
 UPDATE referrals_report AS r SET
     created_at = v.created_at,
     updated_at = v.updated_at,
-    search_vector =
-        setweight(to_tsvector('simple'::regconfig, r.number), 'A')
-        || setweight(to_tsvector('simple'::regconfig, COALESCE(n.names, '')), 'A')
-        || setweight(to_tsvector('simple'::regconfig, COALESCE(r.route, '')), 'C')
-        || setweight(to_tsvector('simple'::regconfig, COALESCE(r.narrative, '')), 'B')
+    search_vector = {_DOCUMENT}
 FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, created_at, updated_at)
 LEFT JOIN (
     SELECT report_id, string_agg(full_name, ' ' ORDER BY position, id) AS names
     FROM referrals_reportperson GROUP BY report_id
 ) AS n ON n.report_id = v.id
 WHERE r.id = v.id
-"""
+"""  # noqa: S608 -- constant SQL
 PERSONS_SQL = """
 UPDATE referrals_reportperson AS p SET created_at = r.created_at, updated_at = r.created_at
 FROM referrals_report AS r WHERE p.report_id = r.id AND r.id = ANY(%s)

@@ -12,11 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Value
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,7 +36,7 @@ from portal.regions.nik import (
     parse_nik,
     validate_passport_number,
 )
-from referrals import selectors
+from referrals import search, selectors
 from referrals.indicators import INDICATOR_CODES, suggest_categories
 from referrals.models import (
     NUMBER_PREFIX,
@@ -331,11 +329,12 @@ def _refresh_derived(report: Report, persons: list[ReportPerson]) -> None:
     Report.objects.filter(pk=report.pk).update(
         suggested_categories=report.suggested_categories,
         person_count=report.person_count,
-        search_vector=(
-            SearchVector(Value(report.number), weight="A", config="simple")
-            + SearchVector(Value(names), weight="A", config="simple")
-            + SearchVector(Value(report.route or ""), weight="C", config="simple")
-            + SearchVector(Value(report.narrative or ""), weight="B", config="simple")
+        search_vector=search.document(
+            number=report.number,
+            names=names,
+            route=report.route or "",
+            narrative=report.narrative or "",
+            agency_id=report.agency_id,
         ),
     )
 

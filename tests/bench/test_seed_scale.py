@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.contrib.postgres.search import SearchVector
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Value
+from django.db.models import Count
 
 from agreements.sharing_policy import VERSION_KEY, share_bases
 from portal.accounts.models import Agency, User
 from portal.regions.nik import parse_nik
-from referrals import selectors
+from referrals import search, selectors
 from referrals.indicators import suggest_categories
 from referrals.models import Referral, Report, ReportPerson, ReportSequence, Share
 from referrals.vocabularies import ReferralStatus, ReportStatus, ShareStatus
@@ -97,10 +96,13 @@ def test_derived_fields_are_those_the_services_compute(seeded):
     expected = (
         Report.objects.filter(pk=sample.pk)
         .annotate(
-            expected=SearchVector(Value(sample.number), weight="A", config="simple")
-            + SearchVector(Value(names), weight="A", config="simple")
-            + SearchVector(Value(sample.route), weight="C", config="simple")
-            + SearchVector(Value(sample.narrative), weight="B", config="simple")
+            expected=search.document(
+                number=sample.number,
+                names=names,
+                route=sample.route,
+                narrative=sample.narrative,
+                agency_id=sample.agency_id,
+            )
         )
         .values_list("search_vector", "expected")
         .get()

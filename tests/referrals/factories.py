@@ -8,9 +8,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import BooleanField, F, Func
 from django.utils import timezone
 
-from referrals import services
+from referrals import search, services
 from referrals.models import Report
 from referrals.services import PersonInput
 from tests.villages.factories import HTML_BYTES, PDF_BYTES, png_bytes, region
@@ -30,6 +31,7 @@ __all__ = [
     "regions",
     "report_fields",
     "submitted",
+    "tagged_with_agency",
 ]
 
 # Kota Tangerang, Kec. Tangerang (36.71.01): a man born 12 January 1990, serial 0001, and a
@@ -107,3 +109,15 @@ def png_upload(seed: int = 0, name: str = "foto-paspor.png") -> SimpleUploadedFi
 def html_as_png() -> SimpleUploadedFile:
     """An HTML page with a script, named and announced as a PNG."""
     return SimpleUploadedFile("foto.png", HTML_BYTES, content_type="image/png")
+
+
+def tagged_with_agency(agency_id: int) -> set[Report]:
+    """The reports whose search document carries the agency's lexeme (`referrals.search`)."""
+    matches = Func(
+        F("search_vector"),
+        search.agencies_query([agency_id]),
+        arg_joiner=" @@ ",
+        template="(%(expressions)s)",
+        output_field=BooleanField(),
+    )
+    return set(Report.objects.filter(matches))

@@ -5,10 +5,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from referrals import selectors, services
+from portal import access
+from referrals import search, selectors, services
 from referrals.models import Report, ReportPerson
 from referrals.selectors import ReportFilters
 from tests.referrals import factories as f
@@ -210,6 +212,70 @@ def test_search_follows_a_correction(officer, three_reports):
     )
 
     assert listed(officer, q="budiman") == [budi]
+
+
+def test_the_search_document_names_the_reporting_agency(officer, cilegon_officer, three_reports):
+    siti, budi, ani = three_reports
+    theirs = f.submitted(cilegon_officer)
+
+    assert f.tagged_with_agency(officer.agency_id) == {siti, budi, ani}
+    assert f.tagged_with_agency(cilegon_officer.agency_id) == {theirs}
+
+
+@pytest.mark.parametrize(
+    "q", ["agency", "@agency", "@agency:{pk}", "'@agency:{pk}'", "agency {pk}"]
+)
+def test_no_search_can_type_the_agency_lexeme(officer, three_reports, q):
+    assert listed(officer, q=q.format(pk=officer.agency_id)) == []
+
+
+def test_a_supervisors_search_covers_the_offices_below(
+    officer, cilegon_officer, kanwil_supervisor, kanwil_officer_report
+):
+    tangerang = f.submitted(officer, persons=[f.person(full_name="Rini Susanti")])
+    cilegon = f.submitted(cilegon_officer, persons=[f.person(full_name="Rini Wulandari")])
+
+    assert set(listed(kanwil_supervisor, q="rini")) == {tangerang, cilegon}
+    assert listed(officer, q="rini") == [tangerang]
+    assert listed(cilegon_officer, q="rini wulan") == [cilegon]
+
+
+def test_an_own_search_asks_the_index_for_the_agencies_too(officer, kanwil_supervisor):
+    """The words and the agencies' lexemes in one tsquery (`referrals.search`), so that
+    PostgreSQL can answer both from the GIN index."""
+    sql = str(selectors.report_list(user=officer, filters=ReportFilters(q="rini")).query)
+    assert f"'@agency:{officer.agency_id}'" in sql
+    assert f'("referrals_report"."agency_id" + 0) IN ({officer.agency_id})' in sql
+
+    below = access.visible_agency_ids(kanwil_supervisor)
+    sql = str(selectors.report_list(user=kanwil_supervisor, filters=ReportFilters(q="rini")).query)
+    assert " | ".join(f"'@agency:{pk}'" for pk in sorted(below)) in sql
+
+    shared = selectors.report_list(user=officer, filters=ReportFilters(q="rini"), shared=True)
+    assert "@agency" not in str(shared.query)
+
+
+def test_the_lexeme_narrows_the_search_but_the_agency_decides(officer, cilegon_officer):
+    """A document that named the wrong agency (it cannot happen through the services) would
+    not let a report of another agency into an own search: the row's agency is checked."""
+    theirs = f.submitted(cilegon_officer, persons=[f.person(full_name="Rini Wulandari")])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE referrals_report SET search_vector = search_vector"
+            " || array_to_tsvector(ARRAY[%s]) WHERE id = %s",
+            [search.agency_lexeme(officer.agency_id), theirs.pk],
+        )
+    assert theirs in f.tagged_with_agency(officer.agency_id)
+
+    assert listed(officer, q="rini") == []
+    assert listed(cilegon_officer, q="rini") == [theirs]
+
+
+def test_a_lexeme_query_refuses_quotes():
+    with pytest.raises(ValueError, match="plain lexemes"):
+        search.LexemeQuery(["it's"])
+    with pytest.raises(ValueError, match="plain lexemes"):
+        search.LexemeQuery([])
 
 
 # --- report_list: filters ------------------------------------------------------------------

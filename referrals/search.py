@@ -1,0 +1,103 @@
+"""A report's search document (`Report.search_vector`) and the queries against it.
+
+The document holds the report's number and its persons' names (weight A), the narrative (B)
+and the route (C), in the 'simple' configuration (no stemming: names and Indonesian words stay
+as typed), plus one lexeme naming the reporting agency, `@agency:<id>`, that no search can
+type: the search box's words are `\\w+` and go through `to_tsquery`, whose parser drops the
+`@` and the `:`. A search among an agency's own reports ANDs that lexeme into the query, so
+the GIN index alone finds the agency's matches; without it PostgreSQL intersects the words'
+matches with a bitmap of every report of the agency (a quarter of a million at a million
+reports: 35-55 ms of every search, docs/benchmarks.md). The lexeme only narrows what the index
+returns: the scope itself is still the `agency_id` condition of `selectors.own_reports`.
+
+A report's agency never changes (it is the author's agency when the report is created), so
+the lexeme is written with the rest of the document whenever `services._refresh_derived` runs,
+by the demo and by `seed_scale` (both with `document_sql`), and for the reports saved before it
+existed by migration 0005.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
+from django.db.models import Expression, Func, Value
+
+CONFIG = "simple"
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_WORDS = 8
+
+
+def agency_lexeme(agency_id: int) -> str:
+    return f"@agency:{int(agency_id)}"
+
+
+def agency_lexeme_sql(column: str) -> str:
+    """`agency_lexeme()` of an SQL column."""
+    return f"'@agency:' || {column}"
+
+
+def document_sql(*, number: str, names: str, route: str, narrative: str, agency: str) -> str:
+    """The document as an SQL expression over the given columns (for bulk writes)."""
+    return (
+        f"setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE({number}, '')), 'A')"
+        f" || setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE({names}, '')), 'A')"
+        f" || setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE({route}, '')), 'C')"
+        f" || setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE({narrative}, '')), 'B')"
+        f" || array_to_tsvector(ARRAY[{agency_lexeme_sql(agency)}])"
+    )
+
+
+class AgencyVector(SearchVectorCombinable, Func):
+    """The one-lexeme document of an agency: `array_to_tsvector(ARRAY['@agency:<id>'])`."""
+
+    template = "array_to_tsvector(ARRAY[%(expressions)s::text])"
+    output_field = SearchVectorField()
+
+    def __init__(self, agency_id: int) -> None:
+        super().__init__(Value(agency_lexeme(agency_id)))
+
+
+def document(*, number: str, names: str, route: str, narrative: str, agency_id: int) -> Expression:
+    """The document as a Django expression (for one report's update)."""
+    return (
+        SearchVector(Value(number), weight="A", config=CONFIG)
+        + SearchVector(Value(names), weight="A", config=CONFIG)
+        + SearchVector(Value(route), weight="C", config=CONFIG)
+        + SearchVector(Value(narrative), weight="B", config=CONFIG)
+        + AgencyVector(agency_id)
+    )
+
+
+class LexemeQuery(SearchQueryCombinable, Func):
+    """A tsquery of exact lexemes, cast rather than parsed (`to_tsquery` would split them)."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, lexemes: Iterable[str]) -> None:
+        quoted = [f"'{lexeme}'" for lexeme in lexemes]
+        if not quoted or any("'" in q[1:-1] or "\\" in q for q in quoted):
+            raise ValueError("LexemeQuery needs plain lexemes")
+        super().__init__(Value(" | ".join(quoted)))
+
+
+def words_query(text: str) -> SearchQuery | None:
+    """Every word of `text` as a prefix (`sit nur` finds "Siti Nurhaliza"); None without words."""
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
+
+
+def agencies_query(agency_ids: Iterable[int]) -> LexemeQuery:
+    """Matches the documents of reports of any of these agencies."""
+    return LexemeQuery(agency_lexeme(a) for a in sorted(set(agency_ids)))
