@@ -24,8 +24,17 @@ def picker_url(settings, live_server, db):
     return f"{live_server.url}{PAGE}"
 
 
+def leave_lists(page):
+    """Leave the focused list as a person does by tapping elsewhere: a Tom Select that keeps
+    the focus may open its list again after a choice (a late refresh, or the viewport
+    resized), and an open list covers the fields below it on a phone (seen on a busy CI)."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
+
+
 def choose(page, select_id: str, search: str, option: str):
     """Pick `option` in the TomSelect drawn for <select id=select_id>, typing `search`."""
+    leave_lists(page)
     dropdown = page.locator(f"#{select_id}-ts-dropdown")
     # The list was just refilled by the level above: on a loaded machine the first keystrokes
     # can land while TomSelect is still re-reading it and be dropped, so type again if no
@@ -72,10 +81,8 @@ def test_officer_picks_a_village_level_by_level(page, live_server, picker_url, m
 
     choose(page, "id_village", "kedal", "Kedaleman")
     expect(page.locator("#id_village")).to_have_value("36.72.01.1002")
-    # Leave the list as a user does before tapping Kirim: a focused Tom Select may open its
-    # list again when the full-page screenshot resizes the viewport (seen once on a busy CI).
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
+    # Leave the list before tapping Kirim: the full-page screenshot resizes the viewport.
+    leave_lists(page)
     page.screenshot(path=screenshot_dir() / f"region-picker-{page.width_name}.png", full_page=True)
     page.keyboard.press("Escape")
     expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
@@ -106,6 +113,7 @@ def test_submitting_without_a_village_keeps_the_chain(
     expect(page.locator("#id_village__district option[value='36.72.01']")).to_have_count(1)
     choose(page, "id_village__district", "cibe", "Cibeber")
     expect(page.locator("#id_village option[value='36.72.01.1001']")).to_have_count(1)
+    leave_lists(page)
     page.get_by_role("button", name="Kirim").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     expect(page.get_by_test_id("chosen")).to_have_count(0)
