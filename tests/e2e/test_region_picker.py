@@ -29,7 +29,15 @@ def leave_lists(page):
     the focus may open its list again after a choice (a late refresh, or the viewport
     resized), and an open list covers the fields below it on a phone (seen on a busy CI)."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
+    try:
+        expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
+    except AssertionError as error:  # what the page knew, for the next time it happens
+        state = page.evaluate(
+            "({focus: document.hasFocus(), active: document.activeElement.id,"
+            " open: [...document.querySelectorAll('.ts-dropdown')]"
+            ".filter(d => d.offsetParent).map(d => d.id)})"
+        )
+        raise AssertionError(f"{error}\npage: {state}") from None
 
 
 def choose(page, select_id: str, search: str, option: str):

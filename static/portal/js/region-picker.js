@@ -45,11 +45,17 @@
 
   function searchable(select) {
     if (typeof TomSelect === "undefined" || select.tomselect) return;
-    new TomSelect(select, {
+    var ts = new TomSelect(select, {
       allowEmptyOption: true,
       create: false,
       // Every option: a regency/city can have more than 50 districts, a district many villages.
       maxOptions: null,
+    });
+    // A list closes when the focus leaves it. Tom Select closes it on blur only while the
+    // document reports focus (document.hasFocus()); otherwise an open list stayed over the
+    // next level on a phone (seen in the browser tests on a busy machine).
+    ts.wrapper.addEventListener("focusout", function (event) {
+      if (ts.isOpen && !ts.wrapper.contains(event.relatedTarget)) ts.close();
     });
   }
 
