@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,6 +45,24 @@ def _incr_default(key, delta=1, version=None):
     return delta
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every cache call (only its connection
+    pool is kept), and each one registers some 500 response callbacks: ~0.15 ms, three
+    times a request. One `redis.Redis` per pool does the same work (it is thread-safe and
+    takes its connections from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -53,6 +71,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 1)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _degrade(_get_default)(RedisCache.get)
     get_many = _degrade({})(RedisCache.get_many)
