@@ -37,7 +37,9 @@ def shared_list(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None, user=request.user)
     filters = _filters(form)
     page = paginate_reports(
-        request, selectors.report_list(user=request.user, filters=filters, shared=True), filters
+        request,
+        selectors.list_rows(selectors.report_list(user=request.user, filters=filters, shared=True)),
+        filters,
     )
     return render(request, "referrals/shared_list.html", {"filter_form": form, "page": page})
 

@@ -64,7 +64,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         filters = selectors.ReportFilters(**{**filters.__dict__, "person_id": person_id})
     page = paginate_reports(
-        request, selectors.report_list(user=request.user, filters=filters), filters
+        request,
+        selectors.list_rows(selectors.report_list(user=request.user, filters=filters)),
+        filters,
     )
     return render(
         request,

@@ -188,8 +188,11 @@ class ReportViewSet(
                 source=params.get("source", ""),
                 sort=params.get("sort", ""),
             )
-            return report_selectors.report_list(
-                user=user, filters=filters, shared=params.get("shared") in ("1", "true")
+            return report_selectors.list_rows(
+                report_selectors.report_list(
+                    user=user, filters=filters, shared=params.get("shared") in ("1", "true")
+                ),
+                shown_in="api",
             )
         return report_selectors.visible_reports(user).select_related("agency", "created_by")
 
