@@ -12,6 +12,8 @@ just signed in), so nothing depends on the user having come through here.
 
 from __future__ import annotations
 
+import functools
+
 from allauth.account import auth_backends as allauth_backends
 from allauth.mfa.models import Authenticator
 from asgiref.sync import sync_to_async
@@ -37,8 +39,12 @@ LEGACY_BACKENDS = {
 }
 
 
+@functools.cache
 def session_user_queryset() -> QuerySet[User]:
-    """Users with their agency, unread notification count and TOTP enrolment."""
+    """Users with their agency, unread notification count and TOTP enrolment.
+
+    Built once per process, never evaluated itself: every use filters (`.get(pk=...)`),
+    which clones it. Building it (resolving the two sub-selects) cost ~0.5 ms a request."""
     return User._default_manager.select_related("agency").annotate(
         **{
             UNREAD_COUNT_ATTR: unread_count_subquery(OuterRef("pk")),

@@ -49,6 +49,19 @@ def test_the_user_comes_with_agency_unread_count_and_totp_in_one_query(officer):
         assert table in sql[1]
 
 
+def test_each_request_reads_its_user_afresh(officer, agency_admin):
+    """The query is built once per process (session_user_queryset is cached); every request
+    still runs it, for its own user, with the counts of the moment."""
+    backend = ModelBackend()
+    assert backend.get_user(officer.pk).unread_notification_count == 0
+    notify(officer, 3)
+    first, second = backend.get_user(officer.pk), backend.get_user(agency_admin.pk)
+    assert (first.pk, first.unread_notification_count) == (officer.pk, 3)
+    assert (second.pk, second.unread_notification_count) == (agency_admin.pk, 0)
+    assert backend.get_user(officer.pk) is not first
+    assert backend.get_user(10**9) is None
+
+
 def test_an_enrolled_supervisor_is_not_asked_about_totp_again(make_user, kanim):
     supervisor = make_user(User.Role.SUPERVISOR, kanim)
     client = signed_in(supervisor)
