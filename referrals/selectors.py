@@ -312,55 +312,38 @@ def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QueryS
     )
 
 
-# What a row of a report list shows, by where it is shown: the relations joined and the
-# fields read (the rest of the report and of its related rows is not read). "page": the
-# rows of templates/referrals/report_list.html and shared_list.html; "api": those of
-# portal.api.serializers.ReportListSerializer.
-ROW_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "page": (
-        ("agency", "created_by", "region", "desa__village"),
-        (
-            "number",
-            "occurred_at",
-            "categories",
-            "destination_country",
-            "person_count",
-            "risk_level",
-            "status",
-            "agency__short_name",
-            "created_by__full_name",
-            "region__name",
-            "desa__village__name",
-        ),
-    ),
-    "api": (
-        ("agency",),
-        (
-            "number",
-            "occurred_at",
-            "source",
-            "region",
-            "desa",
-            "destination_country",
-            "mode",
-            "risk_level",
-            "categories",
-            "status",
-            "submitted_at",
-            "person_count",
-            "updated_at",
-            "agency__name",
-            "agency__short_name",
-            "agency__kind",
-        ),
-    ),
-}
+@dataclass(frozen=True)
+class RowColumns:
+    """What the rows of a list read: the relations joined and the fields (`only()` names)."""
+
+    related: tuple[str, ...]
+    fields: tuple[str, ...]
 
 
-def list_rows(reports: QuerySet[Report], *, shown_in: str = "page") -> QuerySet[Report]:
-    """`reports` (from report_list()) reading only what a row shows where it is shown."""
-    related, fields = ROW_COLUMNS[shown_in]
-    return reports.select_related(None).select_related(*related).only(*fields)
+# What a row of the HTML report lists shows (templates/referrals/report_list.html and
+# shared_list.html). The API's rows: portal.api.serializers.ReportListSerializer.row_columns().
+PAGE_ROW = RowColumns(
+    related=("agency", "created_by", "region", "desa__village"),
+    fields=(
+        "number",
+        "occurred_at",
+        "categories",
+        "destination_country",
+        "person_count",
+        "risk_level",
+        "status",
+        "agency__short_name",
+        "created_by__full_name",
+        "region__name",
+        "desa__village__name",
+    ),
+)
+
+
+def list_rows(reports: QuerySet[Report], columns: RowColumns = PAGE_ROW) -> QuerySet[Report]:
+    """`reports` (from report_list()) reading only what a row shows: the rest of the report
+    and of its related rows (a Desa Binaan's encrypted telephones) is not read."""
+    return reports.select_related(None).select_related(*columns.related).only(*columns.fields)
 
 
 def case_data(*, user, filters: ReportFilters) -> QuerySet[Report]:

@@ -23,6 +23,7 @@ from referrals.models import (
     ReportPerson,
     Share,
 )
+from referrals.selectors import RowColumns
 from referrals.vocabularies import (
     ControlMethod,
     ExploitationType,
@@ -283,6 +284,14 @@ class ReportListSerializer(serializers.ModelSerializer):
             "person_count",
             "updated_at",
         ]
+
+    @classmethod
+    def row_columns(cls) -> RowColumns:
+        """What a row reads from the reports (referrals.selectors.list_rows): its own
+        fields and its agency's, nothing else."""
+        agency = [f"agency__{name}" for name in AgencyBriefSerializer.Meta.fields if name != "id"]
+        own = [n for n in ReportListSerializer.Meta.fields if n not in ("id", "agency")]
+        return RowColumns(related=("agency",), fields=(*own, *agency))
 
 
 class ReportDetailSerializer(ReportListSerializer):

@@ -192,7 +192,7 @@ class ReportViewSet(
                 report_selectors.report_list(
                     user=user, filters=filters, shared=params.get("shared") in ("1", "true")
                 ),
-                shown_in="api",
+                s.ReportListSerializer.row_columns(),
             )
         return report_selectors.visible_reports(user).select_related("agency", "created_by")
 

@@ -121,3 +121,22 @@ def tagged_with_agency(agency_id: int) -> set[Report]:
         output_field=BooleanField(),
     )
     return set(Report.objects.filter(matches))
+
+
+def search_documents(report: Report) -> tuple[Any, Any]:
+    """The search document saved for `report`, and the one `services._refresh_derived`
+    would save for it now (`search.document`): bulk writers must save the same."""
+    names = " ".join(p.full_name for p in report.persons.order_by("position", "id"))
+    expected = search.document(
+        number=report.number,
+        names=names,
+        route=report.route,
+        narrative=report.narrative,
+        agency_id=report.agency_id,
+    )
+    return (
+        Report.objects.filter(pk=report.pk)
+        .annotate(expected=expected)
+        .values_list("search_vector", "expected")
+        .get()
+    )

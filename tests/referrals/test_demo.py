@@ -21,7 +21,7 @@ from portal.core.categories import ReportCategory
 from portal.core.crypto import blind_index
 from portal.notifications.models import Notification, OutboxEvent
 from portal.regions.nik import parse_nik, validate_passport_number
-from referrals import demo, search, selectors, services
+from referrals import demo, selectors, services
 from referrals.indicators import suggest_categories
 from referrals.models import (
     PreventionAction,
@@ -43,6 +43,7 @@ from referrals.vocabularies import (
     Urgency,
 )
 from referrals.workdays import add_working_days, is_working_day
+from tests.referrals.factories import search_documents
 from villages.models import DesaBinaan
 
 
@@ -170,21 +171,7 @@ def test_the_search_document_is_the_services_one(seeded):
     """The demo writes the documents in bulk SQL (`search.document_sql`): the same as the
     expression `services._refresh_derived` saves, agency lexeme included."""
     for report in Report.objects.order_by("id")[:3]:
-        names = " ".join(p.full_name for p in report.persons.order_by("position", "id"))
-        saved, expected = (
-            Report.objects.filter(pk=report.pk)
-            .annotate(
-                expected=search.document(
-                    number=report.number,
-                    names=names,
-                    route=report.route,
-                    narrative=report.narrative,
-                    agency_id=report.agency_id,
-                )
-            )
-            .values_list("search_vector", "expected")
-            .get()
-        )
+        saved, expected = search_documents(report)
         assert saved == expected
 
 
