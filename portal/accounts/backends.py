@@ -44,7 +44,7 @@ def session_user_queryset() -> QuerySet[User]:
     """Users with their agency, unread notification count and TOTP enrolment.
 
     Built once per process, never evaluated itself: every use filters (`.get(pk=...)`),
-    which clones it. Building it (resolving the two sub-selects) cost ~0.5 ms a request."""
+    which clones it. Building it (resolving the two sub-selects) cost ~0.8 ms a request."""
     return User._default_manager.select_related("agency").annotate(
         **{
             UNREAD_COUNT_ATTR: unread_count_subquery(OuterRef("pk")),
