@@ -294,8 +294,8 @@ def _scenarios() -> list[Scenario]:
                 "agencies": tuple(access.visible_agency_ids(u)),
                 "user": u.pk,
                 "q": tsquery(t.search),
-                "scope": " | ".join(
-                    f"'{search.agency_lexeme(a)}'" for a in sorted(access.visible_agency_ids(u))
+                "scope": search.any_of(
+                    search.agency_lexeme(a) for a in sorted(access.visible_agency_ids(u))
                 ),
             },
             kind="search",

@@ -36,13 +36,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8
 
 
+AGENCY_PREFIX = "@agency:"
+
+
 def agency_lexeme(agency_id: int) -> str:
-    return f"@agency:{int(agency_id)}"
+    return f"{AGENCY_PREFIX}{int(agency_id)}"
 
 
 def agency_lexeme_sql(column: str) -> str:
     """`agency_lexeme()` of an SQL column."""
-    return f"'@agency:' || {column}"
+    return f"'{AGENCY_PREFIX}' || {column}"
 
 
 def document_sql(*, number: str, names: str, route: str, narrative: str, agency: str) -> str:
@@ -84,10 +87,15 @@ class LexemeQuery(SearchQueryCombinable, Func):
     output_field = SearchQueryField()
 
     def __init__(self, lexemes: Iterable[str]) -> None:
-        quoted = [f"'{lexeme}'" for lexeme in lexemes]
-        if not quoted or any("'" in q[1:-1] or "\\" in q for q in quoted):
-            raise ValueError("LexemeQuery needs plain lexemes")
-        super().__init__(Value(" | ".join(quoted)))
+        super().__init__(Value(any_of(lexemes)))
+
+
+def any_of(lexemes: Iterable[str]) -> str:
+    """The text of a tsquery matching any of `lexemes` (`'a' | 'b'`), to be cast, not parsed."""
+    quoted = [f"'{lexeme}'" for lexeme in lexemes]
+    if not quoted or any("'" in q[1:-1] or "\\" in q for q in quoted):
+        raise ValueError("LexemeQuery needs plain lexemes")
+    return " | ".join(quoted)
 
 
 def words_query(text: str) -> SearchQuery | None:
