@@ -4,12 +4,14 @@ write the role may not make is a 403."""
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,6 +33,16 @@ from referrals import selectors as report_selectors
 from referrals import services as report_services
 from referrals.models import Evidence, ReferralComment, Share
 from villages.selectors import visible_activities, visible_villages
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, for signed-in users (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); an anonymous
+    visitor is sent to sign in, as on every page of the portal."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
 
 
 class MeView(LanguageMixin, APIView):

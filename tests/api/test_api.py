@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.middleware.csrf import _get_new_csrf_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
+from portal.api import services as token_services
 from portal.api.base import Pagination, UserOrTokenThrottle
 from portal.api.models import ApiToken, hash_token
 from portal.notifications.services import notify
@@ -613,6 +616,22 @@ def test_schema_builds(officer, api):
     assert "/api/v1/reports/{id}/share/" in schema["paths"]
     assert "/api/v1/tokens/" in schema["paths"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(api, officer):
+    anonymous = api()
+    schema = anonymous.get("/api/schema/?format=json")
+    assert schema.status_code == 401
+    assert schema["WWW-Authenticate"] == "Bearer"
+    assert "paths" not in schema.content.decode()
+    for url in ("/api/docs/", "/api/docs/?script="):
+        docs = anonymous.get(url)
+        assert docs.status_code == 302
+        assert docs["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    # a token is as good as the session
+    _token, raw = token_services.token_create(actor=officer, name="docs", days=1)
+    assert anonymous.get("/api/schema/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert anonymous.get("/api/docs/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
 
 def test_docs_render_without_inline_script(api, officer):
