@@ -342,6 +342,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "portal.accounts.models.AgencyKind",
         "UserRoleEnum": "portal.accounts.models.Role",
