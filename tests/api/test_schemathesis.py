@@ -1,7 +1,7 @@
 """A property-based run of the OpenAPI schema against the app in process (WSGI): for every
 operation, generated requests (valid and invalid), made by an officer of the agency that filed a
 report, shared it, referred it and uploaded evidence, and by a supervisor of the partner agency
-that received the share and the referral and commented on it, get answers the schema documents:
+that received the share and the referral (its officer commented), get answers the schema documents:
 no 5xx, a documented status code, content type and headers, and a body that matches the
 documented schema. Each example runs in a savepoint rolled back afterwards, so every one starts
 from the same data."""
