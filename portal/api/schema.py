@@ -57,6 +57,12 @@ ERRORS: dict[str, tuple[str, dict, dict]] = {
     "503": ("The database is unavailable for a moment.", ERROR, RETRY_AFTER),
 }
 
+# Operations that take a body can also be sent one in a format they do not read.
+UNSUPPORTED_MEDIA_TYPE = (
+    "415",
+    ("The body's Content-Type is not one this operation reads.", ERROR, {}),
+)
+
 COMPONENTS = {
     "Error": {
         "type": "object",
@@ -82,7 +88,10 @@ def document_errors(result, generator, request, public):
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, (description, schema, headers) in ERRORS.items():
+            errors = list(ERRORS.items())
+            if "requestBody" in operation:
+                errors.append(UNSUPPORTED_MEDIA_TYPE)
+            for code, (description, schema, headers) in errors:
                 if code in responses:
                     continue
                 response = {

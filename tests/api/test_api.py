@@ -667,6 +667,9 @@ def test_errors_django_answers_under_api_come_as_the_api_documents_them(api, off
         assert response["Content-Type"] == "application/json", url
         assert response.json()["detail"], url
     assert "text/html" in client.get("/reports/nothing/")["Content-Type"]
+    wrong_type = client.post("/api/v1/tokens/", "name=x", content_type="text/plain")
+    assert wrong_type.status_code == 415
+    assert wrong_type.json()["detail"]
 
 
 def test_schema_documents_the_errors_of_every_operation(api, officer):
@@ -678,6 +681,7 @@ def test_schema_documents_the_errors_of_every_operation(api, officer):
                 path,
             )
             assert "Retry-After" in operation["responses"]["429"]["headers"]
+            assert ("415" in operation["responses"]) == ("requestBody" in operation)
     referral = schema["components"]["schemas"]["Referral"]["properties"]["assigned_to"]
     assert referral["nullable"] is True
     comments = schema["paths"]["/api/v1/referrals/{id}/comments/"]["get"]["responses"]["200"]
