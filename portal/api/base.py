@@ -64,9 +64,29 @@ def exception_handler(exc, context):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """`?page=` from 1; a page that does not exist (below 1, not a number, past the last) is a
+    404, as DRF answers it, and documented so (portal.api.schema). Clamping to the nearest page,
+    as the HTML lists do, would keep a client that counts pages until the end looping forever
+    on the last one."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    "A page number, from 1; a page that does not exist is a 404."
+                )
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page ({self.page_size} unless given; at most "
+                    f"{self.max_page_size})."
+                )
+        return parameters
 
 
 class UserOrTokenThrottle(throttling.SimpleRateThrottle):

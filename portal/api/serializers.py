@@ -433,7 +433,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     report_number = serializers.CharField(source="report.number", read_only=True)
     from_agency = AgencyBriefSerializer(read_only=True)
     to_agency = AgencyBriefSerializer(read_only=True)
-    assigned_to = serializers.CharField(source="assigned_to.full_name", default=None)
+    assigned_to = serializers.CharField(
+        source="assigned_to.full_name", default=None, allow_null=True, read_only=True
+    )  # null until the receiving agency assigns the referral
 
     class Meta:
         model = Referral

@@ -4,12 +4,14 @@ write the role may not make is a 403."""
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,6 +33,16 @@ from referrals import selectors as report_selectors
 from referrals import services as report_services
 from referrals.models import Evidence, ReferralComment, Share
 from villages.selectors import visible_activities, visible_villages
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, for signed-in users (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); an anonymous
+    visitor is sent to sign in, as on every page of the portal."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
 
 
 class MeView(LanguageMixin, APIView):
@@ -284,8 +296,8 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         return self._step(report_services.report_close, request, **serializer.validated_data)
 
-    @extend_schema(request=s.ShareCreateSerializer, responses=s.ShareSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=s.ShareCreateSerializer, responses={201: s.ShareSerializer(many=True)})
+    @action(detail=True, methods=["post"], pagination_class=None)  # the new shares: an array
     def share(self, request, pk=None):
         """Share with partners; only those the agreements in force allow (else 400)."""
         report = self.get_object()
@@ -317,7 +329,9 @@ class ReportViewSet(
         )
         return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={(200, kind): bytes for kind in sorted(report_services.EVIDENCE_TYPES)}
+    )  # the file as uploaded, with the type found in its content
     @action(
         detail=True,
         methods=["get"],
@@ -463,15 +477,20 @@ class ReferralViewSet(
         return self._step(report_services.referral_complete, request, s.CompleteSerializer)
 
     @extend_schema(methods=["GET"], request=None, responses=s.CommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=s.CommentSerializer, responses=s.CommentSerializer)
+    @extend_schema(
+        methods=["POST"], request=s.CommentSerializer, responses={201: s.CommentSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
         referral = self.get_object()
-        if request.method == "GET":
-            comments = ReferralComment.objects.filter(referral=referral).select_related(
-                "author", "agency"
+        if request.method == "GET":  # paginated, as every list of the API
+            comments = (
+                ReferralComment.objects.filter(referral=referral)
+                .select_related("author", "agency")
+                .order_by("created_at", "id")
             )
-            return Response(s.CommentSerializer(comments, many=True).data)
+            page = self.paginate_queryset(comments)
+            return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
         serializer = s.CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = report_services.referral_comment(

@@ -12,20 +12,36 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from rest_framework import exceptions
 
 RETRY_AFTER_SECONDS = 30
 
 
+def _api_error(request: HttpRequest, status: int, detail) -> HttpResponse | None:
+    """The API's error shape ({"detail": "…"}, as DRF answers and the schema documents) for
+    what Django answers itself under /api/: a URL no route matches, a bad request, a CSRF
+    failure."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": str(detail)}, status=status)
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, exceptions.ParseError.default_detail) or render(
+        request, "errors/400.html", status=400
+    )
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, exceptions.PermissionDenied.default_detail) or render(
+        request, "errors/403.html", status=403
+    )
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, exceptions.NotFound.default_detail) or render(
+        request, "errors/404.html", status=404
+    )
 
 
 def database_unavailable() -> bool:
@@ -59,4 +75,6 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "errors/403_csrf.html", status=403)
+    return _api_error(request, 403, exceptions.PermissionDenied.default_detail) or render(
+        request, "errors/403_csrf.html", status=403
+    )

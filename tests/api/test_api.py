@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.middleware.csrf import _get_new_csrf_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
+from portal.api import services as token_services
 from portal.api.base import Pagination, UserOrTokenThrottle
 from portal.api.models import ApiToken, hash_token
+from portal.notifications.models import Notification
 from portal.notifications.services import notify
 from referrals.models import Share
 from tests.referrals import factories as f
@@ -324,7 +328,11 @@ def test_pagination(officer, reports, api, monkeypatch):
     assert second["next"] is None
     first = {r["id"] for r in page["results"]}
     assert first.isdisjoint({r["id"] for r in second["results"]})
-    assert client.get("/api/v1/reports/?page=9").status_code == 404
+    # a page that does not exist is a 404 (documented), whatever the reason
+    for number in ("9", "0", "-1", "abc", "1.5", "99999999999999999999"):
+        missing = client.get(f"/api/v1/reports/?page={number}")
+        assert missing.status_code == 404, number
+        assert missing.json()["detail"]
     assert Pagination.max_page_size == 100
     monkeypatch.setattr(Pagination, "max_page_size", 3)  # 100 reports would be slow to make
     assert len(client.get("/api/v1/reports/?page_size=1000").json()["results"]) == 3
@@ -511,8 +519,12 @@ def test_referral_lifecycle(officer, bp3mi, bp3mi_officer, bp3mi_supervisor, pks
     blank = sender.post(f"{url}/comments/", {"body": ""}, format="json")
     assert blank.status_code == 400
     assert "body" in blank.json()
-    bodies = [c["body"] for c in sender.get(f"{url}/comments/").json()]
-    assert bodies == ["Korban didampingi.", "Terima kasih."]
+    listed = sender.get(f"{url}/comments/").json()  # paginated, as every list
+    assert listed["count"] == 2
+    assert [c["body"] for c in listed["results"]] == ["Korban didampingi.", "Terima kasih."]
+    assert sender.get(f"{url}/comments/?page_size=1&page=2").json()["results"][0]["body"] == (
+        "Terima kasih."
+    )
 
     missing = worker.post(f"{url}/complete/", {}, format="json")
     assert missing.status_code == 400
@@ -602,6 +614,36 @@ def test_notifications_list_read_and_read_all(officer, bp3mi_officer, api):
     assert api(bp3mi_officer).get("/api/v1/notifications/?unread=1").json()["count"] == 1
 
 
+@pytest.mark.parametrize("unread", [1, 500])
+def test_read_all_is_one_update_whatever_the_count(
+    unread, officer, bp3mi_officer, api, django_assert_num_queries
+):
+    for user in (officer, bp3mi_officer):
+        Notification.objects.bulk_create(
+            Notification(recipient=user, kind="k", message="m", dedupe_key=str(i))
+            for i in range(unread)
+        )
+    client = api(officer)
+    with django_assert_num_queries(1) as captured:
+        response = client.post("/api/v1/notifications/read-all/")
+    assert response.json() == {"marked": unread}
+    assert captured.captured_queries[0]["sql"].count("UPDATE") == 1
+    assert not Notification.objects.filter(recipient=officer, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=bp3mi_officer, read_at__isnull=True).count() == (
+        unread
+    )
+
+
+def test_read_all_through_the_session_drops_the_loaded_unread_count(officer, client):
+    """The session's user carries its unread count (portal.accounts.backends): marking read
+    in that request must not leave the old count on it."""
+    _notify(officer, "a")
+    client.force_login(officer)
+    assert client.get("/").context["unread_notifications"] == 1
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
+    assert client.get("/").context["unread_notifications"] == 0
+
+
 # --- Schema and documentation --------------------------------------------------------------
 
 
@@ -613,6 +655,55 @@ def test_schema_builds(officer, api):
     assert "/api/v1/reports/{id}/share/" in schema["paths"]
     assert "/api/v1/tokens/" in schema["paths"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_errors_django_answers_under_api_come_as_the_api_documents_them(api, officer):
+    """A URL no route matches (an id with a dot, an unknown endpoint) is a JSON 404, as DRF's
+    own, not the HTML page."""
+    client = api(officer)
+    for url in ("/api/v1/reports/1.5/", "/api/v1/nothing/", "/api/v1/reports/1/nothing/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json", url
+        assert response.json()["detail"], url
+    assert "text/html" in client.get("/reports/nothing/")["Content-Type"]
+    wrong_type = client.post("/api/v1/tokens/", "name=x", content_type="text/plain")
+    assert wrong_type.status_code == 415
+    assert wrong_type.json()["detail"]
+
+
+def test_schema_documents_the_errors_of_every_operation(api, officer):
+    schema = api(officer).get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404", "429", "503"} <= set(operation["responses"]), (
+                method,
+                path,
+            )
+            assert "Retry-After" in operation["responses"]["429"]["headers"]
+            assert ("415" in operation["responses"]) == ("requestBody" in operation)
+    referral = schema["components"]["schemas"]["Referral"]["properties"]["assigned_to"]
+    assert referral["nullable"] is True
+    comments = schema["paths"]["/api/v1/referrals/{id}/comments/"]["get"]["responses"]["200"]
+    assert comments["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedCommentList"
+    )
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(api, officer):
+    anonymous = api()
+    schema = anonymous.get("/api/schema/?format=json")
+    assert schema.status_code == 401
+    assert schema["WWW-Authenticate"] == "Bearer"
+    assert "paths" not in schema.content.decode()
+    for url in ("/api/docs/", "/api/docs/?script="):
+        docs = anonymous.get(url)
+        assert docs.status_code == 302
+        assert docs["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    # a token is as good as the session
+    _token, raw = token_services.token_create(actor=officer, name="docs", days=1)
+    assert anonymous.get("/api/schema/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert anonymous.get("/api/docs/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
 
 def test_docs_render_without_inline_script(api, officer):

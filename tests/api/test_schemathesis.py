@@ -1,7 +1,10 @@
 """A property-based run of the OpenAPI schema against the app in process (WSGI): for every
-operation, generated requests (valid and invalid) from an officer whose agency has a report,
-a share, a referral, evidence and a comment never get a 5xx. Each example runs in a savepoint
-rolled back afterwards, so every one starts from the same data."""
+operation, generated requests (valid and invalid), made by an officer of the agency that filed a
+report, shared it, referred it and uploaded evidence, and by a supervisor of the partner agency
+that received the share and the referral (its officer commented), get answers the schema documents:
+no 5xx, a documented status code, content type and headers, and a body that matches the
+documented schema. Each example runs in a savepoint rolled back afterwards, so every one starts
+from the same data."""
 
 from __future__ import annotations
 
@@ -13,9 +16,16 @@ import pytest
 import schemathesis
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from portal.api import services as token_services
 from portal.api.base import UserOrTokenThrottle
@@ -40,18 +50,31 @@ from tests.villages.factories import activity, agreement, scope, village
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-EXAMPLES = 15  # per operation and generation mode
+# Examples per operation and strategy: the two runs of ~45 operations take about a minute
+# together on a busy 2-core machine.
+EXAMPLES = 6
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
-@pytest.fixture
-def scenario(system_admin, officer, kanim, bp3mi, make_user):
+@pytest.fixture(params=["officer", "supervisor"])
+def scenario(request, system_admin, officer, kanim, bp3mi, make_user):
     """Kanim and BP3MI under a data-exchange agreement; kanim's officer filed a report, shared
-    it and referred it to BP3MI, which commented; a Desa Binaan and an activity."""
+    it and referred it to BP3MI, whose officer commented; a Desa Binaan and an activity. The
+    caller: Kanim's officer, or BP3MI's supervisor (the receiving side)."""
     f.regions()
     pks = agreement(system_admin, kanim, bp3mi, scopes=[scope("data", data_exchange=True)])
     bp3mi_officer = make_user("officer", bp3mi, username="bp3miofficer")
+    bp3mi_supervisor = make_user("supervisor", bp3mi, username="bp3misupervisor")
+    caller = officer if request.param == "officer" else bp3mi_supervisor
     report = f.submitted(officer, persons=[f.person(nik=f.NIK_FEMALE, sex="female")])
     draft = f.draft(officer)
+    fresh = f.submitted(officer)  # shared with nobody yet
     (share,) = services.report_share(actor=officer, report=report, agencies=[bp3mi])
     referral = services.referral_send(
         actor=officer,
@@ -69,10 +92,10 @@ def scenario(system_admin, officer, kanim, bp3mi, make_user):
     event = activity(kanim, villages=[desa])
     for event_id in OutboxEvent.objects.values_list("pk", flat=True):
         deliver(event_id=event_id)
-    notification = Notification.objects.filter(recipient=officer).first()
+    notification = Notification.objects.filter(recipient=caller).first()
     assert notification is not None
-    _token, raw = token_services.token_create(actor=officer, name="schemathesis", days=30)
-    spare, _raw = token_services.token_create(actor=officer, name="spare", days=30)
+    _token, raw = token_services.token_create(actor=caller, name="schemathesis", days=30)
+    spare, _raw = token_services.token_create(actor=caller, name="spare", days=30)
     # Real identifiers for the path parameters (the rest of the examples use generated ones).
     ids = {
         "/api/v1/agencies/": {"id": bp3mi.pk},
@@ -87,16 +110,22 @@ def scenario(system_admin, officer, kanim, bp3mi, make_user):
         "/api/v1/tokens/": {"id": spare.pk},
     }
     bodies = _bodies(
-        report=report, draft=draft, agencies=[bp3mi.pk, kanim.pk, kanim.parent_id], desa=desa
+        report=report,
+        draft=draft,
+        fresh=fresh,
+        agencies=[bp3mi.pk, kanim.pk, kanim.parent_id],
+        desa=desa,
+        referral_id=referral.pk,
+        assignees=[bp3mi_officer.pk, bp3mi_supervisor.pk, officer.pk],
     )
-    return {"token": raw, "ids": ids, "bodies": bodies}
+    return {"role": request.param, "token": raw, "ids": ids, "bodies": bodies}
 
 
 def _text(**kwargs):
     return st.text(st.characters(codec="utf-8"), **kwargs)
 
 
-def _bodies(*, report, draft, agencies, desa) -> dict:
+def _bodies(*, report, draft, fresh, agencies, desa, referral_id, assignees) -> dict:
     """Bodies that pass the serializers' shapes more often than generated ones, so that the
     services behind them (NIK checks, sharing policy, referral rules) see odd but well-formed
     input: {operation label: (path parameters strategy, body strategy)}."""
@@ -123,26 +152,45 @@ def _bodies(*, report, draft, agencies, desa) -> dict:
         {"id": st.sampled_from(list(draft.persons.values_list("pk", flat=True)))},
         optional={"delete": st.booleans(), "full_name": _text(min_size=1, max_size=60)},
     )
-    report_body = st.fixed_dictionaries(
-        {},
-        optional={
-            "occurred_at": utc,
-            "source": st.sampled_from(Source.values),
-            "region": st.one_of(st.none(), codes),
-            "place_detail": _text(max_size=250),
-            "desa": st.one_of(st.none(), st.just(desa.pk)),
-            "destination_country": st.sampled_from(["MY", "SA", "XX", "", "id"]),
-            "mode": st.sampled_from([*SuspectedMode.values, ""]),
-            "narrative": _text(),
-            "risk_level": st.sampled_from(RiskLevel.values),
-            "indicators": st.lists(st.sampled_from(sorted(indicators.INDICATOR_CODES))),
-            "categories": st.lists(st.sampled_from(ReportCategory.values)),
-            "persons": st.lists(st.one_of(person, existing), max_size=3),
-            "submit": st.booleans(),
-            "correction_reason": _text(),
-        },
+    fields = {
+        "occurred_at": utc,
+        "source": st.sampled_from(Source.values),
+        "region": st.one_of(st.none(), codes),
+        "place_detail": _text(max_size=250),
+        "desa": st.one_of(st.none(), st.just(desa.pk)),
+        "destination_country": st.sampled_from(["MY", "SA", "XX", "", "id"]),
+        "mode": st.sampled_from([*SuspectedMode.values, ""]),
+        "narrative": _text(),
+        "risk_level": st.sampled_from(RiskLevel.values),
+        "indicators": st.lists(st.sampled_from(sorted(indicators.INDICATOR_CODES))),
+        "categories": st.lists(st.sampled_from(ReportCategory.values)),
+        "persons": st.lists(st.one_of(person, existing), max_size=3),
+        "submit": st.booleans(),
+        "correction_reason": _text(),
+    }
+    # Mostly odd bodies, and some that a service accepts (a recent date, a real place, a
+    # narrative and a person), so that the answers to successful writes are checked too.
+    recent = st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)).map(
+        lambda d: f"{d.isoformat()}T09:30:00+07:00"
     )
-    reports = st.fixed_dictionaries({"id": st.sampled_from([report.pk, draft.pk])})
+    plausible = st.fixed_dictionaries(
+        {
+            "occurred_at": recent,
+            "source": st.sampled_from(Source.values),
+            "region": st.just(f.PLACE),
+            "narrative": _text(min_size=20, max_size=200),
+            "persons": st.lists(
+                st.fixed_dictionaries(
+                    {"role": st.sampled_from(PersonRole.values), "full_name": st.just("Rina")}
+                ),
+                min_size=1,
+                max_size=2,
+            ),
+        },
+        optional={k: v for k, v in fields.items() if k in ("submit", "categories", "mode")},
+    )
+    report_body = st.one_of(st.fixed_dictionaries({}, optional=fields), plausible)
+    reports = st.fixed_dictionaries({"id": st.sampled_from([report.pk, draft.pk, fresh.pk])})
     none = st.just({})
     referral = st.fixed_dictionaries(
         {
@@ -157,14 +205,31 @@ def _bodies(*, report, draft, agencies, desa) -> dict:
         },
     )
     share = st.fixed_dictionaries(
-        {"agencies": st.lists(st.sampled_from(agencies), max_size=3)},
+        {
+            "agencies": st.one_of(
+                st.just(agencies[:1]),  # the partner, which the agreement allows
+                st.lists(st.sampled_from(agencies), max_size=3, unique=True),
+            )
+        },
         optional={"note": _text(max_size=100)},
     )
+    referrals = st.fixed_dictionaries({"id": st.just(referral_id)})
+    assign = st.fixed_dictionaries({}, optional={"assigned_to": st.sampled_from(assignees)})
     return {
+        "POST /api/v1/referrals/{id}/accept/": (referrals, assign),
+        "POST /api/v1/referrals/{id}/assign/": (referrals, assign),
+        "POST /api/v1/referrals/{id}/decline/": (
+            referrals,
+            st.fixed_dictionaries({"reason": _text(min_size=1, max_size=100)}),
+        ),
         "POST /api/v1/reports/": (none, report_body),
+        "POST /api/v1/reports/{id}/submit/": (reports, none),
         "PATCH /api/v1/reports/{id}/": (reports, report_body),
         "PUT /api/v1/reports/{id}/": (reports, report_body),
-        "POST /api/v1/reports/{id}/share/": (reports, share),
+        "POST /api/v1/reports/{id}/share/": (
+            st.fixed_dictionaries({"id": st.just(fresh.pk)}),  # shared with nobody yet
+            share,
+        ),
         "POST /api/v1/referrals/": (none, referral),
     }
 
@@ -174,6 +239,13 @@ def _known(operation, ids) -> dict:
         if operation.path.startswith(prefix):
             return {k: v for k, v in values.items() if "{" + k + "}" in operation.path}
     return {}
+
+
+def _carries_nul(case) -> bool:
+    """NUL bytes in a request: the NUL-byte fix of issue 18 answers them 400 in a middleware
+    (tested with every route in tests/properties); until it is merged, they are left out here."""
+    sent = (case.path_parameters, case.query, case.body, case.headers)
+    return "\\x00" in repr(sent)  # repr() spells a NUL so, in text and in bytes
 
 
 @pytest.fixture
@@ -194,7 +266,7 @@ def server_errors():
     request_finished.connect(close_old_connections)
 
 
-def test_no_operation_answers_a_server_error(scenario, server_errors, monkeypatch):
+def test_every_answer_matches_the_schema(scenario, server_errors, monkeypatch):
     # Hundreds of requests a minute from one token: lift the rate limit for this run.
     monkeypatch.setattr(UserOrTokenThrottle, "get_cache_key", lambda self, request, view: None)
     auth = {"Authorization": f"Bearer {scenario['token']}"}
@@ -231,20 +303,31 @@ def test_no_operation_answers_a_server_error(scenario, server_errors, monkeypatc
             suppress_health_check=list(HealthCheck),
         )
         def run(case):
+            assume(not _carries_nul(case))
             with transaction.atomic():  # every example starts from the scenario's data
                 response = case.call(headers=auth)
                 transaction.set_rollback(True)
             answered[case.operation.label][response.status_code] += 1
-            case.validate_response(response, checks=[not_a_server_error], headers=auth)
+            case.validate_response(response, checks=CHECKS, headers=auth)
 
         try:
             run()
-        except Exception as exc:  # report every operation's failure at once
+        except (Exception, FailureGroup) as exc:  # report every operation's failure at once
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
-    # The token held throughout, and the real identifiers reached real records.
-    assert not [label for label, codes in answered.items() if 401 in codes], answered
-    assert {"GET /api/v1/reports/{id}/", "GET /api/v1/referrals/{id}/"} <= {
-        label for label, codes in answered.items() if 200 in codes
-    }, answered
     assert not server_errors, "\n\n".join(server_errors[:5])
     assert not failures, "\n\n".join(failures)
+    # The token held throughout, and the real identifiers reached real records.
+    assert not [label for label, codes in answered.items() if 401 in codes], answered
+    succeeded = {label for label, codes in answered.items() if {200, 201, 204} & set(codes)}
+    assert {
+        "GET /api/v1/reports/{id}/",
+        "GET /api/v1/referrals/{id}/",
+        "GET /api/v1/referrals/{id}/comments/",
+        "POST /api/v1/reports/",
+        "POST /api/v1/referrals/{id}/comments/",
+        "DELETE /api/v1/tokens/{id}/",
+    } <= succeeded, answered
+    if scenario["role"] == "officer":
+        assert "POST /api/v1/reports/{id}/share/" in succeeded, answered
+    else:
+        assert "POST /api/v1/referrals/{id}/accept/" in succeeded, answered
