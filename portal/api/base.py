@@ -8,6 +8,7 @@ from django.utils import translation
 from rest_framework import exceptions, pagination, throttling
 
 from portal.api.models import ApiToken
+from portal.core import errors as core_errors
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -27,23 +28,28 @@ def caller_language(request) -> str:
 
 class LanguageMixin:
     """Activates the caller's language once the caller is known, so that validation errors
-    and messages come in it."""
+    and messages come in it. (In DRF's own order, after content negotiation: an exception
+    raised before it left `request.accepted_renderer` unset, which DRF reads with DEBUG on.)"""
 
-    def initial(self, request, *args, **kwargs):
+    def perform_authentication(self, request):
         try:
-            self.perform_authentication(request)
+            super().perform_authentication(request)
         finally:
             translation.activate(caller_language(request))
             request.LANGUAGE_CODE = translation.get_language()
-        super().initial(request, *args, **kwargs)
 
 
 def exception_handler(exc, context):
     """Services raise Django's ValidationError; the API answers it as DRF's: 400 with
-    field-level messages ({"field": ["…"], "non_field_errors": ["…"]})."""
+    field-level messages ({"field": ["…"], "non_field_errors": ["…"]}). A lost or refused
+    database connection is the 503 of the pages, in JSON (whether DEBUG is on or not)."""
     # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES, which names this
     # module, so a module-level import fails whenever this module is imported first.
     from rest_framework.views import exception_handler as drf_exception_handler
+
+    if core_errors.is_database_unavailable(exc):
+        core_errors.logger.warning("Database unavailable: %s", exc)
+        return core_errors.service_unavailable(context["request"])
 
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

@@ -8,5 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Sinergi core")
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
+
         # Registers the django-rules permissions, the one place access rules live.
         from portal import access  # noqa: F401
+        from portal.core.errors import note_database_unavailable
+
+        # A failed database connection answers 503 even with DEBUG on (portal/core/errors.py).
+        got_request_exception.connect(note_database_unavailable, dispatch_uid="sinergi-503")

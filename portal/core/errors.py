@@ -4,8 +4,16 @@ it. The 500 page uses no context processors: whatever failed must not fail again
 When the database cannot be reached (restarting, failing over, down for maintenance), the
 request could not be served, but nothing is wrong with it: the answer is a 503 that says so and
 when to try again, not a 500. Django's persistent connections are health-checked at the start
-of each request (CONN_HEALTH_CHECKS), so the first request after the database is back works."""
+of each request (CONN_HEALTH_CHECKS), so the first request after the database is back works.
 
+That answer must not depend on DEBUG (on under `make run`): with DEBUG on, Django answers an
+uncaught exception with its debug page and never calls handler500. So the exception is noted
+on the request when Django handles it (the got_request_exception signal, sent for exceptions
+of views and middleware alike) and ServiceUnavailableMiddleware, the outermost one, turns the
+500 of such a request into the 503. The API answers it from its exception handler
+(portal/api/base.py)."""
+
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -15,6 +23,9 @@ from django.template import loader
 from rest_framework import exceptions
 
 RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = "_sinergi_database_unavailable"  # request attribute
+
+logger = logging.getLogger(__name__)
 
 
 def _api_error(request: HttpRequest, status: int, detail) -> HttpResponse | None:
@@ -44,15 +55,34 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     )
 
 
-def database_unavailable() -> bool:
-    """Is the exception being handled a lost or refused database connection?"""
-    exc = sys.exc_info()[1]
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """Is `exc` a lost or refused database connection ("too many clients" included)?"""
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+def note_database_unavailable(sender=None, request: HttpRequest | None = None, **kwargs) -> None:
+    """got_request_exception receiver: Django sends it while it handles the exception."""
+    if request is not None and is_database_unavailable(sys.exc_info()[1]):
+        setattr(request, DATABASE_UNAVAILABLE, True)
+
+
+class ServiceUnavailableMiddleware:
+    """The 500 of a request whose database connection failed becomes the 503 (first in
+    MIDDLEWARE, so that it sees the answer whichever layer failed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, DATABASE_UNAVAILABLE, False):
+            return service_unavailable(request)
+        return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Django calls the 500 handler while it handles the view's exception: it is still current.
-    if database_unavailable():
+    # Django calls the 500 handler while it handles the exception: it is still current.
+    if is_database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
 

@@ -28,7 +28,7 @@ from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
 from referrals.models import Referral, Share
-from tests.e2e.conftest import VIEWPORTS, eventually, fresh_totp, screenshot_dir
+from tests.e2e.conftest import VIEWPORTS, WAIT_MS, eventually, fresh_totp, screenshot_dir
 from tests.e2e.test_sign_in_journey import open_menu_on_phone, sign_in
 from tests.factories import AgencyFactory
 from tests.referrals import factories as f
@@ -110,7 +110,7 @@ def other_user(browser, width: str):
     """Another person at another device of the same width: a context of its own, made like
     the `page` fixture's (and, like it, failing on console errors and 4xx/5xx answers)."""
     context = browser.new_context(locale="en-US", **VIEWPORTS[width])
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.width_name = width
     errors: list[str] = []

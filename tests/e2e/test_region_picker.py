@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.regions.services import regions_load
-from tests.e2e.conftest import screenshot_dir
+from tests.e2e.conftest import WAIT_MS, screenshot_dir
 from tests.e2e.test_sign_in_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,9 +51,10 @@ def choose(page, select_id: str, search: str, option: str):
         page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
         page.locator(f"#{select_id}-ts-control").fill(search)
         # TomSelect filters a moment after typing (refreshThrottle); a click before that
-        # would be followed by the late refresh opening the list again.
+        # would be followed by the late refresh opening the list again. Each attempt waits
+        # its share of the browser tests' bound, then types again.
         try:
-            expect(dropdown.locator(".highlight").first).to_be_visible(timeout=5_000)
+            expect(dropdown.locator(".highlight").first).to_be_visible(timeout=WAIT_MS // 3)
             break
         except AssertionError:
             if attempt == 2:

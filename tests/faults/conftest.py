@@ -38,12 +38,17 @@ from portal.accounts.models import Agency, User
 from portal.notifications.models import Notification
 from portal.notifications.tasks import MESSAGE_ID_DOMAIN
 from referrals.models import Report
+from tests import processes
 from tests.faults.mail import file_key
 from tests.referrals import factories as f
 from tests.villages.factories import agreement, scope
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 30.0  # a worker or Redis on a loaded two-core CI machine
+# Bounds, not expectations: a worker or Redis on a loaded two-core machine may be slow; only a
+# hung one reaches them.
+STARTUP_TIMEOUT = 120.0
+IDLE_TIMEOUT = 300.0
+REDIS_SOCKET_TIMEOUT = 60.0
 
 
 def wait_for(check: Callable[[], bool], what: str, *, timeout: float, workers=()) -> None:
@@ -109,7 +114,7 @@ class RedisServer:
         args = [self.binary, "--bind", "127.0.0.1", "--port", str(self.port)]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
         args += ["--logfile", str(self.workdir / "redis.log")]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+        self.proc = processes.start(args, stdin=subprocess.DEVNULL)
         client = self.client()
         deadline = time.monotonic() + STARTUP_TIMEOUT
         try:
@@ -134,15 +139,10 @@ class RedisServer:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        processes.end(proc)
 
     def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_timeout=5)
+        return redis.Redis.from_url(self.url, socket_timeout=REDIS_SOCKET_TIMEOUT)
 
 
 @pytest.fixture
@@ -200,7 +200,9 @@ def queue_is_idle(server: RedisServer, queue: str) -> bool:
         client.close()
 
 
-def wait_until_idle(server: RedisServer, queue: str, *, workers, timeout: float = 30.0) -> None:
+def wait_until_idle(
+    server: RedisServer, queue: str, *, workers, timeout: float = IDLE_TIMEOUT
+) -> None:
     """Idle on three polls in a row, half a second apart: a message between the queue and
     the unacknowledged index (being handed to a worker) is seen on the next poll."""
     streak = 0
@@ -272,20 +274,19 @@ class Worker:
         return f"--- worker {self.name} (exit {self.proc.poll()}), {self.log} ---\n{text[-chars:]}"
 
     def kill(self) -> None:
-        """SIGKILL: no warm shutdown, nothing acknowledged or handed back."""
+        """SIGKILL to the worker process: no warm shutdown, nothing acknowledged or handed
+        back (its pool processes, if any, are ended with the test by `stop`)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.wait(processes.GRACE_SECONDS)
 
     def stop(self, wait: bool = True) -> None:
-        """Warm shutdown (finish the current task); SIGKILL if that takes over 15 s."""
+        """Warm shutdown (finish the current task); with `wait`, then SIGKILL to whatever of
+        it is left after processes.GRACE_SECONDS, pool processes included."""
         if self.proc.poll() is None:
             self.proc.terminate()
         if wait:
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+            processes.end(self.proc)
 
 
 @dataclass
@@ -330,7 +331,7 @@ class Workers:
         args += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = self.logdir / f"worker-{name}.log"
         with log.open("wb") as out:
-            proc = subprocess.Popen(
+            proc = processes.start(
                 args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
             )
         worker = Worker(name, proc, log)

@@ -31,7 +31,12 @@ from tests.faults.conftest import Mailbox, wait_for, wait_until_idle
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-DELIVERY_TIMEOUT = 40.0  # worker start-up included, on a loaded two-core CI machine
+# A bound, not an expectation: worker start-up included, on a loaded two-core machine.
+DELIVERY_TIMEOUT = 300.0
+# Filing with the broker down must not wait on it: Celery gives up publishing within a second
+# or two (retry policy); a request held by broker retries (or a connect hanging) would take
+# minutes. The bound leaves room for a loaded machine.
+FILING_BOUND_SECONDS = 60.0
 
 
 def assert_emailed_once(mailbox: Mailbox, notifications) -> None:
@@ -84,7 +89,7 @@ def test_redis_down_while_filing_loses_nothing_and_the_sweep_sends_once(
     share = Share.objects.get(report=report, agency=partner)
     assert share.status == Share.Status.ACTIVE
     assert Referral.objects.filter(pk=referral.pk, report=report).exists()
-    assert filing_seconds < 15, f"filing took {filing_seconds:.1f}s with Redis down"
+    assert filing_seconds < FILING_BOUND_SECONDS, f"filing took {filing_seconds:.1f}s, Redis down"
     events = list(OutboxEvent.objects.exclude(pk__in=before))
     assert len(events) >= 2
     assert f"share:{share.pk}" in {e.dedupe_key for e in events}
@@ -144,7 +149,7 @@ def test_a_signed_in_officer_shares_a_report_while_redis_is_down(
 
     started = time.monotonic()
     response = client.post(reverse("referrals:share", args=[report.pk]), {"agencies": [partner.pk]})
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < FILING_BOUND_SECONDS
     assert response.status_code == 302
     share = Share.objects.get(report=report, agency=partner)
     assert share.status == Share.Status.ACTIVE

@@ -372,7 +372,7 @@ def test_check_deploy_is_clean_with_production_settings():
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a bound for a loaded machine
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
