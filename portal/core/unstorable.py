@@ -1,7 +1,7 @@
 """Text PostgreSQL cannot store, refused at the edge: a NUL character (PostgreSQL's text has
 none; psycopg2 raises "A string literal cannot contain NUL"), a lone UTF-16 surrogate (no
 UTF-8 encoding exists for it) and bytes that do not decode (Django would replace them
-silently). Wherever such text appears — the path, a query parameter, a cookie, a header, a
+silently). Wherever such text appears — a NUL in the path, a query parameter, a cookie, a header, a
 JSON body (keys and values, at any depth), a form body that does not decode — the request is
 answered 400 by UnstorableInputMiddleware, before any view, form, session or query sees it.
 
@@ -112,7 +112,8 @@ def _body(request: HttpRequest) -> bytes | None:
 def problem(request: HttpRequest) -> str | None:
     """Where the request carries unstorable text, said for the user; None if nowhere."""
     encoding = request.encoding or settings.DEFAULT_CHARSET
-    if _decoded(_wsgi_bytes(request.META.get("PATH_INFO", "")), "utf-8") is None:
+    # A path that is not UTF-8 Django has re-percent-encoded already (storable text).
+    if unstorable(request.path_info):
         return _("The address")
     for key, value in request.META.items():
         is_header = key.startswith("HTTP_") or key == "CONTENT_TYPE"
