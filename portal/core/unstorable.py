@@ -126,7 +126,11 @@ def problem(request: HttpRequest) -> str | None:
     query = _wsgi_bytes(request.META.get("QUERY_STRING", ""))
     name = _bad_field(query, encoding)
     if name is not None:
-        return _('The parameter "%(name)s"') % {"name": name} if name else _("A parameter name")
+        return (
+            _('The parameter "%(name)s"') % {"name": _shown(name)}
+            if name
+            else _("A parameter name")
+        )
     content_type = request.content_type or ""
     if content_type in JSON_TYPES or content_type.endswith("+json"):
         body = _body(request)
@@ -148,7 +152,11 @@ def problem(request: HttpRequest) -> str | None:
             # A NUL in a field is left to the form, which says so beside the field.
             name = _bad_field(body, encoding, nul_allowed=True)
             if name is not None:
-                return _('The field "%(name)s"') % {"name": name} if name else _("A field name")
+                return (
+                    _('The field "%(name)s"') % {"name": _shown(name)}
+                    if name
+                    else _("A field name")
+                )
     return None
 
 
