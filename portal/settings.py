@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "portal.core.errors.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.core.unstorable.UnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.SessionActivityMiddleware",
     "portal.accounts.middleware.SessionBackendUpgradeMiddleware",

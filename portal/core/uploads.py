@@ -11,6 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+from portal.core.pdf_safety import UnreadablePdf, active_content
+from portal.core.unstorable import unstorable
 
 EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -37,6 +41,11 @@ def check_upload(
     type_error: str,
 ) -> CheckedUpload:
     """Read the upload and return it checked; ValidationError({"file": ...}) otherwise."""
+    name = upload.name or "file"
+    if unstorable(name):  # Django's parser drops these; a file may come another way
+        raise ValidationError(
+            {"file": _("The file name contains characters that cannot be stored.")}
+        )
     if not upload.size or upload.size > max_bytes:
         raise ValidationError({"file": size_error})
     content = upload.read()
@@ -45,12 +54,35 @@ def check_upload(
     content_type = magic.from_buffer(content[:8192], mime=True)
     if content_type not in allowed_types:
         raise ValidationError({"file": type_error})
+    if content_type == "application/pdf":
+        _refuse_active_pdf(content)
     return CheckedUpload(
         content=content,
         content_type=content_type,
         sha256=hashlib.sha256(content).hexdigest(),
-        name=(upload.name or "file")[:255],
+        name=name[:255],
     )
+
+
+def _refuse_active_pdf(content: bytes) -> None:
+    """A PDF that could run or open something by itself is refused (portal/core/pdf_safety.py
+    says what counts), and so is one that cannot be read to tell."""
+    try:
+        found = active_content(content)
+    except UnreadablePdf:
+        raise ValidationError(
+            {"file": _("This PDF cannot be read (it may be damaged or password-protected).")}
+        ) from None
+    if found:
+        raise ValidationError(
+            {
+                "file": _(
+                    "This PDF contains active content (%(found)s), which is not accepted. Save "
+                    "or print it again as a plain PDF and upload that."
+                )
+                % {"found": ", ".join(found)}
+            }
+        )
 
 
 def private_file_response(

@@ -16,6 +16,7 @@ from agreements.models import Agreement, AgreementDocument, AgreementScope, Agre
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.core.categories import ReportCategory
+from tests import pdfs
 from tests.agreements.factories import (
     AgreementFactory,
     AgreementScopeFactory,
@@ -28,12 +29,7 @@ pytestmark = pytest.mark.django_db
 
 TPPO, TPPM, PMI = "tppo", "tppm", "pmi_nonprocedural"
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = pdfs.CLEAN
 
 
 def png_bytes() -> bytes:

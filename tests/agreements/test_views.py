@@ -11,11 +11,12 @@ from agreements import services
 from agreements.models import Agreement, AgreementStatus, Party, Scope
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
+from tests import pdfs
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdfs.CLEAN
 
 
 @pytest.fixture

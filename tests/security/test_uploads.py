@@ -27,6 +27,7 @@ from agreements import services as agreement_services
 from agreements.models import AgreementDocument
 from referrals import services as referral_services
 from referrals.models import Evidence, ReferralAttachment
+from tests import pdfs
 from tests.villages.factories import HTML_BYTES, PDF_BYTES, SVG_BYTES, jpeg_bytes, png_bytes
 from villages import services as village_services
 from villages.models import ActivityFile
@@ -251,3 +252,76 @@ def test_photos_may_be_shown_inline_but_nothing_else(world, as_role, officer):
     kept = client.get(reverse("referrals:evidence", args=[pdf.pk]) + "?inline=1")
     assert kept["Content-Disposition"].startswith("attachment")
     assert kept["Content-Type"] == "application/pdf"
+
+
+# --- PDFs that could run or open something by themselves (portal/core/pdf_safety.py) ---------
+
+PDF_FIELDS = {"evidence": {"kind": "document"}, "activity-file": {"kind": "material"}}
+
+
+def refusal_text(response) -> str:
+    """The error messages a refused upload was answered with."""
+    if response.status_code == 302:
+        return " ".join(str(m) for m in get_messages(response.wsgi_request) if m.level == ERROR)
+    return " ".join(
+        str(error)
+        for context in response.context
+        for value in context.flatten().values()
+        if getattr(value, "is_bound", False) and hasattr(value, "errors")
+        for error in value.errors.get("file", [])
+    )
+
+
+@pytest.mark.parametrize("where", sorted(ENDPOINTS))
+def test_a_pdf_with_active_content_is_refused_and_a_plain_one_accepted(where, world, as_role):
+    endpoint = ENDPOINTS[where]
+    data = {**endpoint.data, **PDF_FIELDS.get(where, {})}
+    before_rows, before_files = endpoint.rows(world).count(), stored_files()
+    accepted = []
+    for attack, content in {**pdfs.ACTIVE, **pdfs.UNREADABLE}.items():
+        upload = SimpleUploadedFile(f"{attack}.pdf", content, content_type="application/pdf")
+        # A new client each time: messages of the previous answer are not read back.
+        response = as_role(endpoint.role).post(endpoint.url(world), {**data, "file": upload})
+        text = refusal_text(response)
+        if not refused_with_a_message(response) or not (
+            "konten aktif" in text or "tidak dapat dibaca" in text
+        ):
+            accepted.append(f"{attack}: {response.status_code} {text!r}")
+    assert not accepted, accepted
+    assert endpoint.rows(world).count() == before_rows
+    assert stored_files() == before_files
+    # What office software writes (open at page 1, a web link) is no active content.
+    for name, content in (("polos.pdf", pdfs.CLEAN), ("tautan.pdf", pdfs.CLEAN_WITH_NAVIGATION)):
+        content += b"%% " + where.encode() + b"\n"  # not a copy of a file already attached
+        upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+        response = as_role(endpoint.role).post(endpoint.url(world), {**data, "file": upload})
+        assert response.status_code in (200, 302), name
+        assert not refusal_text(response), (name, refusal_text(response))
+    assert endpoint.rows(world).count() == before_rows + 2
+
+
+def test_the_refusal_names_what_was_found_in_english_too(world, as_role):
+    client = as_role("officer")
+    client.cookies["sinergi_language"] = "en"
+    upload = SimpleUploadedFile("a.pdf", pdfs.ACTIVE["launch"], content_type="application/pdf")
+    response = client.post(
+        reverse("referrals:evidence_upload", args=[world.report.pk]),
+        {"kind": "document", "file": upload},
+    )
+    assert "contains active content (Launch)" in refusal_text(response)
+
+
+def test_the_api_refuses_a_pdf_with_active_content(world, clients):
+    client = clients["officer"]
+    url = f"/api/v1/reports/{world.report.pk}/evidence/"
+    before = Evidence.objects.filter(report=world.report).count()
+    for attack, content in {**pdfs.ACTIVE, **pdfs.UNREADABLE}.items():
+        upload = SimpleUploadedFile(f"{attack}.pdf", content, content_type="application/pdf")
+        response = client.post(url, {"kind": "document", "file": upload})
+        assert response.status_code == 400, (attack, response.status_code)
+        (message,) = response.json()["file"]
+        assert "konten aktif" in message or "tidak dapat dibaca" in message, (attack, message)
+    assert Evidence.objects.filter(report=world.report).count() == before
+    upload = SimpleUploadedFile("polos.pdf", pdfs.CLEAN, content_type="application/pdf")
+    response = client.post(url, {"kind": "document", "file": upload})
+    assert response.status_code == 201, response.content

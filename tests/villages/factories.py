@@ -12,6 +12,7 @@ from django.utils import timezone
 from agreements import services as agreement_services
 from agreements.models import Agreement, Scope
 from portal.regions.models import Region
+from tests import pdfs
 from villages.models import Activity, DesaBinaan, DesaBinaanPartner
 
 # --- Dates ---------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ def jpeg_bytes(seed: int = 0) -> bytes:
     )
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdfs.CLEAN
 HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG_BYTES = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
