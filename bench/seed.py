@@ -52,7 +52,7 @@ from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
 from referrals import demo as d
 from referrals import indicators as ind
-from referrals.models import NUMBER_PREFIX, Report
+from referrals.models import Report, ReportCounter, format_report_number
 from referrals.search import document_sql
 from referrals.vocabularies import (
     PerpetratorRole,
@@ -440,7 +440,7 @@ class Generator:
 
     # -- one report --
 
-    def report(self, report_id: int, number: str, occurred: dt.datetime, out: Output) -> None:
+    def report(self, report_id: int, numbers: Numbers, occurred: dt.datetime, out: Output) -> None:
         rng, ctx = self.rng, self.ctx
         scenario = rng.choices(self.scenarios, weights=self.weights)[0]
         source = rng.choice(scenario.sources)
@@ -517,6 +517,7 @@ class Generator:
 
         desa = ctx.desa_by_village.get(home)
         agency = self.agency_for(source, regency, desa, checkpoint)
+        number = numbers.next(agency.code, timezone.localtime(occurred).year)
         status = self.status_for(occurred)
         created_by = self.user_of(agency.pk)
         created = self.later(occurred, 0.3, 30)
@@ -737,25 +738,33 @@ def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.dateti
     return moments
 
 
-def reserve_numbers(moments: list[dt.datetime]) -> dict[int, int]:
-    """{year: first serial} — one block of ReportSequence per year, as services.next_report_number
-    hands them out one at a time (later reports continue after the block)."""
-    counts: dict[int, int] = {}
-    for moment in moments:
-        year = timezone.localtime(moment).year
-        counts[year] = counts.get(year, 0) + 1
-    first = {}
-    with connection.cursor() as cursor:
-        for year, n in sorted(counts.items()):
+class Numbers:
+    """Report numbers per agency code and year, as services.next_report_number hands them out
+    one at a time: counted here and written back to referrals_reportcounter with each chunk,
+    so that reports created later continue after them."""
+
+    def __init__(self) -> None:
+        self.last = {
+            (code, year): last
+            for code, year, last in ReportCounter.objects.values_list("code", "year", "last")
+        }
+        self.changed: set[tuple[str, int]] = set()
+
+    def next(self, code: str, year: int) -> str:
+        key = (code, year)
+        self.last[key] = self.last.get(key, 0) + 1
+        self.changed.add(key)
+        return format_report_number(code=code, year=year, serial=self.last[key])
+
+    def save(self, cursor) -> None:
+        for code, year in sorted(self.changed):
             cursor.execute(
-                "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s "
-                "RETURNING last",
-                [year, n, n],
+                "INSERT INTO referrals_reportcounter (code, year, last) VALUES (%s, %s, %s) "
+                "ON CONFLICT (code, year) DO UPDATE SET "
+                "last = GREATEST(referrals_reportcounter.last, EXCLUDED.last)",
+                [code, year, self.last[(code, year)]],
             )
-            (last,) = cursor.fetchone()
-            first[year] = last - n + 1
-    return first
+        self.changed.clear()
 
 
 def seed_scale(
@@ -814,8 +823,7 @@ def seed_scale(
     gen_time = copy_time = 0.0
     with bulk_session() as mode:
         result.trigger_mode = mode
-        first = reserve_numbers(moments)
-        serial = dict(first)
+        numbers = Numbers()
         for offset in range(0, reports, chunk):
             part = moments[offset : offset + chunk]
             g0 = time.monotonic()
@@ -824,10 +832,8 @@ def seed_scale(
                 out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
                 out.share_ids.reverse()
                 for report_id, moment in zip(ids, part, strict=True):
-                    year = timezone.localtime(moment).year
-                    number = f"{NUMBER_PREFIX}-{year}-{serial[year]:06d}"
-                    serial[year] += 1
-                    generator.report(report_id, number, moment, out)
+                    generator.report(report_id, numbers, moment, out)
+                numbers.save(cursor)
                 g1 = time.monotonic()
                 cursor.execute(STAGING_SQL)
                 copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), out.reports)

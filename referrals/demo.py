@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import pgtrigger
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -39,13 +38,14 @@ from portal.regions.models import Region
 from referrals import indicators as ind
 from referrals import services
 from referrals.models import (
-    NUMBER_PREFIX,
     PreventionAction,
     Referral,
     ReferralComment,
     Report,
     ReportPerson,
     Share,
+    format_report_number,
+    numbered_in,
 )
 from referrals.search import document_sql
 from referrals.vocabularies import (
@@ -1613,23 +1613,25 @@ def _scenarios(rng: random.Random) -> list[Scenario]:
 
 
 def _number(plans: list[Plan]) -> None:
-    """Report numbers in order of occurrence, from one block per year of the sequence."""
-    by_year: dict[int, list[Report]] = {}
+    """Report numbers in order of occurrence, from one block per agency code and year of the
+    counters services.next_report_number counts on."""
+    groups: dict[tuple[str, int], list[Report]] = {}
     for plan in plans:
-        by_year.setdefault(plan.report.occurred_at.year, []).append(plan.report)
+        key = (plan.report.agency.code, plan.report.occurred_at.year)
+        groups.setdefault(key, []).append(plan.report)
     with connection.cursor() as cursor:
-        for year, reports in sorted(by_year.items()):
+        for (code, year), reports in sorted(groups.items()):
             reports.sort(key=lambda r: r.occurred_at)
             cursor.execute(
-                "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s "
+                "INSERT INTO referrals_reportcounter (code, year, last) VALUES (%s, %s, %s) "
+                "ON CONFLICT (code, year) DO UPDATE SET last = referrals_reportcounter.last + %s "
                 "RETURNING last",
-                [year, len(reports), len(reports)],
+                [code, year, len(reports), len(reports)],
             )
             (last,) = cursor.fetchone()
             first = last - len(reports) + 1
             for offset, report in enumerate(reports):
-                report.number = f"{NUMBER_PREFIX}-{year}-{first + offset:06d}"
+                report.number = format_report_number(code=code, year=year, serial=first + offset)
 
 
 # The search document as referrals.services._refresh_derived writes it.
@@ -1689,7 +1691,7 @@ def _finish(plans: list[Plan]) -> None:
 
 def already_seeded() -> bool:
     """The demo reports are the only reports numbered in 2024 (the portal started later)."""
-    return Report.objects.filter(number__startswith=f"{NUMBER_PREFIX}-2024-").exists()
+    return Report.objects.filter(numbered_in(2024)).exists()
 
 
 @transaction.atomic
@@ -2447,8 +2449,7 @@ def seed_exchanges() -> None:
         return
     reports = list(
         Report.objects.filter(
-            Q(number__startswith=f"{NUMBER_PREFIX}-2024-")
-            | Q(number__startswith=f"{NUMBER_PREFIX}-2025-"),
+            numbered_in(2024) | numbered_in(2025),
             agency__in=agencies.values(),
         )
         .exclude(status=ReportStatus.DRAFT)

@@ -10,6 +10,7 @@ never copy them, not even encrypted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pghistory
 from django.conf import settings
@@ -51,6 +52,21 @@ from referrals.vocabularies import (
 )
 
 NUMBER_PREFIX = "IND-36"  # 36: Banten's province code, as in the agencies' paper registers
+# A report number as typed in a search: IND-36-CODE-YYYY-N…, or the former IND-36-YYYY-N…
+# (one sequence for all agencies, until agencies had codes; those reports keep them).
+NUMBER_RE = re.compile(r"^IND-\d{2}-(?:[A-Z0-9]{2,12}-)?\d{4}-\d{1,6}$", re.IGNORECASE)
+
+
+def format_report_number(*, code: str, year: int, serial: int) -> str:
+    return f"{NUMBER_PREFIX}-{code}-{year}-{serial:06d}"
+
+
+def normalise_report_number(text: str) -> str:
+    """A number matched by NUMBER_RE as it is stored: capitals, the serial on six digits."""
+    head, _sep, serial = text.strip().upper().rpartition("-")
+    return f"{head}-{int(serial):06d}"
+
+
 # "Highest risk first": the list sorts by this expression, and an index holds it per agency
 # (report_agency_risk_idx), so the sort reads 25 index entries instead of sorting every row.
 RISK_RANK = models.Case(
@@ -71,16 +87,41 @@ def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) ->
 
 
 class ReportSequence(models.Model):
-    """The last report number given out in a year (IND-36-YYYY-NNNNNN)."""
+    """The last number of the former format, IND-36-YYYY-NNNNNN, one sequence for all agencies
+    (kept: the reports numbered so keep their numbers). No longer written."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        db_table = "referrals_reportsequence"  # named in services.next_report_number's SQL
+        db_table = "referrals_reportsequence"
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class ReportCounter(models.Model):
+    """The last report number given out under an agency code in a year
+    (IND-36-CODE-YYYY-NNNNNN). Keyed by the code, not the agency, so that a number is unique
+    by construction even when codes are changed or reused."""
+
+    code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "referrals_reportcounter"  # named in services.next_report_number's SQL
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], name="reportcounter_code_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.year}: {self.last}"
+
+
+def numbered_in(year: int) -> models.Q:
+    """Reports numbered in `year`, in the current format or the former one."""
+    return models.Q(number__regex=rf"^{NUMBER_PREFIX}-([A-Z0-9]+-)?{year}-[0-9]+$")
 
 
 @pghistory.track(
@@ -92,7 +133,7 @@ class ReportSequence(models.Model):
 class Report(models.Model):
     Status = ReportStatus
 
-    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,
