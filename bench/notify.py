@@ -39,7 +39,7 @@ from portal.accounts.models import Agency, User
 from portal.accounts.services import agency_code_for
 from portal.notifications.models import Notification, OutboxEvent
 from referrals import services
-from referrals.models import Report, Share, format_report_number
+from referrals.models import REPORT_SERIES, Report, Share, format_report_number
 
 SOURCE = "Bench Notifikasi Sumber"
 PARTNERS = ("Bench Notifikasi Mitra A", "Bench Notifikasi Mitra B", "Bench Notifikasi Mitra C")
@@ -177,10 +177,10 @@ def _reports(officer: User, count: int) -> list[Report]:
     code = officer.agency.code
     with connection.cursor() as cursor:  # one block of the agency's sequence
         cursor.execute(
-            "INSERT INTO referrals_reportcounter (code, year, last) VALUES (%s, %s, %s) "
-            "ON CONFLICT (code, year) DO UPDATE SET last = referrals_reportcounter.last + %s "
-            "RETURNING last",
-            [code, year, count, count],
+            "INSERT INTO referrals_numbercounter (series, code, year, last) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) "
+            "DO UPDATE SET last = referrals_numbercounter.last + EXCLUDED.last RETURNING last",
+            [REPORT_SERIES, code, year, count],
         )
         (last,) = cursor.fetchone()
     first = last - count + 1

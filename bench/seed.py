@@ -52,7 +52,14 @@ from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
 from referrals import demo as d
 from referrals import indicators as ind
-from referrals.models import Report, ReportCounter, format_report_number
+from referrals.models import (
+    REFERRAL_SERIES,
+    REPORT_SERIES,
+    NumberCounter,
+    Report,
+    format_referral_number,
+    format_report_number,
+)
 from referrals.search import document_sql
 from referrals.vocabularies import (
     PerpetratorRole,
@@ -311,7 +318,7 @@ SHARE_COLUMNS = (
     "decided_by_id", "report_id", "shared_by_id",
 )  # fmt: skip
 REFERRAL_COLUMNS = (
-    "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
+    "number", "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
     "outcome_note", "sent_at", "accepted_at", "started_at", "closed_at", "updated_at",
     "assigned_to_id", "from_agency_id", "report_id", "sent_by_id", "to_agency_id", "share_id",
 )  # fmt: skip
@@ -352,8 +359,9 @@ FALLBACK_REASON = (
 
 
 class Generator:
-    def __init__(self, ctx: Context, pools: Pools) -> None:
+    def __init__(self, ctx: Context, pools: Pools, numbers: Numbers) -> None:
         self.ctx = ctx
+        self.numbers = numbers
         self.rng = ctx.rng
         self.pools = pools
         self.scenarios = list(d.SCENARIOS)
@@ -440,7 +448,7 @@ class Generator:
 
     # -- one report --
 
-    def report(self, report_id: int, numbers: Numbers, occurred: dt.datetime, out: Output) -> None:
+    def report(self, report_id: int, occurred: dt.datetime, out: Output) -> None:
         rng, ctx = self.rng, self.ctx
         scenario = rng.choices(self.scenarios, weights=self.weights)[0]
         source = rng.choice(scenario.sources)
@@ -517,7 +525,10 @@ class Generator:
 
         desa = ctx.desa_by_village.get(home)
         agency = self.agency_for(source, regency, desa, checkpoint)
-        number = numbers.next(agency.code, timezone.localtime(occurred).year)
+        year = timezone.localtime(occurred).year
+        number = format_report_number(
+            code=agency.code, year=year, serial=self.numbers.next(REPORT_SERIES, agency.code, year)
+        )
         status = self.status_for(occurred)
         created_by = self.user_of(agency.pk)
         created = self.later(occurred, 0.3, 30)
@@ -661,6 +672,12 @@ class Generator:
         action = rng.choice(ACTION_FOR_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,)))
         urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.NORMAL
         sent = self.later(shared_at, 0, 72)
+        sent_year = timezone.localtime(sent).year
+        referral_number = format_referral_number(
+            code=agency.code,
+            year=sent_year,
+            serial=self.numbers.next(REFERRAL_SERIES, agency.code, sent_year),
+        )
         days = (
             partner.referral_days_urgent
             if urgency == Urgency.URGENT
@@ -701,7 +718,7 @@ class Generator:
         out.referrals.append(
             "\t".join(
                 (
-                    action, urgency, due.isoformat(), esc(message), status, esc(decline), outcome, esc(outcome_note),
+                    referral_number, action, urgency, due.isoformat(), esc(message), status, esc(decline), outcome, esc(outcome_note),
                     sent.isoformat(), ts(accepted), ts(started), ts(closed), updated.isoformat(), ref(assigned),
                     str(agency.pk), str(report_id), str(sent_by), str(partner_id), str(share_id),
                 )
@@ -739,30 +756,32 @@ def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.dateti
 
 
 class Numbers:
-    """Report numbers per agency code and year, as services.next_report_number hands them out
-    one at a time: counted here and written back to referrals_reportcounter with each chunk,
-    so that reports created later continue after them."""
+    """Report and referral numbers per agency code and year, as services.next_serial hands
+    them out one at a time: counted here and written back to referrals_numbercounter with each
+    chunk, so that reports and referrals created later continue after them."""
 
     def __init__(self) -> None:
         self.last = {
-            (code, year): last
-            for code, year, last in ReportCounter.objects.values_list("code", "year", "last")
+            (series, code, year): last
+            for series, code, year, last in NumberCounter.objects.values_list(
+                "series", "code", "year", "last"
+            )
         }
-        self.changed: set[tuple[str, int]] = set()
+        self.changed: set[tuple[str, str, int]] = set()
 
-    def next(self, code: str, year: int) -> str:
-        key = (code, year)
+    def next(self, series: str, code: str, year: int) -> int:
+        key = (series, code, year)
         self.last[key] = self.last.get(key, 0) + 1
         self.changed.add(key)
-        return format_report_number(code=code, year=year, serial=self.last[key])
+        return self.last[key]
 
     def save(self, cursor) -> None:
-        for code, year in sorted(self.changed):
+        for series, code, year in sorted(self.changed):
             cursor.execute(
-                "INSERT INTO referrals_reportcounter (code, year, last) VALUES (%s, %s, %s) "
-                "ON CONFLICT (code, year) DO UPDATE SET "
-                "last = GREATEST(referrals_reportcounter.last, EXCLUDED.last)",
-                [code, year, self.last[(code, year)]],
+                "INSERT INTO referrals_numbercounter (series, code, year, last) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) DO UPDATE SET "
+                "last = GREATEST(referrals_numbercounter.last, EXCLUDED.last)",
+                [series, code, year, self.last[(series, code, year)]],
             )
         self.changed.clear()
 
@@ -819,11 +838,11 @@ def seed_scale(
     t = lap(f"identities ({pools.size:,}, encrypted once each)", t)
 
     moments = timeline(rng, reports, now)
-    generator = Generator(ctx, pools)
+    numbers = Numbers()
+    generator = Generator(ctx, pools, numbers)
     gen_time = copy_time = 0.0
     with bulk_session() as mode:
         result.trigger_mode = mode
-        numbers = Numbers()
         for offset in range(0, reports, chunk):
             part = moments[offset : offset + chunk]
             g0 = time.monotonic()
@@ -832,7 +851,7 @@ def seed_scale(
                 out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
                 out.share_ids.reverse()
                 for report_id, moment in zip(ids, part, strict=True):
-                    generator.report(report_id, numbers, moment, out)
+                    generator.report(report_id, moment, out)
                 numbers.save(cursor)
                 g1 = time.monotonic()
                 cursor.execute(STAGING_SQL)

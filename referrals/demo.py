@@ -38,12 +38,15 @@ from portal.regions.models import Region
 from referrals import indicators as ind
 from referrals import services
 from referrals.models import (
+    REFERRAL_SERIES,
+    REPORT_SERIES,
     PreventionAction,
     Referral,
     ReferralComment,
     Report,
     ReportPerson,
     Share,
+    format_referral_number,
     format_report_number,
     numbered_in,
 )
@@ -1614,7 +1617,7 @@ def _scenarios(rng: random.Random) -> list[Scenario]:
 
 def _number(plans: list[Plan]) -> None:
     """Report numbers in order of occurrence, from one block per agency code and year of the
-    counters services.next_report_number counts on."""
+    counters services.next_serial counts on."""
     groups: dict[tuple[str, int], list[Report]] = {}
     for plan in plans:
         key = (plan.report.agency.code, plan.report.occurred_at.year)
@@ -1622,16 +1625,21 @@ def _number(plans: list[Plan]) -> None:
     with connection.cursor() as cursor:
         for (code, year), reports in sorted(groups.items()):
             reports.sort(key=lambda r: r.occurred_at)
-            cursor.execute(
-                "INSERT INTO referrals_reportcounter (code, year, last) VALUES (%s, %s, %s) "
-                "ON CONFLICT (code, year) DO UPDATE SET last = referrals_reportcounter.last + %s "
-                "RETURNING last",
-                [code, year, len(reports), len(reports)],
-            )
-            (last,) = cursor.fetchone()
-            first = last - len(reports) + 1
+            first = _reserve(cursor, REPORT_SERIES, code, year, len(reports))
             for offset, report in enumerate(reports):
                 report.number = format_report_number(code=code, year=year, serial=first + offset)
+
+
+def _reserve(cursor, series: str, code: str, year: int, count: int) -> int:
+    """The first of `count` serials taken at once from services.next_serial's counter."""
+    cursor.execute(
+        "INSERT INTO referrals_numbercounter (series, code, year, last) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (series, code, year) DO UPDATE SET "
+        "last = referrals_numbercounter.last + EXCLUDED.last RETURNING last",
+        [series, code, year, count],
+    )
+    (last,) = cursor.fetchone()
+    return last - count + 1
 
 
 # The search document as referrals.services._refresh_derived writes it.
@@ -2518,9 +2526,26 @@ FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE n.id = v
 """
 
 
+def _number_referrals(rows: list[ReferralRow]) -> None:
+    """Referral numbers per sending agency and year, in order of sending."""
+    groups: dict[tuple[str, int], list[ReferralRow]] = {}
+    for row in rows:
+        key = (row.referral.from_agency.code, timezone.localtime(row.sent_at).year)
+        groups.setdefault(key, []).append(row)
+    with connection.cursor() as cursor:
+        for (code, year), group in sorted(groups.items()):
+            group.sort(key=lambda row: row.sent_at)
+            first = _reserve(cursor, REFERRAL_SERIES, code, year, len(group))
+            for offset, row in enumerate(group):
+                row.referral.number = format_referral_number(
+                    code=code, year=year, serial=first + offset
+                )
+
+
 def _save_exchanges(planner: ExchangePlanner) -> None:
     """Insert the rows, then backdate their auto_now(_add) fields without history rows."""
     Share.objects.bulk_create([row.share for row in planner.shares])
+    _number_referrals(planner.referrals)
     Referral.objects.bulk_create([row.referral for row in planner.referrals])
     comments = [(c, at) for row in planner.referrals for c, at in row.comments]
     ReferralComment.objects.bulk_create([c for c, _at in comments])

@@ -57,8 +57,18 @@ NUMBER_PREFIX = "IND-36"  # 36: Banten's province code, as in the agencies' pape
 NUMBER_RE = re.compile(r"^IND-\d{2}-(?:[A-Z0-9]{2,12}-)?\d{4}-\d{1,6}$", re.IGNORECASE)
 
 
+REPORT_SERIES = "IND"
+REFERRAL_SERIES = "RJK"
+
+
 def format_report_number(*, code: str, year: int, serial: int) -> str:
     return f"{NUMBER_PREFIX}-{code}-{year}-{serial:06d}"
+
+
+def format_referral_number(*, code: str, year: int, serial: int) -> str:
+    """The sending agency's code and its own sequence per year, as for reports. Referrals
+    sent before carry RJK-<id> (their letters' numbers, which stay valid)."""
+    return f"{REFERRAL_SERIES}-{code}-{year}-{serial:04d}"
 
 
 def normalise_report_number(text: str) -> str:
@@ -100,23 +110,26 @@ class ReportSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class ReportCounter(models.Model):
-    """The last report number given out under an agency code in a year
-    (IND-36-CODE-YYYY-NNNNNN). Keyed by the code, not the agency, so that a number is unique
-    by construction even when codes are changed or reused."""
+class NumberCounter(models.Model):
+    """The last number given out in a series (reports, referrals) under an agency code in a
+    year: IND-36-CODE-YYYY-NNNNNN, RJK-CODE-YYYY-NNNN. Keyed by the code, not the agency, so
+    that numbers are unique by construction even when codes are changed or reused."""
 
+    series = models.CharField(max_length=3)
     code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        db_table = "referrals_reportcounter"  # named in services.next_report_number's SQL
+        db_table = "referrals_numbercounter"  # named in services.next_serial's SQL
         constraints = [
-            models.UniqueConstraint(fields=["code", "year"], name="reportcounter_code_year")
+            models.UniqueConstraint(
+                fields=["series", "code", "year"], name="numbercounter_series_code_year"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.year}: {self.last}"
+        return f"{self.series} {self.code} {self.year}: {self.last}"
 
 
 def numbered_in(year: int) -> models.Q:
@@ -530,6 +543,7 @@ class Referral(models.Model):
 
     Status = ReferralStatus
 
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="referrals")
     share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="referrals")
     from_agency = models.ForeignKey(

@@ -194,3 +194,12 @@ def test_create_system_admin_bootstraps_an_empty_installation():
             full_name="X",
             agency="Lain",
         )
+
+
+def test_the_agencies_of_the_agreements_get_the_demos_codes_on_migration():
+    import importlib
+
+    from portal.accounts.demo import AGENCIES
+
+    migration = importlib.import_module("portal.accounts.migrations.0003_agency_code")
+    assert {spec.short_name: spec.code for spec in AGENCIES} == migration.KNOWN_CODES

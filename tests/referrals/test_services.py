@@ -19,7 +19,7 @@ from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.core.crypto import blind_index
 from referrals import selectors, services
-from referrals.models import Evidence, PreventionAction, Report, ReportCounter, ReportPerson
+from referrals.models import Evidence, NumberCounter, PreventionAction, Report, ReportPerson
 from tests.factories import AgencyFactory
 from tests.referrals import factories as f
 from tests.referrals.factories import NIK_FEMALE, NIK_MALE
@@ -55,7 +55,8 @@ def test_numbers_follow_the_register_format_and_increase(officer):
     assert re.fullmatch(rf"IND-36-{code}-{year}-\d{{6}}", first.number)
     assert re.fullmatch(rf"IND-36-{code}-{year}-\d{{6}}", second.number)
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
-    assert ReportCounter.objects.get(code=code, year=year).last == int(second.number[-6:])
+    counter = NumberCounter.objects.get(series="IND", code=code, year=year)
+    assert counter.last == int(second.number[-6:])
 
 
 def test_each_agency_and_year_has_its_own_sequence(db):
@@ -120,7 +121,7 @@ def test_two_concurrent_creators_of_one_agency_never_share_a_number(officer):
         thread = threading.Thread(target=second_creator)
         thread.start()
         try:
-            _wait_until_blocked_on("referrals_reportcounter")
+            _wait_until_blocked_on("referrals_numbercounter")
         except BaseException:
             transaction.set_rollback(True)
             raise

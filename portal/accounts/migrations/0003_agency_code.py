@@ -8,13 +8,31 @@ from django.db import migrations, models
 from portal.accounts.models import agency_code_from
 
 
+# The agencies of the Banten agreements get the codes the demo gives them (portal/accounts/
+# demo.py), which read better than the short name cut at 12 characters.
+KNOWN_CODES = {
+    "Kanwil Imigrasi Banten": "KANWILIMBTN",
+    "Kanim Tangerang": "KANIMTNG",
+    "Kanim Cilegon": "KANIMCLG",
+    "Kanim Serang": "KANIMSRG",
+    "Polda Banten": "POLDABTN",
+    "Polres Cilegon": "POLRESCLG",
+    "BP3MI Banten": "BP3MIBTN",
+    "DPD KNPI Kota Tangerang": "KNPITNG",
+    "Disnaker Kota Cilegon": "DISNAKERCLG",
+}
+
+
 def fill_codes(apps, schema_editor):
-    """Existing agencies get their short name in capitals, cut at 12 (models.agency_code_from);
-    a system admin may change it on the agency's form."""
+    """Existing agencies get their short name in capitals, cut at 12 (models.agency_code_from),
+    or their code above; a system admin may change it on the agency's form."""
     Agency = apps.get_model("accounts", "Agency")
     taken: set[str] = set()
-    for agency in Agency.objects.order_by("pk"):
-        agency.code = agency_code_from(agency.short_name, taken)
+    agencies = list(Agency.objects.order_by("pk"))
+    known = {a.pk: KNOWN_CODES[a.short_name] for a in agencies if a.short_name in KNOWN_CODES}
+    taken.update(known.values())
+    for agency in agencies:
+        agency.code = known.get(agency.pk) or agency_code_from(agency.short_name, taken)
         taken.add(agency.code)
         agency.save(update_fields=["code"])
 
