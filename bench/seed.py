@@ -4,8 +4,9 @@ What it writes, and how it stays true to the rules the services apply one report
 
 * the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
 * N indication reports over the last three years, in the proportions and with the texts of
-  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers come from
-  ReportSequence, one block per year, so later reports created in the portal continue them.
+  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers (of reports
+  and referrals) come from NumberCounter, per agency code and year, so later reports and
+  referrals created in the portal continue them.
   The suggested category is referrals.indicators.suggest_categories() of the ticked
   indicators and the child-victim rule; the category is the suggestion, or another one with
   a reason; person_count is the number of persons; the search document is

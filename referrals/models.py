@@ -96,20 +96,6 @@ def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) ->
     )
 
 
-class ReportSequence(models.Model):
-    """The last number of the former format, IND-36-YYYY-NNNNNN, one sequence for all agencies
-    (kept: the reports numbered so keep their numbers). No longer written."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        db_table = "referrals_reportsequence"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class NumberCounter(models.Model):
     """The last number given out in a series (reports, referrals) under an agency code in a
     year: IND-36-CODE-YYYY-NNNNNN, RJK-CODE-YYYY-NNNN. Keyed by the code, not the agency, so

@@ -19,6 +19,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Numbers of the former format stay in the reports; their one sequence is not needed.
+        migrations.DeleteModel(name='ReportSequence'),
         migrations.CreateModel(
             name='NumberCounter',
             fields=[

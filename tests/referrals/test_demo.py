@@ -25,12 +25,12 @@ from portal.regions.nik import parse_nik, validate_passport_number
 from referrals import demo, selectors, services
 from referrals.indicators import suggest_categories
 from referrals.models import (
+    NumberCounter,
     PreventionAction,
     Referral,
     ReferralComment,
     Report,
     ReportPerson,
-    ReportSequence,
     Share,
 )
 from referrals.vocabularies import (
@@ -182,7 +182,7 @@ def test_seeding_again_adds_nothing(seeded):
             Report.objects.count(),
             ReportPerson.objects.count(),
             PreventionAction.objects.count(),
-            list(ReportSequence.objects.order_by("year").values_list("year", "last")),
+            list(NumberCounter.objects.order_by("series", "code", "year").values_list("last")),
         )
 
     before = counts()
