@@ -36,9 +36,10 @@ from agreements.models import Agreement, AgreementScope, AgreementStatus, Party,
 from bench import processes
 from bench.pages import percentile
 from portal.accounts.models import Agency, User
+from portal.accounts.services import agency_code_for
 from portal.notifications.models import Notification, OutboxEvent
 from referrals import services
-from referrals.models import NUMBER_PREFIX, Report, Share
+from referrals.models import REPORT_SERIES, Report, Share, format_report_number
 
 SOURCE = "Bench Notifikasi Sumber"
 PARTNERS = ("Bench Notifikasi Mitra A", "Bench Notifikasi Mitra B", "Bench Notifikasi Mitra C")
@@ -104,13 +105,19 @@ def _world() -> tuple[User, list[Agency]]:
         short_name=SOURCE,
         defaults={
             "name": f"{SOURCE} (benchmark)",
+            "code": agency_code_for(SOURCE),
             "kind": Agency.Kind.IMMIGRATION,
             "region": region,
         },
     )
     partners = [
         Agency.objects.get_or_create(
-            short_name=name, defaults={"name": f"{name} (benchmark)", "kind": Agency.Kind.POLICE}
+            short_name=name,
+            defaults={
+                "name": f"{name} (benchmark)",
+                "code": agency_code_for(name),
+                "kind": Agency.Kind.POLICE,
+            },
         )[0]
         for name in PARTNERS
     ]
@@ -167,17 +174,19 @@ def _reports(officer: User, count: int) -> list[Report]:
     """`count` submitted TPPO reports of the source agency, numbered from the sequence."""
     now = timezone.now()
     year = timezone.localdate().year
-    with connection.cursor() as cursor:
+    code = officer.agency.code
+    with connection.cursor() as cursor:  # one block of the agency's sequence
         cursor.execute(
-            "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
-            "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s RETURNING last",
-            [year, count, count],
+            "INSERT INTO referrals_numbercounter (series, code, year, last) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) "
+            "DO UPDATE SET last = referrals_numbercounter.last + EXCLUDED.last RETURNING last",
+            [REPORT_SERIES, code, year, count],
         )
         (last,) = cursor.fetchone()
     first = last - count + 1
     rows = [
         Report(
-            number=f"{NUMBER_PREFIX}-{year}-{first + i:06d}",
+            number=format_report_number(code=code, year=year, serial=first + i),
             agency_id=officer.agency_id,
             created_by=officer,
             occurred_at=now - dt.timedelta(hours=2),

@@ -4,8 +4,9 @@ What it writes, and how it stays true to the rules the services apply one report
 
 * the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
 * N indication reports over the last three years, in the proportions and with the texts of
-  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers come from
-  ReportSequence, one block per year, so later reports created in the portal continue them.
+  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers (of reports
+  and referrals) come from NumberCounter, per agency code and year, so later reports and
+  referrals created in the portal continue them.
   The suggested category is referrals.indicators.suggest_categories() of the ticked
   indicators and the child-victim rule; the category is the suggestion, or another one with
   a reason; person_count is the number of persons; the search document is
@@ -52,7 +53,14 @@ from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
 from referrals import demo as d
 from referrals import indicators as ind
-from referrals.models import NUMBER_PREFIX, Report
+from referrals.models import (
+    REFERRAL_SERIES,
+    REPORT_SERIES,
+    NumberCounter,
+    Report,
+    format_referral_number,
+    format_report_number,
+)
 from referrals.search import document_sql
 from referrals.vocabularies import (
     PerpetratorRole,
@@ -311,7 +319,7 @@ SHARE_COLUMNS = (
     "decided_by_id", "report_id", "shared_by_id",
 )  # fmt: skip
 REFERRAL_COLUMNS = (
-    "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
+    "number", "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
     "outcome_note", "sent_at", "accepted_at", "started_at", "closed_at", "updated_at",
     "assigned_to_id", "from_agency_id", "report_id", "sent_by_id", "to_agency_id", "share_id",
 )  # fmt: skip
@@ -352,8 +360,9 @@ FALLBACK_REASON = (
 
 
 class Generator:
-    def __init__(self, ctx: Context, pools: Pools) -> None:
+    def __init__(self, ctx: Context, pools: Pools, numbers: Numbers) -> None:
         self.ctx = ctx
+        self.numbers = numbers
         self.rng = ctx.rng
         self.pools = pools
         self.scenarios = list(d.SCENARIOS)
@@ -440,7 +449,7 @@ class Generator:
 
     # -- one report --
 
-    def report(self, report_id: int, number: str, occurred: dt.datetime, out: Output) -> None:
+    def report(self, report_id: int, occurred: dt.datetime, out: Output) -> None:
         rng, ctx = self.rng, self.ctx
         scenario = rng.choices(self.scenarios, weights=self.weights)[0]
         source = rng.choice(scenario.sources)
@@ -517,6 +526,10 @@ class Generator:
 
         desa = ctx.desa_by_village.get(home)
         agency = self.agency_for(source, regency, desa, checkpoint)
+        year = timezone.localtime(occurred).year
+        number = format_report_number(
+            code=agency.code, year=year, serial=self.numbers.next(REPORT_SERIES, agency.code, year)
+        )
         status = self.status_for(occurred)
         created_by = self.user_of(agency.pk)
         created = self.later(occurred, 0.3, 30)
@@ -660,6 +673,12 @@ class Generator:
         action = rng.choice(ACTION_FOR_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,)))
         urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.NORMAL
         sent = self.later(shared_at, 0, 72)
+        sent_year = timezone.localtime(sent).year
+        referral_number = format_referral_number(
+            code=agency.code,
+            year=sent_year,
+            serial=self.numbers.next(REFERRAL_SERIES, agency.code, sent_year),
+        )
         days = (
             partner.referral_days_urgent
             if urgency == Urgency.URGENT
@@ -700,7 +719,7 @@ class Generator:
         out.referrals.append(
             "\t".join(
                 (
-                    action, urgency, due.isoformat(), esc(message), status, esc(decline), outcome, esc(outcome_note),
+                    referral_number, action, urgency, due.isoformat(), esc(message), status, esc(decline), outcome, esc(outcome_note),
                     sent.isoformat(), ts(accepted), ts(started), ts(closed), updated.isoformat(), ref(assigned),
                     str(agency.pk), str(report_id), str(sent_by), str(partner_id), str(share_id),
                 )
@@ -737,25 +756,35 @@ def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.dateti
     return moments
 
 
-def reserve_numbers(moments: list[dt.datetime]) -> dict[int, int]:
-    """{year: first serial} — one block of ReportSequence per year, as services.next_report_number
-    hands them out one at a time (later reports continue after the block)."""
-    counts: dict[int, int] = {}
-    for moment in moments:
-        year = timezone.localtime(moment).year
-        counts[year] = counts.get(year, 0) + 1
-    first = {}
-    with connection.cursor() as cursor:
-        for year, n in sorted(counts.items()):
-            cursor.execute(
-                "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s "
-                "RETURNING last",
-                [year, n, n],
+class Numbers:
+    """Report and referral numbers per agency code and year, as services.next_serial hands
+    them out one at a time: counted here and written back to referrals_numbercounter with each
+    chunk, so that reports and referrals created later continue after them."""
+
+    def __init__(self) -> None:
+        self.last = {
+            (series, code, year): last
+            for series, code, year, last in NumberCounter.objects.values_list(
+                "series", "code", "year", "last"
             )
-            (last,) = cursor.fetchone()
-            first[year] = last - n + 1
-    return first
+        }
+        self.changed: set[tuple[str, str, int]] = set()
+
+    def next(self, series: str, code: str, year: int) -> int:
+        key = (series, code, year)
+        self.last[key] = self.last.get(key, 0) + 1
+        self.changed.add(key)
+        return self.last[key]
+
+    def save(self, cursor) -> None:
+        for series, code, year in sorted(self.changed):
+            cursor.execute(
+                "INSERT INTO referrals_numbercounter (series, code, year, last) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) DO UPDATE SET "
+                "last = GREATEST(referrals_numbercounter.last, EXCLUDED.last)",
+                [series, code, year, self.last[(series, code, year)]],
+            )
+        self.changed.clear()
 
 
 def seed_scale(
@@ -810,12 +839,11 @@ def seed_scale(
     t = lap(f"identities ({pools.size:,}, encrypted once each)", t)
 
     moments = timeline(rng, reports, now)
-    generator = Generator(ctx, pools)
+    numbers = Numbers()
+    generator = Generator(ctx, pools, numbers)
     gen_time = copy_time = 0.0
     with bulk_session() as mode:
         result.trigger_mode = mode
-        first = reserve_numbers(moments)
-        serial = dict(first)
         for offset in range(0, reports, chunk):
             part = moments[offset : offset + chunk]
             g0 = time.monotonic()
@@ -824,10 +852,8 @@ def seed_scale(
                 out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
                 out.share_ids.reverse()
                 for report_id, moment in zip(ids, part, strict=True):
-                    year = timezone.localtime(moment).year
-                    number = f"{NUMBER_PREFIX}-{year}-{serial[year]:06d}"
-                    serial[year] += 1
-                    generator.report(report_id, number, moment, out)
+                    generator.report(report_id, moment, out)
+                numbers.save(cursor)
                 g1 = time.monotonic()
                 cursor.execute(STAGING_SQL)
                 copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), out.reports)

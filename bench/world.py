@@ -20,6 +20,7 @@ from django.utils import timezone
 from agreements.demo import seed_scopes
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
 from portal.accounts.models import Agency, User
+from portal.accounts.services import agency_code_for
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
 from villages.models import DesaBinaan, DesaBinaanPartner
@@ -173,6 +174,7 @@ def _agencies(specs: list[AgencySpec]) -> dict[str, Agency]:
             short_name=spec.short_name,
             defaults={
                 "name": spec.name,
+                "code": agency_code_for(spec.short_name),
                 "kind": spec.kind,
                 "region_id": spec.region if spec.region in regions else None,
                 "parent": found.get(spec.parent),

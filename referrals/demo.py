@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import pgtrigger
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -39,13 +38,17 @@ from portal.regions.models import Region
 from referrals import indicators as ind
 from referrals import services
 from referrals.models import (
-    NUMBER_PREFIX,
+    REFERRAL_SERIES,
+    REPORT_SERIES,
     PreventionAction,
     Referral,
     ReferralComment,
     Report,
     ReportPerson,
     Share,
+    format_referral_number,
+    format_report_number,
+    numbered_in,
 )
 from referrals.search import document_sql
 from referrals.vocabularies import (
@@ -1613,23 +1616,30 @@ def _scenarios(rng: random.Random) -> list[Scenario]:
 
 
 def _number(plans: list[Plan]) -> None:
-    """Report numbers in order of occurrence, from one block per year of the sequence."""
-    by_year: dict[int, list[Report]] = {}
+    """Report numbers in order of occurrence, from one block per agency code and year of the
+    counters services.next_serial counts on."""
+    groups: dict[tuple[str, int], list[Report]] = {}
     for plan in plans:
-        by_year.setdefault(plan.report.occurred_at.year, []).append(plan.report)
+        key = (plan.report.agency.code, plan.report.occurred_at.year)
+        groups.setdefault(key, []).append(plan.report)
     with connection.cursor() as cursor:
-        for year, reports in sorted(by_year.items()):
+        for (code, year), reports in sorted(groups.items()):
             reports.sort(key=lambda r: r.occurred_at)
-            cursor.execute(
-                "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + %s "
-                "RETURNING last",
-                [year, len(reports), len(reports)],
-            )
-            (last,) = cursor.fetchone()
-            first = last - len(reports) + 1
+            first = _reserve(cursor, REPORT_SERIES, code, year, len(reports))
             for offset, report in enumerate(reports):
-                report.number = f"{NUMBER_PREFIX}-{year}-{first + offset:06d}"
+                report.number = format_report_number(code=code, year=year, serial=first + offset)
+
+
+def _reserve(cursor, series: str, code: str, year: int, count: int) -> int:
+    """The first of `count` serials taken at once from services.next_serial's counter."""
+    cursor.execute(
+        "INSERT INTO referrals_numbercounter (series, code, year, last) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (series, code, year) DO UPDATE SET "
+        "last = referrals_numbercounter.last + EXCLUDED.last RETURNING last",
+        [series, code, year, count],
+    )
+    (last,) = cursor.fetchone()
+    return last - count + 1
 
 
 # The search document as referrals.services._refresh_derived writes it.
@@ -1689,7 +1699,7 @@ def _finish(plans: list[Plan]) -> None:
 
 def already_seeded() -> bool:
     """The demo reports are the only reports numbered in 2024 (the portal started later)."""
-    return Report.objects.filter(number__startswith=f"{NUMBER_PREFIX}-2024-").exists()
+    return Report.objects.filter(numbered_in(2024)).exists()
 
 
 @transaction.atomic
@@ -2447,8 +2457,7 @@ def seed_exchanges() -> None:
         return
     reports = list(
         Report.objects.filter(
-            Q(number__startswith=f"{NUMBER_PREFIX}-2024-")
-            | Q(number__startswith=f"{NUMBER_PREFIX}-2025-"),
+            numbered_in(2024) | numbered_in(2025),
             agency__in=agencies.values(),
         )
         .exclude(status=ReportStatus.DRAFT)
@@ -2517,9 +2526,26 @@ FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE n.id = v
 """
 
 
+def _number_referrals(rows: list[ReferralRow]) -> None:
+    """Referral numbers per sending agency and year, in order of sending."""
+    groups: dict[tuple[str, int], list[ReferralRow]] = {}
+    for row in rows:
+        key = (row.referral.from_agency.code, timezone.localtime(row.sent_at).year)
+        groups.setdefault(key, []).append(row)
+    with connection.cursor() as cursor:
+        for (code, year), group in sorted(groups.items()):
+            group.sort(key=lambda row: row.sent_at)
+            first = _reserve(cursor, REFERRAL_SERIES, code, year, len(group))
+            for offset, row in enumerate(group):
+                row.referral.number = format_referral_number(
+                    code=code, year=year, serial=first + offset
+                )
+
+
 def _save_exchanges(planner: ExchangePlanner) -> None:
     """Insert the rows, then backdate their auto_now(_add) fields without history rows."""
     Share.objects.bulk_create([row.share for row in planner.shares])
+    _number_referrals(planner.referrals)
     Referral.objects.bulk_create([row.referral for row in planner.referrals])
     comments = [(c, at) for row in planner.referrals for c, at in row.comments]
     ReferralComment.objects.bulk_create([c for c, _at in comments])

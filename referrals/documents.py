@@ -393,9 +393,10 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
 
 
 def referral_letter_number(referral: Referral) -> str:
-    """The letter's number: the referral's id and the report's number, e.g.
-    `RJK-0042/IND-36-2025-000001`."""
-    return f"RJK-{referral.pk:04d}/{referral.report.number}"
+    """The letter's number: the referral's and the report's, e.g.
+    `RJK-KANIMTNG-2026-0007/IND-36-KANIMTNG-2026-000012` (`RJK-0042/IND-36-2025-000001` for a
+    referral sent before referrals had numbers of their own)."""
+    return f"{referral.number}/{referral.report.number}"
 
 
 def referral_print(*, referral: Referral) -> Referral:

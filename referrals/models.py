@@ -10,6 +10,7 @@ never copy them, not even encrypted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pghistory
 from django.conf import settings
@@ -51,6 +52,31 @@ from referrals.vocabularies import (
 )
 
 NUMBER_PREFIX = "IND-36"  # 36: Banten's province code, as in the agencies' paper registers
+# A report number as typed in a search: IND-36-CODE-YYYY-N…, or the former IND-36-YYYY-N…
+# (one sequence for all agencies, until agencies had codes; those reports keep them).
+NUMBER_RE = re.compile(r"^IND-\d{2}-(?:[A-Z0-9]{2,12}-)?\d{4}-\d{1,6}$", re.IGNORECASE)
+
+
+REPORT_SERIES = "IND"
+REFERRAL_SERIES = "RJK"
+
+
+def format_report_number(*, code: str, year: int, serial: int) -> str:
+    return f"{NUMBER_PREFIX}-{code}-{year}-{serial:06d}"
+
+
+def format_referral_number(*, code: str, year: int, serial: int) -> str:
+    """The sending agency's code and its own sequence per year, as for reports. Referrals
+    sent before carry RJK-<id> (their letters' numbers, which stay valid)."""
+    return f"{REFERRAL_SERIES}-{code}-{year}-{serial:04d}"
+
+
+def normalise_report_number(text: str) -> str:
+    """A number matched by NUMBER_RE as it is stored: capitals, the serial on six digits."""
+    head, _sep, serial = text.strip().upper().rpartition("-")
+    return f"{head}-{int(serial):06d}"
+
+
 # "Highest risk first": the list sorts by this expression, and an index holds it per agency
 # (report_agency_risk_idx), so the sort reads 25 index entries instead of sorting every row.
 RISK_RANK = models.Case(
@@ -70,17 +96,31 @@ def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) ->
     )
 
 
-class ReportSequence(models.Model):
-    """The last report number given out in a year (IND-36-YYYY-NNNNNN)."""
+class NumberCounter(models.Model):
+    """The last number given out in a series (reports, referrals) under an agency code in a
+    year: IND-36-CODE-YYYY-NNNNNN, RJK-CODE-YYYY-NNNN. Keyed by the code, not the agency, so
+    that numbers are unique by construction even when codes are changed or reused."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    series = models.CharField(max_length=3)
+    code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        db_table = "referrals_reportsequence"  # named in services.next_report_number's SQL
+        db_table = "referrals_numbercounter"  # named in services.next_serial's SQL
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "code", "year"], name="numbercounter_series_code_year"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+        return f"{self.series} {self.code} {self.year}: {self.last}"
+
+
+def numbered_in(year: int) -> models.Q:
+    """Reports numbered in `year`, in the current format or the former one."""
+    return models.Q(number__regex=rf"^{NUMBER_PREFIX}-([A-Z0-9]+-)?{year}-[0-9]+$")
 
 
 @pghistory.track(
@@ -92,7 +132,7 @@ class ReportSequence(models.Model):
 class Report(models.Model):
     Status = ReportStatus
 
-    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,
@@ -489,6 +529,7 @@ class Referral(models.Model):
 
     Status = ReferralStatus
 
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="referrals")
     share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="referrals")
     from_agency = models.ForeignKey(

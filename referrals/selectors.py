@@ -17,7 +17,6 @@ force.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from portal import access
 from portal.audit.models import AuditEntry
 from referrals import search
 from referrals.models import (
+    NUMBER_RE,
     RISK_RANK,
     Evidence,
     PreventionAction,
@@ -40,6 +40,7 @@ from referrals.models import (
     Report,
     ReportPerson,
     Share,
+    normalise_report_number,
 )
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
@@ -47,8 +48,6 @@ from referrals.vocabularies import (
     ReportStatus,
     ShareStatus,
 )
-
-NUMBER_RE = re.compile(r"^IND-\d{2}-\d{4}-\d{1,6}$", re.IGNORECASE)
 
 
 def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
@@ -253,8 +252,7 @@ def _apply_filters(
         query = search_query(text, own_agencies=agencies)
         qs = qs.filter(search_vector=query) if query is not None else qs.none()
     elif text:  # a report number
-        head, _sep, serial = text.upper().rpartition("-")
-        qs = qs.filter(number=f"{head}-{int(serial):06d}")
+        qs = qs.filter(number=normalise_report_number(text))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category:

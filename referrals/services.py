@@ -39,7 +39,8 @@ from portal.regions.nik import (
 from referrals import search, selectors
 from referrals.indicators import INDICATOR_CODES, suggest_categories
 from referrals.models import (
-    NUMBER_PREFIX,
+    REFERRAL_SERIES,
+    REPORT_SERIES,
     Evidence,
     PreventionAction,
     Referral,
@@ -48,6 +49,8 @@ from referrals.models import (
     Report,
     ReportPerson,
     Share,
+    format_referral_number,
+    format_report_number,
 )
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
@@ -145,17 +148,33 @@ def _plain(diff: dict) -> dict:
     return {k: (["…", "…"] if k in PERSONAL_FIELDS else v) for k, v in diff.items()}
 
 
-def next_report_number(year: int) -> str:
-    """IND-36-YYYY-NNNNNN, without gaps between concurrent creators (a row lock per year)."""
+def next_serial(*, series: str, code: str, year: int) -> int:
+    """The next serial of a series under an agency code in a year. The upsert holds the
+    counter row's lock until the caller's transaction ends: two concurrent creators of one
+    agency wait for each other and never get the same number (nor leave a gap, unless the
+    caller rolls back)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO referrals_reportsequence (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = referrals_reportsequence.last + 1 "
-            "RETURNING last",
-            [year],
+            "INSERT INTO referrals_numbercounter (series, code, year, last) "
+            "VALUES (%s, %s, %s, 1) ON CONFLICT (series, code, year) "
+            "DO UPDATE SET last = referrals_numbercounter.last + 1 RETURNING last",
+            [series, code, year],
         )
         (last,) = cursor.fetchone()
-    return f"{NUMBER_PREFIX}-{year}-{last:06d}"
+    return last
+
+
+def next_report_number(*, agency: Agency, year: int) -> str:
+    """IND-36-CODE-YYYY-NNNNNN: the agency's code and its own sequence in the year, so that a
+    number tells nothing of other agencies' volume."""
+    serial = next_serial(series=REPORT_SERIES, code=agency.code, year=year)
+    return format_report_number(code=agency.code, year=year, serial=serial)
+
+
+def next_referral_number(*, agency: Agency, year: int) -> str:
+    """RJK-CODE-YYYY-NNNN, per sending agency and year, like the report numbers."""
+    serial = next_serial(series=REFERRAL_SERIES, code=agency.code, year=year)
+    return format_referral_number(code=agency.code, year=year, serial=serial)
 
 
 # --- Validation ----------------------------------------------------------------------------
@@ -371,7 +390,7 @@ def report_create(
     report = Report(agency=actor.agency, created_by=actor)
     apply_changes(report, fields, REPORT_FIELDS)
     keep, remove, _diffs = _validate_for_save(actor, report, persons or [], submit=submit)
-    report.number = next_report_number(timezone.localdate().year)
+    report.number = next_report_number(agency=actor.agency, year=timezone.localdate().year)
     report.full_clean(exclude=["number", "search_vector"])
     report.save()
     _save_persons(report, keep, remove)
@@ -1095,6 +1114,7 @@ def referral_send(
         )
         _activate_share(share, actor, request)
     referral = Referral.objects.create(
+        number=next_referral_number(agency=report.agency, year=timezone.localdate().year),
         report=report,
         share=share,
         from_agency=report.agency,

@@ -14,6 +14,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Instansi Uji {n}")
     short_name = factory.Sequence(lambda n: f"Uji {n}")
+    code = factory.Sequence(lambda n: f"UJI{n}")
     kind = Agency.Kind.OTHER
 
 

@@ -1,14 +1,18 @@
-"""allauth adapters: closed sign-up, and TOTP secrets encrypted at rest."""
+"""allauth adapters: closed sign-up, failed sign-ins counted per account, and TOTP secrets
+encrypted at rest."""
 
 import time
+from typing import Any
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from portal.accounts.selectors import account_id_for_login
 from portal.core.crypto import decrypt_str, encrypt_str
 
 
@@ -16,6 +20,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by agency admins (portal.accounts.services.user_create).
         return False
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The key of the per-key rule of ACCOUNT_RATE_LIMITS["login_failed"]: the account the
+        typed login names, however typed (username or e-mail, any case, spaces around).
+        allauth's own key is the typed login lower-cased, so a username and its e-mail address
+        counted apart. An unknown login keys on its normalised text: refused after 5 failures
+        like an account, so nothing tells whether it exists. allauth builds the key here both
+        to count (pre_authenticate) and to clear after a password reset."""
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        login = login.strip().lower()
+        account_id = account_id_for_login(login)
+        who = f"account:{account_id}" if account_id is not None else f"login:{login}"
+        return f"{get_current_site(request).domain}:{who}"
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A supervisor sent to enrol TOTP right after signing in has just typed the password:

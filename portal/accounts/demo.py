@@ -24,6 +24,7 @@ class DemoAgency:
     slug: str
     name: str
     short_name: str
+    code: str
     kind: str
     region: str
     parent: str | None = None
@@ -36,6 +37,7 @@ AGENCIES = [
         "kanwil",
         "Kantor Wilayah Direktorat Jenderal Imigrasi Banten",
         "Kanwil Imigrasi Banten",
+        "KANWILIMBTN",
         K.IMMIGRATION,
         "36",
         email="kanwil.banten@sinergi.test",
@@ -45,6 +47,7 @@ AGENCIES = [
         "kanim-tangerang",
         "Kantor Imigrasi Kelas I Khusus Non TPI Tangerang",
         "Kanim Tangerang",
+        "KANIMTNG",
         K.IMMIGRATION,
         "36.71",
         parent="kanwil",
@@ -54,6 +57,7 @@ AGENCIES = [
         "kanim-cilegon",
         "Kantor Imigrasi Cilegon",
         "Kanim Cilegon",
+        "KANIMCLG",
         K.IMMIGRATION,
         "36.72",
         parent="kanwil",
@@ -63,6 +67,7 @@ AGENCIES = [
         "kanim-serang",
         "Kantor Imigrasi Serang",
         "Kanim Serang",
+        "KANIMSRG",
         K.IMMIGRATION,
         "36.73",
         parent="kanwil",
@@ -72,6 +77,7 @@ AGENCIES = [
         "polda",
         "Kepolisian Daerah Banten",
         "Polda Banten",
+        "POLDABTN",
         K.POLICE,
         "36",
         email="polda.banten@sinergi.test",
@@ -80,6 +86,7 @@ AGENCIES = [
         "polres-cilegon",
         "Kepolisian Resor Cilegon",
         "Polres Cilegon",
+        "POLRESCLG",
         K.POLICE,
         "36.72",
         parent="polda",
@@ -89,6 +96,7 @@ AGENCIES = [
         "bp3mi",
         "Balai Pelayanan Pelindungan Pekerja Migran Indonesia Banten",
         "BP3MI Banten",
+        "BP3MIBTN",
         K.MIGRANT_WORKER_PROTECTION,
         "36",
         email="bp3mi.banten@sinergi.test",
@@ -97,6 +105,7 @@ AGENCIES = [
         "knpi",
         "Dewan Pimpinan Daerah KNPI Kota Tangerang",
         "DPD KNPI Kota Tangerang",
+        "KNPITNG",
         K.YOUTH_ORGANISATION,
         "36.71",
         email="knpi.tangerang@sinergi.test",
@@ -105,6 +114,7 @@ AGENCIES = [
         "disnaker-cilegon",
         "Dinas Tenaga Kerja Kota Cilegon",
         "Disnaker Kota Cilegon",
+        "DISNAKERCLG",
         K.MANPOWER_OFFICE,
         "36.72",
         email="disnaker.cilegon@sinergi.test",
@@ -124,6 +134,7 @@ def _agency(spec: DemoAgency, by_slug: dict[str, Agency]) -> Agency:
         short_name=spec.short_name,
         defaults={
             "name": spec.name,
+            "code": spec.code,
             "kind": spec.kind,
             "region": Region.objects.filter(code=spec.region).first(),
             "parent": by_slug.get(spec.parent) if spec.parent else None,

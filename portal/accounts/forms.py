@@ -65,6 +65,7 @@ class AgencyForm(ServiceModelForm):
         fields = [
             "name",
             "short_name",
+            "code",
             "kind",
             "parent",
             "region",
@@ -86,6 +87,11 @@ class AgencyForm(ServiceModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["parent"].widget.attrs["data-searchable"] = "true"
+        if not self.instance.pk:  # derived from the short name when left empty
+            self.fields["code"].required = False
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
 
 
 class AgencyFilterForm(forms.Form):

@@ -1,7 +1,11 @@
+import re
+from collections.abc import Collection
+
 import pghistory
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -18,6 +22,23 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+AGENCY_CODE_MAX = 12
+AGENCY_CODE_RE = r"^[A-Z0-9]{2,12}$"  # AGENCY_CODE_MAX
+
+
+def agency_code_from(short_name: str, taken: Collection[str] = ()) -> str:
+    """The code an agency gets when none is typed: its short name in capitals without spaces
+    or punctuation, cut at 12 characters ("Polres Cilegon" → POLRESCILEGO), with a digit at
+    the end when another agency holds it already."""
+    base = (re.sub(r"[^A-Z0-9]", "", short_name.upper()) or "AGENCY")[:AGENCY_CODE_MAX]
+    base = base.ljust(2, "0")
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base[: AGENCY_CODE_MAX - len(str(n))]}{n}"
+    return code
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -31,6 +52,23 @@ class Agency(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, unique=True)
+    # In the agency's report numbers (referrals.services.next_report_number), which carry a
+    # sequence of their own per code and year, so no agency learns another's volume.
+    code = models.CharField(
+        _("code"),
+        max_length=AGENCY_CODE_MAX,
+        unique=True,
+        validators=[
+            RegexValidator(
+                AGENCY_CODE_RE,
+                _("Use 2 to 12 capital letters or digits, without spaces."),
+            )
+        ],
+        help_text=_(
+            "In the agency's report numbers, e.g. IND-36-POLRESCLG-2026-000001. Capital "
+            "letters and digits. A change applies to reports numbered afterwards."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from portal import access
 from portal.accounts.models import Agency, User
+
+
+def account_id_for_login(login: str) -> int | None:
+    """The account a typed sign-in login names (lower-cased and stripped already): by e-mail
+    address or by username, as allauth's backend tries them (the e-mail first), on the two
+    lower-case unique indexes."""
+    if not login:
+        return None
+    matches = (
+        User.objects.alias(email_lower=Lower("email"), username_lower=Lower("username"))
+        .filter(Q(email_lower=login) | Q(username_lower=login))
+        .order_by(Case(When(email_lower=login, then=Value(0)), default=Value(1)))
+    )
+    return matches.values_list("pk", flat=True).first()
 
 
 @dataclass(frozen=True)

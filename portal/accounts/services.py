@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from portal import access
-from portal.accounts.models import Agency, User
+from portal.accounts.models import Agency, User, agency_code_from
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 
@@ -28,7 +28,24 @@ USER_FIELDS = [
     "employee_number",
     "phone",
 ]
-AGENCY_FIELDS = ["name", "short_name", "kind", "parent", "region", "email", "phone", "address"]
+AGENCY_FIELDS = [
+    "name",
+    "short_name",
+    "code",
+    "kind",
+    "parent",
+    "region",
+    "email",
+    "phone",
+    "address",
+]
+
+
+def agency_code_for(short_name: str) -> str:
+    """A free code derived from the short name (models.agency_code_from), for agencies created
+    without one typed."""
+    taken = set(Agency.objects.values_list("code", flat=True))
+    return agency_code_from(short_name, taken)
 
 
 def _check_role_and_agency(*, actor: User, role: str, agency: Agency) -> None:
@@ -202,6 +219,8 @@ def agency_create(*, actor: User, request: HttpRequest | None = None, **fields: 
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     agency = Agency(**fields)
+    if not agency.code:
+        agency.code = agency_code_for(agency.short_name)
     agency.full_clean()
     agency.save()
     audit_record(

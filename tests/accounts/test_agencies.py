@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal import access
 from portal.accounts import services
-from portal.accounts.models import Agency, User
+from portal.accounts.models import Agency, User, agency_code_from
 from portal.audit.models import AuditEntry
 from tests.factories import AgencyFactory
 
@@ -45,6 +45,58 @@ def test_duplicate_agency_name_is_a_form_error_not_a_crash(client, system_admin,
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
+
+
+# --- The agency's code (in its report numbers) ---------------------------------------------
+
+
+def test_a_new_agency_without_a_code_gets_its_short_name_in_capitals(client, system_admin):
+    client.force_login(system_admin)
+    client.post(reverse("accounts:agency_create"), agency_payload(code=""))
+    assert Agency.objects.get(short_name="Polres Serang").code == "POLRESSERANG"
+
+
+def test_system_admin_sets_and_changes_the_code(client, system_admin):
+    client.force_login(system_admin)
+    client.post(reverse("accounts:agency_create"), agency_payload(code=" polressrg "))
+    agency = Agency.objects.get(short_name="Polres Serang")
+    assert agency.code == "POLRESSRG"
+
+    response = client.post(
+        reverse("accounts:agency_edit", args=[agency.pk]), agency_payload(code="PRSRG")
+    )
+
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.code == "PRSRG"
+    entry = AuditEntry.objects.get(action="agency_updated", target_id=str(agency.pk))
+    assert entry.data["changes"]["code"] == ["POLRESSRG", "PRSRG"]
+
+
+@pytest.mark.parametrize("code", ["P", "POL-RES", "POLRES SERANG", "ABCDEFGHIJKLM", "TAKEN"])
+def test_a_short_malformed_or_taken_code_is_a_form_error(client, system_admin, code):
+    AgencyFactory(code="TAKEN")
+    client.force_login(system_admin)
+    response = client.post(reverse("accounts:agency_create"), agency_payload(code=code))
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert not Agency.objects.filter(short_name="Polres Serang").exists()
+
+
+@pytest.mark.parametrize(
+    ("short_name", "taken", "expected"),
+    [
+        ("Polres Cilegon", (), "POLRESCILEGO"),
+        ("Polres Cilegon", ("POLRESCILEGO",), "POLRESCILEG2"),
+        ("BP3MI Banten", (), "BP3MIBANTEN"),
+        ("DPD KNPI Kota Tangerang", (), "DPDKNPIKOTAT"),
+        ("X", (), "X0"),
+        ("—", (), "AGENCY"),
+    ],
+)
+def test_the_derived_code(short_name, taken, expected):
+    """What agencies created without a code (and those existing before codes) get."""
+    assert agency_code_from(short_name, taken) == expected
 
 
 @pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.SUPERVISOR, User.Role.AGENCY_ADMIN])
@@ -142,3 +194,12 @@ def test_create_system_admin_bootstraps_an_empty_installation():
             full_name="X",
             agency="Lain",
         )
+
+
+def test_the_agencies_of_the_agreements_get_the_demos_codes_on_migration():
+    import importlib
+
+    from portal.accounts.demo import AGENCIES
+
+    migration = importlib.import_module("portal.accounts.migrations.0003_agency_code")
+    assert {spec.short_name: spec.code for spec in AGENCIES} == migration.KNOWN_CODES

@@ -203,3 +203,171 @@ def test_totp_secret_is_encrypted_at_rest(make_user):
     stored = Authenticator.objects.get(user=user).data["secret"]
     assert user.totp_secret not in stored
     assert stored.startswith("gAAAA")  # a Fernet token
+
+
+# --- Failed sign-ins count per account, whatever spelling was typed --------------------------
+
+WRONG = "wrong-password-000"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """allauth's rate-limit clock, moved forward by `clock.offset` seconds."""
+    import time as real_time
+
+    from allauth.core.internal import ratelimit
+
+    class Clock:
+        offset = 0.0
+
+        def time(self):
+            return real_time.time() + self.offset
+
+        def monotonic(self):
+            return real_time.monotonic()
+
+        def sleep(self, seconds):
+            real_time.sleep(seconds)
+
+    moved = Clock()
+    monkeypatch.setattr(ratelimit, "time", moved)
+    return moved
+
+
+@pytest.fixture
+def polres_officer(make_user):
+    return make_user(username="polres-cilegon-petugas", email="polres-cilegon-petugas@sinergi.test")
+
+
+def refused_as_too_many(response) -> bool:
+    return "terlalu banyak" in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("failed_as", "signs_in_as"),
+    [
+        ("polres-cilegon-petugas", "polres-cilegon-petugas@sinergi.test"),
+        ("polres-cilegon-petugas@sinergi.test", "polres-cilegon-petugas"),
+        ("POLRES-CILEGON-PETUGAS", "  Polres-Cilegon-Petugas@Sinergi.TEST "),
+    ],
+)
+def test_five_failures_lock_the_account_whatever_spelling_comes_next(
+    client, polres_officer, failed_as, signs_in_as
+):
+    for _ in range(5):
+        sign_in(client, failed_as, WRONG)
+
+    response = sign_in(client, signs_in_as)
+
+    assert signed_in_user_id(client) is None
+    assert refused_as_too_many(response)
+    failures = AuditEntry.objects.filter(action="login_failed")
+    assert failures.count() == 5
+    assert set(failures.values_list("target_id", flat=True)) == {str(polres_officer.pk)}
+
+
+@pytest.mark.django_db
+def test_failures_under_different_spellings_and_addresses_add_up(client, polres_officer):
+    spellings = [
+        "polres-cilegon-petugas",
+        "POLRES-CILEGON-PETUGAS",
+        " polres-cilegon-petugas ",
+        "polres-cilegon-petugas@sinergi.test",
+        "Polres-Cilegon-Petugas@SINERGI.test",
+    ]
+    for n, login in enumerate(spellings):
+        sign_in(client, login, WRONG, REMOTE_ADDR=f"10.0.0.{n + 1}")
+
+    response = sign_in(client, "polres-cilegon-petugas", REMOTE_ADDR="10.0.0.99")
+
+    assert signed_in_user_id(client) is None
+    assert refused_as_too_many(response)
+
+
+@pytest.mark.django_db
+def test_knpi_25_failures_over_5_spellings_then_the_username(client, make_user, clock):
+    """The probe's case. Before, allauth keyed the failures by the typed login, lower-cased:
+    every username spelling on one key, every e-mail spelling on another. Round-robin over
+    1 username and 4 e-mail spellings from one address, the per-address rule (20 a minute)
+    refused attempts 21-25 before the per-login rule counted them, so the username's key held
+    4 failures; a minute later the address rule had passed, and the right password with the
+    username signed in. Counted per account, the first 5 failures of any spelling lock it."""
+    make_user(username="knpi-petugas", email="knpi-petugas@sinergi.test")
+    spellings = [
+        "knpi-petugas",
+        "knpi-petugas@sinergi.test",
+        "KNPI-PETUGAS@SINERGI.TEST",
+        "Knpi-Petugas@Sinergi.Test",
+        " knpi-petugas@sinergi.test ",
+    ]
+    for _round in range(5):
+        for login in spellings:
+            sign_in(client, login, WRONG)
+    clock.offset = 61  # the per-address minute has passed, the account's 15 minutes have not
+
+    response = sign_in(client, "knpi-petugas")
+
+    assert signed_in_user_id(client) is None
+    assert refused_as_too_many(response)
+
+
+@pytest.mark.django_db
+def test_the_account_signs_in_again_once_the_window_has_passed(client, polres_officer, clock):
+    for _ in range(5):
+        sign_in(client, "polres-cilegon-petugas@sinergi.test", WRONG)
+    clock.offset = 15 * 60 + 1
+
+    sign_in(client, "polres-cilegon-petugas")
+
+    assert signed_in_user_id(client) == str(polres_officer.pk)
+
+
+@pytest.mark.django_db
+def test_an_unknown_login_is_throttled_and_answered_like_an_account(client, polres_officer):
+    """Nothing tells whether a login exists: after 5 failures, an unknown one gets the same
+    refusal as an account; and its failures do not lock any account."""
+    for _ in range(5):
+        sign_in(client, "tidak-ada", WRONG, REMOTE_ADDR="10.0.1.1")
+        sign_in(client, "polres-cilegon-petugas", WRONG, REMOTE_ADDR="10.0.1.2")
+
+    unknown = sign_in(client, " TIDAK-ADA ", WRONG, REMOTE_ADDR="10.0.1.1")
+    known = sign_in(client, "polres-cilegon-petugas", WRONG, REMOTE_ADDR="10.0.1.2")
+
+    assert refused_as_too_many(unknown)
+    assert refused_as_too_many(known)
+    assert unknown.status_code == known.status_code
+    assert unknown.context["form"].errors == known.context["form"].errors
+    sign_in(client, "tidak-ada-juga", WRONG, REMOTE_ADDR="10.0.1.3")
+    assert AuditEntry.objects.filter(actor_label="tidak-ada-juga").exists()  # not throttled
+
+
+@pytest.mark.django_db
+def test_a_successful_sign_in_does_not_use_up_an_attempt(client, polres_officer):
+    for _ in range(4):
+        sign_in(client, "polres-cilegon-petugas", WRONG)
+    sign_in(client, "polres-cilegon-petugas@sinergi.test")
+    client.logout()
+
+    sign_in(client, "POLRES-CILEGON-PETUGAS")
+
+    assert signed_in_user_id(client) == str(polres_officer.pk)
+
+
+@pytest.mark.django_db
+def test_a_password_reset_lifts_the_lock_of_failures_under_the_username(client, officer):
+    """allauth clears the failures under the reset address's key: the same account key."""
+    for _ in range(5):
+        sign_in(client, "officer", WRONG)
+    client.post("/accounts/password/reset/", {"email": officer.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    new_password = "Kata-Sandi-Baru-2025"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": new_password, "password2": new_password},
+    )
+
+    sign_in(client, "officer", new_password)
+
+    assert signed_in_user_id(client) == str(officer.pk)

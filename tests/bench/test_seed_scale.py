@@ -15,7 +15,7 @@ from portal.accounts.models import Agency, User
 from portal.regions.nik import parse_nik
 from referrals import selectors
 from referrals.indicators import suggest_categories
-from referrals.models import Referral, Report, ReportPerson, ReportSequence, Share
+from referrals.models import NumberCounter, Referral, Report, ReportPerson, Share
 from referrals.vocabularies import ReferralStatus, ReportStatus, ShareStatus
 from tests.referrals.factories import search_documents
 from villages.models import DesaBinaan
@@ -64,15 +64,32 @@ def test_the_fixed_part_and_the_counts(seeded):
     assert Authenticator.objects.filter(user__role="supervisor").count() == roles["supervisor"]
 
 
-def test_numbers_follow_the_sequence_without_gaps(seeded):
-    for year, last in ReportSequence.objects.values_list("year", "last"):
+def test_numbers_follow_each_agencys_sequence_without_gaps(seeded):
+    counters = NumberCounter.objects.filter(series="IND").values_list("code", "year", "last")
+    assert counters
+    for code, year, last in counters:
         numbers = sorted(
             int(n.rsplit("-", 1)[1])
-            for n in Report.objects.filter(number__startswith=f"IND-36-{year}-").values_list(
-                "number", flat=True
-            )
+            for n in Report.objects.filter(
+                number__startswith=f"IND-36-{code}-{year}-", agency__code=code
+            ).values_list("number", flat=True)
         )
         assert numbers == list(range(1, last + 1))
+    assert sum(last for _c, _y, last in counters) == Report.objects.count()
+
+
+def test_referral_numbers_follow_each_sending_agencys_sequence(seeded):
+    counters = NumberCounter.objects.filter(series="RJK").values_list("code", "year", "last")
+    assert counters
+    for code, year, last in counters:
+        numbers = sorted(
+            int(n.rsplit("-", 1)[1])
+            for n in Referral.objects.filter(
+                number__startswith=f"RJK-{code}-{year}-", from_agency__code=code
+            ).values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, last + 1))
+    assert sum(last for _c, _y, last in counters) == Referral.objects.count()
 
 
 def test_derived_fields_are_those_the_services_compute(seeded):

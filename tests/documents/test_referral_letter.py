@@ -51,7 +51,7 @@ def test_letter_names_both_agencies_the_request_and_the_signer(
         kanim.name.upper(),  # letterhead of the sender
         bp3mi.name,  # the addressee
         "Jl. Trip Jamaksari No. 3, Kota Serang",
-        f"RJK-{referral.pk:04d}/{report.number}",  # the letter's number
+        f"{referral.number}/{report.number}",  # the letter's number
         report.number,
         MESSAGE,
         "Liman Mangunsong",

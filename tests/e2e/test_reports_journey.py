@@ -148,7 +148,7 @@ def test_officer_files_a_report_with_two_persons_and_evidence(page, live_server,
     assert eventually(lambda: Report.objects.count() == 1)
     report = Report.objects.get()
     year = timezone.localtime(report.created_at).year
-    assert re.fullmatch(rf"IND-36-{year}-\d{{6}}", report.number)
+    assert re.fullmatch(rf"IND-36-{report.agency.code}-{year}-\d{{6}}", report.number)
     assert report.status == "submitted"
     assert report.created_by == petugas
     assert report.region_id == f.PLACE

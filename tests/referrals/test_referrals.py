@@ -60,6 +60,21 @@ def reload(referral: Referral) -> Referral:
 # --- Sending -------------------------------------------------------------------------------
 
 
+def test_referral_numbers_run_per_sending_agency_and_year(
+    pks, officer, report, kanim, bp3mi, bp3mi_officer
+):
+    """As report numbers: the sender's code and its own sequence, so that a letter's number
+    tells its reader nothing about how many referrals other agencies sent."""
+    year = timezone.localdate().year
+    first = x.refer(officer, report, bp3mi)
+    theirs = x.refer(bp3mi_officer, f.submitted(bp3mi_officer), kanim)
+    second = x.refer(officer, f.submitted(officer), bp3mi)
+
+    assert first.number == f"RJK-{kanim.code}-{year}-0001"
+    assert second.number == f"RJK-{kanim.code}-{year}-0002"
+    assert theirs.number == f"RJK-{bp3mi.code}-{year}-0001"
+
+
 def test_sending_shares_the_report_first_and_tells_the_partner(
     pks, officer, report, bp3mi, bp3mi_officer
 ):

@@ -2,6 +2,7 @@
 (referrals/selectors.py)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -193,6 +194,22 @@ def test_search_by_number(officer, three_reports):
     assert listed(officer, q=budi.number) == [budi]
     assert listed(officer, q=budi.number.lower()) == [budi]
     assert listed(officer, q=f"  {siti.number} ") == [siti]
+
+
+def test_search_by_number_in_either_format(officer, three_reports):
+    """Numbers given before agencies had codes (IND-36-YYYY-NNNNNN) stay valid and found."""
+    siti, budi, _ani = three_reports
+    Report.objects.filter(pk=budi.pk).update(number="IND-36-2025-000042")
+    code = officer.agency.code
+    serial = int(siti.number[-6:])
+
+    assert re.fullmatch(rf"IND-36-{code}-\d{{4}}-\d{{6}}", siti.number)
+    assert listed(officer, q="IND-36-2025-000042") == [budi]
+    assert listed(officer, q="ind-36-2025-42") == [budi]
+    assert listed(officer, q=siti.number.lower()) == [siti]
+    assert listed(officer, q=f"{siti.number[:-7]}-{serial}") == [siti]
+    assert not ReportFilters(q="IND-36-2025-000042").full_text
+    assert not ReportFilters(q=siti.number).full_text
 
 
 def test_search_finds_nothing_a_colleague_may_not_see(colleague, three_reports):

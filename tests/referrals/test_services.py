@@ -5,18 +5,22 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.core.crypto import blind_index
 from referrals import selectors, services
-from referrals.models import Evidence, PreventionAction, Report, ReportPerson, ReportSequence
+from referrals.models import Evidence, NumberCounter, PreventionAction, Report, ReportPerson
+from tests.factories import AgencyFactory
 from tests.referrals import factories as f
 from tests.referrals.factories import NIK_FEMALE, NIK_MALE
 from tests.villages.factories import village
@@ -43,20 +47,107 @@ def days(n: int) -> dt.date:
 
 def test_numbers_follow_the_register_format_and_increase(officer):
     year = timezone.localdate().year
+    code = officer.agency.code
 
     first = f.draft(officer)
     second = f.draft(officer)
 
-    assert re.fullmatch(rf"IND-36-{year}-\d{{6}}", first.number)
-    assert re.fullmatch(rf"IND-36-{year}-\d{{6}}", second.number)
+    assert re.fullmatch(rf"IND-36-{code}-{year}-\d{{6}}", first.number)
+    assert re.fullmatch(rf"IND-36-{code}-{year}-\d{{6}}", second.number)
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
-    assert ReportSequence.objects.get(year=year).last == int(second.number[-6:])
+    counter = NumberCounter.objects.get(series="IND", code=code, year=year)
+    assert counter.last == int(second.number[-6:])
 
 
-def test_each_year_has_its_own_sequence(db):
-    assert services.next_report_number(1998) == "IND-36-1998-000001"
-    assert services.next_report_number(1998) == "IND-36-1998-000002"
-    assert services.next_report_number(1997) == "IND-36-1997-000001"
+def test_each_agency_and_year_has_its_own_sequence(db):
+    polres = AgencyFactory(code="POLRESCLG")
+    kanim = AgencyFactory(code="KANIMSRG")
+
+    assert services.next_report_number(agency=polres, year=1998) == "IND-36-POLRESCLG-1998-000001"
+    assert services.next_report_number(agency=polres, year=1998) == "IND-36-POLRESCLG-1998-000002"
+    assert services.next_report_number(agency=kanim, year=1998) == "IND-36-KANIMSRG-1998-000001"
+    assert services.next_report_number(agency=polres, year=1997) == "IND-36-POLRESCLG-1997-000001"
+
+
+def test_an_officer_cannot_learn_another_agencys_volume_from_numbers(make_user):
+    """The numbers an officer sees of their own agency run on whatever other agencies file,
+    and a number shared with them tells only its own agency's count."""
+    ours = make_user(agency=AgencyFactory(code="OURS"))
+    theirs = make_user(agency=AgencyFactory(code="THEIRS"))
+
+    first = f.draft(ours)
+    for _ in range(7):
+        f.draft(theirs)
+    second = f.draft(ours)
+    their_next = f.draft(theirs)
+
+    assert first.number.endswith("-000001")
+    assert second.number.endswith("-000002")  # nothing between: the 7 others are not counted
+    assert their_next.number.endswith("-000008")
+    assert "-OURS-" in first.number
+    assert "-THEIRS-" in their_next.number
+
+
+def test_a_changed_code_numbers_on_under_the_new_code_without_clashing(make_user):
+    agency = AgencyFactory(code="OLD")
+    officer = make_user(agency=agency)
+    before = f.draft(officer)
+    Agency.objects.filter(pk=agency.pk).update(code="NEW")
+    officer.agency.refresh_from_db()
+
+    after = f.draft(officer)
+
+    assert before.number.split("-")[2:4] == ["OLD", str(timezone.localdate().year)]
+    assert after.number.split("-")[2] == "NEW"
+    assert after.number.endswith("-000001")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_creators_of_one_agency_never_share_a_number(officer):
+    """The second creator waits on the counter row the first holds until it commits, then
+    takes the next number (the row lock of INSERT … ON CONFLICT DO UPDATE … RETURNING)."""
+    results: dict[str, object] = {}
+
+    def second_creator() -> None:
+        try:
+            results["number"] = f.draft(officer).number
+        except BaseException as exc:  # reported by the main thread
+            results["error"] = exc
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        first = f.draft(officer)
+        thread = threading.Thread(target=second_creator)
+        thread.start()
+        try:
+            _wait_until_blocked_on("referrals_numbercounter")
+        except BaseException:
+            transaction.set_rollback(True)
+            raise
+    thread.join(timeout=120)
+
+    assert not thread.is_alive()
+    assert "error" not in results, results.get("error")
+    assert results["number"] == first.number[:-6] + f"{int(first.number[-6:]) + 1:06d}"
+    assert Report.objects.filter(number__in=[first.number, results["number"]]).count() == 2
+
+
+def _wait_until_blocked_on(table: str, *, bound: float = 60.0) -> None:
+    """Until another session waits for a lock in a statement naming `table`."""
+    deadline = time.monotonic() + bound
+    with connections["default"].cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # read afresh inside a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND query LIKE %s",
+                [f"%{table}%"],
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"no session waited on {table} within {bound} s")
 
 
 def test_a_refused_report_does_not_use_up_a_number(officer):

@@ -197,7 +197,7 @@ def test_officer_files_and_submits_a_report_with_two_persons(client, officer):
     assert response.status_code == 302
     assert response.url == report.get_absolute_url()
     assert report.status == "submitted"
-    assert re.fullmatch(r"IND-36-\d{4}-\d{6}", report.number)
+    assert re.fullmatch(rf"IND-36-{report.agency.code}-\d{{4}}-\d{{6}}", report.number)
     assert [p.full_name for p in report.persons.all()] == ["Rina Marlina", "Pak Joko"]
     assert report.persons.all()[0].phone == "081234567890"
     assert report.suggested_categories == ["pmi_nonprocedural"]

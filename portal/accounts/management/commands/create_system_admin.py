@@ -27,10 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if User.objects.filter(username__iexact=opts["username"]).exists():
             raise CommandError(f"An account named {opts['username']!r} exists already.")
+        short_name = (opts["agency_short_name"] or opts["agency"])[:60]
         agency, _created = Agency.objects.get_or_create(
             name=opts["agency"],
             defaults={
-                "short_name": (opts["agency_short_name"] or opts["agency"])[:60],
+                "short_name": short_name,
+                "code": services.agency_code_for(short_name),
                 "kind": opts["agency_kind"],
             },
         )
