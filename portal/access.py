@@ -2,10 +2,14 @@
 
 Two kinds of question are answered here, and nowhere else:
 
-* *Which records may this user see?* — `visible_agency_ids(user)` names the agencies whose case
-  records a user sees as their own: their agency, and for a supervisor of a parent agency (a
-  Kanwil, a Polda) every agency below it. Shares under agreements (agreements app) add to this
-  for single records; they never widen it.
+* *Which records may this user see?* — `visible_agency_ids(user)` names the agencies a user
+  sees as their own: their agency, and for a supervisor of a parent agency (a Kanwil, a Polda)
+  every agency below it. Their villages, agreements and aggregate figures follow it. Case files
+  (reports, persons, evidence, shares, referrals and their exports) follow
+  `case_file_agency_ids(user)`, which is the same set for whoever `reads_case_files(user)` and
+  empty for a system admin: running the portal gives no right to read a case, not even of its
+  own agency. Shares under agreements (agreements app) add to this for single records; they
+  never widen it.
 * *May this user do X to this object?* — predicates registered with django-rules, checked with
   `user.has_perm("accounts.change_user", target)` in views and API alike, and the matching
   querysets (`manageable_users`) so that lists, counts and exports follow the same rule as the
@@ -64,6 +68,24 @@ def is_system_admin(user: User) -> bool:
 
 
 @rules.predicate
+def reads_case_files(user: User) -> bool:
+    """May `user` read case files at all — reports, persons, evidence, shares, referrals and
+    their exports? Every active account but a system admin's: a technical role keeps agencies,
+    accounts, agreements, scopes, audit and aggregate statistics, and reads no case, whatever
+    its agency."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and not is_system_admin(user)
+    )
+
+
+def case_file_agency_ids(user: User) -> frozenset[int]:
+    """The agencies whose case files `user` reads as their own: `visible_agency_ids(user)` for
+    those who `reads_case_files`, none otherwise. The root of every case-file selector
+    (referrals.selectors), so that pages, API, exports and counts all follow it."""
+    return visible_agency_ids(user) if reads_case_files(user) else frozenset()
+
+
+@rules.predicate
 def is_agency_admin(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role == "agency_admin")
 
@@ -98,6 +120,7 @@ rules.add_perm(
     "accounts.change_agency_settings", is_system_admin | (is_agency_admin & is_own_agency)
 )
 rules.add_perm("audit.view_auditentry", is_admin)
+rules.add_perm("referrals.read_case_files", reads_case_files)
 
 
 def assignable_roles(user: User) -> list[str]:

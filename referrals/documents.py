@@ -73,7 +73,7 @@ def report_print(*, user: User, report: Report, identifiers: bool) -> ReportPrin
         data.agreement_ended = data.share is not None and not data.share.agreement.is_in_force_on(
             timezone.localdate()
         )
-        data.referrals = list(referrals.filter(to_agency_id__in=access.visible_agency_ids(user)))
+        data.referrals = list(referrals.filter(to_agency_id__in=access.case_file_agency_ids(user)))
     return data
 
 

@@ -28,12 +28,13 @@ from referrals.forms import (
     ShareForm,
 )
 from referrals.models import ReferralAttachment, Share
-from referrals.views import _filters, paginate_reports
+from referrals.views import _filters, paginate_reports, require_case_files
 
 
 @login_required
 def shared_list(request: HttpRequest) -> HttpResponse:
     """Reports other agencies shared with mine: the same filters and search as our own."""
+    require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
     filters = _filters(form)
     page = paginate_reports(
@@ -139,6 +140,7 @@ def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
     overdue ones marked. `?all=1` includes the closed ones."""
     if direction not in ("incoming", "outgoing"):
         raise Http404
+    require_case_files(request)
     open_only = request.GET.get("all") != "1"
     qs = selectors.referral_queue(
         user=request.user, incoming=direction == "incoming", open_only=open_only
@@ -164,7 +166,7 @@ def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
         "side": side,
         "can_decide": selectors.can_decide_referral(user, referral),
         "can_work": selectors.can_work_on_referral(user, referral),
-        "may_download": selectors.may_see_identifiers(user, referral.report),
+        "open_attachments": selectors.openable_attachments(user, referral),
         "accept_form": forms.get("accept_form") or AcceptForm(agency=referral.to_agency),
         "assign_form": forms.get("assign_form")
         or AcceptForm(initial={"assigned_to": referral.assigned_to_id}, agency=referral.to_agency),
@@ -230,6 +232,8 @@ def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpRespons
     )
     if item is None:
         raise Http404
+    if not selectors.may_open_attachment(request.user, item):
+        raise PermissionDenied
     response = private_file_response(
         item.file, filename=item.original_name, content_type=item.content_type
     )

@@ -388,7 +388,7 @@ class PreventionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = report.persons.all()
         self.fields["office"].queryset = Agency.objects.filter(
-            pk__in=access.visible_agency_ids(actor), kind=Agency.Kind.IMMIGRATION
+            pk__in=access.case_file_agency_ids(actor), kind=Agency.Kind.IMMIGRATION
         ).order_by("name")
         self.fields["office"].initial = actor.agency_id
         self.fields["destination_country"].choices = country_choices("—")

@@ -8,11 +8,11 @@ Who sees which counts — the rule:
 * Counted are only the exchanges the user could see one by one: shares made under the
   agreement of reports their agencies own (`own_reports`), shares their agencies received
   (active ones: those they can open), and referrals sent by or to their agencies
-  (`visible_referrals`). "Their agencies" is `portal.access.visible_agency_ids`: their own,
-  and for a supervisor of a Kanwil or a Polda the offices below it. So an officer of BP3MI
-  sees what BP3MI sent and received under the agreement, never what Kantor Imigrasi
-  Tangerang exchanged with DPD KNPI under the same three-party agreement; a system admin is
-  no exception (running the portal gives no right to case data).
+  (`visible_referrals`). "Their agencies" is `portal.access.case_file_agency_ids`: their
+  own, and for a supervisor of a Kanwil or a Polda the offices below it. So an officer of
+  BP3MI sees what BP3MI sent and received under the agreement, never what Kantor Imigrasi
+  Tangerang exchanged with DPD KNPI under the same three-party agreement; a system admin
+  counts none (it reads no case file, `portal.access.reads_case_files`).
 * Only counts leave this module: per scope, per report category and per pair of agencies
   (the pairs all include one of the user's agencies) — never a report number, a place or a
   name.
@@ -101,7 +101,7 @@ def agreement_exchanges(
     """Shares and referrals under `agreement` in the period that the user may count (see the
     module's rule), per scope, per category and per pair of agencies. Seven queries, however
     many exchanges."""
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     shares = list(
         Share.objects.filter(agreement=agreement, status=ShareStatus.ACTIVE)
         .filter(shared_at__date__gte=date_from, shared_at__date__lte=date_to)

@@ -1,10 +1,10 @@
 """Reads of indication reports, always starting from what the user may see.
 
 An indication report belongs to its reporting agency. A user sees *as their own* the reports of
-the agencies portal.access.visible_agency_ids() gives them (their own; for a supervisor of a
+the agencies portal.access.case_file_agency_ids() gives them (their own; for a supervisor of a
 Kanwil or a Polda also the offices below it), except drafts, which only their author sees until
-they are submitted. This holds for every role, system admins included: running the portal
-gives no right to read case files.
+they are submitted. A system admin gets no agency there (portal.access.reads_case_files), so
+every selector below gives it nothing — not its own agency's reports, nor those shared with it.
 
 Shares add single reports, read-only: a report shared (status active) with one of the user's
 agencies is visible too. What a partner sees of the persons: names, roles, sex and age, with
@@ -59,7 +59,7 @@ def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
     search's few thousand matches with a bitmap of every report of the agency (a quarter of
     a million at a million reports, 55 ms), not knowing that the document's agency lexeme
     already did; it is still checked on every row the index returns."""
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()
     scope = In(F("agency_id") + 0, sorted(agencies)) if searched else Q(agency_id__in=agencies)
@@ -70,7 +70,7 @@ def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
 
 def shared_reports(user) -> QuerySet[Report]:
     """Reports shared (and not only requested) with the user's agencies."""
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()
     return Report.objects.filter(
@@ -82,7 +82,7 @@ def shared_reports(user) -> QuerySet[Report]:
 
 def visible_reports(user) -> QuerySet[Report]:
     """Everything the user may read: their agencies' reports and those shared with them."""
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()
     # EXISTS, not `pk IN (shares)`: inside the OR, PostgreSQL hashes an IN subquery whole
@@ -100,7 +100,7 @@ def visible_reports(user) -> QuerySet[Report]:
 def is_own_report(user, report: Report) -> bool:
     """own_reports(user) holds `report` — decided from the loaded row, without a query (the
     report page asks several times)."""
-    if report.agency_id not in access.visible_agency_ids(user):
+    if report.agency_id not in access.case_file_agency_ids(user):
         return False
     return report.status != ReportStatus.DRAFT or report.created_by_id == user.pk
 
@@ -114,15 +114,38 @@ IDENTIFIER_REFERRAL_STATUSES = [
 
 
 def may_see_identifiers(user, report: Report) -> bool:
-    """May the user reveal identifiers and download evidence of this report? Its own agencies
-    always; a partner once it has accepted a referral of it."""
+    """May the user reveal identifiers and open the files of this report — its evidence and
+    the attachments of its referrals? Its own agencies always; a partner once it has accepted
+    a referral of it (until then the files are listed by name only). The one rule of every
+    reveal, download and list of files, on pages and API."""
     if is_own_report(user, report):
         return True
     return Referral.objects.filter(
         report=report,
-        to_agency_id__in=access.visible_agency_ids(user),
+        to_agency_id__in=access.case_file_agency_ids(user),
         status__in=IDENTIFIER_REFERRAL_STATUSES,
     ).exists()
+
+
+def _attachment_opens(user, attachment, files_open: bool) -> bool:
+    # The receiving agency's own uploads are not the sender's case material: always open to it.
+    return files_open or attachment.agency_id in access.case_file_agency_ids(user)
+
+
+def may_open_attachment(user, attachment) -> bool:
+    """May the user download this attachment of a referral? The rule of the report's evidence
+    (may_see_identifiers: a partner not before it has accepted a referral of the report),
+    except that an agency always opens what it attached itself."""
+    return _attachment_opens(
+        user, attachment, may_see_identifiers(user, attachment.referral.report)
+    )
+
+
+def openable_attachments(user, referral: Referral) -> set[int]:
+    """may_open_attachment() for every attachment of a referral, for its page: at most one
+    query beside the (prefetched) attachments."""
+    files_open = may_see_identifiers(user, referral.report)
+    return {a.pk for a in referral.attachments.all() if _attachment_opens(user, a, files_open)}
 
 
 def reports_with_identifiers(user, report_ids) -> set[int]:
@@ -137,7 +160,7 @@ def reports_with_identifiers(user, report_ids) -> set[int]:
         allowed |= set(
             Referral.objects.filter(
                 report_id__in=others,
-                to_agency_id__in=access.visible_agency_ids(user),
+                to_agency_id__in=access.case_file_agency_ids(user),
                 status__in=IDENTIFIER_REFERRAL_STATUSES,
             ).values_list("report_id", flat=True)
         )
@@ -161,7 +184,9 @@ def can_create_report(user) -> bool:
 
 
 def _supervises(user, report: Report) -> bool:
-    return user.role == user.Role.SUPERVISOR and report.agency_id in access.visible_agency_ids(user)
+    return user.role == user.Role.SUPERVISOR and report.agency_id in access.case_file_agency_ids(
+        user
+    )
 
 
 def can_edit_report(user, report: Report) -> bool:
@@ -248,7 +273,7 @@ def _apply_filters(
     agencies in the query too."""
     text = filters.q.strip()
     if filters.full_text:
-        agencies = access.visible_agency_ids(user) if own else ()
+        agencies = access.case_file_agency_ids(user) if own else ()
         query = search_query(text, own_agencies=agencies)
         qs = qs.filter(search_vector=query) if query is not None else qs.none()
     elif text:  # a report number
@@ -511,7 +536,7 @@ def share_of(user, report: Report) -> Share | None:
     return (
         Share.objects.filter(
             report=report,
-            agency_id__in=access.visible_agency_ids(user),
+            agency_id__in=access.case_file_agency_ids(user),
             status=ShareStatus.ACTIVE,
         )
         .select_related("agreement", "agency")
@@ -530,12 +555,22 @@ def pending_shares(*, user) -> QuerySet[Share]:
     )
 
 
-def visible_referrals(user) -> QuerySet[Referral]:
-    """Referrals sent by or to the user's agencies."""
-    agencies = access.visible_agency_ids(user)
+def _referrals_of(agencies: frozenset[int]) -> QuerySet[Referral]:
     if not agencies:
         return Referral.objects.none()
     return Referral.objects.filter(Q(from_agency_id__in=agencies) | Q(to_agency_id__in=agencies))
+
+
+def visible_referrals(user) -> QuerySet[Referral]:
+    """Referrals sent by or to the user's agencies."""
+    return _referrals_of(access.case_file_agency_ids(user))
+
+
+def counted_referrals(user) -> QuerySet[Referral]:
+    """Referrals sent by or to the agencies whose figures the user sees
+    (portal.access.visible_agency_ids), for aggregate figures only — statistics, never a row:
+    a system admin keeps these counts though it reads no referral."""
+    return _referrals_of(access.visible_agency_ids(user))
 
 
 def get_referral_for(user, pk: int) -> Referral:
@@ -547,7 +582,7 @@ def get_referral_for(user, pk: int) -> Referral:
 
 def referral_side(user, referral: Referral) -> str | None:
     """ "sender", "receiver" or None: which end of the referral the user is on."""
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     if referral.to_agency_id in agencies:
         return "receiver"
     if referral.from_agency_id in agencies:
@@ -575,7 +610,7 @@ def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[
     date; overdue ones are the open ones whose due date has passed."""
     from django.db.models import Case, IntegerField, Value, When
 
-    agencies = access.visible_agency_ids(user)
+    agencies = access.case_file_agency_ids(user)
     field = "to_agency_id__in" if incoming else "from_agency_id__in"
     qs = Referral.objects.filter(**{field: agencies})
     if open_only:

@@ -811,7 +811,7 @@ def prevention_update(
 def _own_agencies(actor: User) -> frozenset[int]:
     from portal import access
 
-    return access.visible_agency_ids(actor)
+    return access.case_file_agency_ids(actor)
 
 
 # --- Sharing -------------------------------------------------------------------------------

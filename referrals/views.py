@@ -38,6 +38,13 @@ def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
     return form.to_filters()
 
 
+def require_case_files(request: HttpRequest) -> None:
+    """The lists of case files are refused (403) to a role that reads none, a system admin
+    (portal.access.reads_case_files); its records answer 404 through the selectors."""
+    if not access.reads_case_files(request.user):
+        raise PermissionDenied
+
+
 def paginate_reports(request: HttpRequest, reports, filters: selectors.ReportFilters):
     """A page of a report list; a search by words reads its matches once (paginate_search)."""
     if filters.full_text:
@@ -48,6 +55,7 @@ def paginate_reports(request: HttpRequest, reports, filters: selectors.ReportFil
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """My agency's reports (and, for supervisors, those of the offices below)."""
+    require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
     filters = _filters(form)
     person = None
@@ -409,7 +417,7 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
             "share": share,
             "agreement_ended": share is not None
             and not share.agreement.is_in_force_on(timezone.localdate()),
-            "referrals": referrals.filter(to_agency_id__in=access.visible_agency_ids(user)),
+            "referrals": referrals.filter(to_agency_id__in=access.case_file_agency_ids(user)),
         }
     entitled = services.entitled_partners(report=report)  # once: it loads the agreements
     shares = list(
@@ -654,7 +662,7 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
     # The rule of services.prevention_update: a partner reading a shared report (or anyone
     # outside the office that took the action) gets no edit form.
     if not selectors.is_own_report(request.user, report) or (
-        action.office_id not in access.visible_agency_ids(request.user)
+        action.office_id not in access.case_file_agency_ids(request.user)
     ):
         raise PermissionDenied
     return _prevention_view(request, report, action)
@@ -663,6 +671,7 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
 @login_required
 def village_panel(request: HttpRequest, desa_pk: int) -> HttpResponse:
     """The indications and prevention actions of a Desa Binaan, for its profile page."""
+    require_case_files(request)
     from villages.selectors import get_village_for
 
     desa = get_village_for(request.user, desa_pk)

@@ -23,7 +23,7 @@ from referrals.models import (
     ReportPerson,
     Share,
 )
-from referrals.selectors import RowColumns
+from referrals.selectors import RowColumns, may_see_identifiers
 from referrals.vocabularies import (
     ControlMethod,
     ExploitationType,
@@ -237,6 +237,16 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download(self, item) -> str | None:
+        """null while the file is locked for the caller (referrals.selectors.may_see_identifiers:
+        a partner until it accepts a referral), as on the report page."""
+        request = self.context.get("request")
+        if request is None:
+            return None
+        allowed = self.context.setdefault("_files_open", {})
+        if item.report_id not in allowed:
+            allowed[item.report_id] = may_see_identifiers(request.user, item.report)
+        if not allowed[item.report_id]:
+            return None
         return reverse("api:report-evidence-download", args=[item.report_id, item.pk])
 
 

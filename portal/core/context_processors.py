@@ -17,6 +17,7 @@ def portal(request: HttpRequest) -> dict:
             "users": rules.has_perm("accounts.list_users", user),
             "audit": rules.has_perm("audit.view_auditentry", user),
             "scopes": rules.has_perm("agreements.manage_scopes", user),
+            "cases": rules.has_perm("referrals.read_case_files", user),
         },
         "unread_notifications": unread_count(user=user),
     }

@@ -69,7 +69,7 @@ def _officer_panels(user: User, board: Dashboard) -> None:
         "assigned",
         Referral.objects.filter(
             assigned_to=user,
-            to_agency_id__in=access.visible_agency_ids(user),
+            to_agency_id__in=access.case_file_agency_ids(user),
             status__in=list(OPEN_REFERRAL_STATUSES),
         )
         .select_related("report", "from_agency", "to_agency")

@@ -130,6 +130,9 @@ class Dataset:
     name: str
     list_url_name: str
     identifiers = False  # offers "include identifiers"
+    case_files = (
+        False  # exports case files: none for a role that reads none (access.reads_case_files)
+    )
     parts: tuple[str, ...] = ("main",)  # CSV parts (one file each); XLSX has every sheet
 
     @property
@@ -223,6 +226,7 @@ class ReportsDataset(Dataset):
 
     name = DatasetName.REPORTS.value
     list_url_name = "referrals:list"
+    case_files = True
     identifiers = True
     parts = ("main", "persons")
     shared = False
@@ -298,6 +302,7 @@ class ReferralsDataset(Dataset):
 
     name = DatasetName.REFERRALS.value
     list_url_name = "referrals:referral_queue"
+    case_files = True
 
     def _direction(self, params: dict[str, list[str]]) -> str:
         direction = params.get("direction", ["incoming"])[-1]

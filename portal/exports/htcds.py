@@ -247,6 +247,7 @@ def htcds_rows(run: ExportRun, reports: list[Any]) -> Iterator[list[Any]]:
 class HtcdsDataset(Dataset):
     name = DatasetName.HTCDS.value
     list_url_name = "referrals:list"
+    case_files = True
 
     def queryset(self, user: User, params: dict[str, list[str]]) -> QuerySet:
         return report_selectors.case_data(user=user, filters=_report_filters(user, params))

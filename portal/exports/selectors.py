@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portal import access
+from portal.exports.datasets import Dataset, get_dataset
 from portal.exports.models import ExportJob, ExportStatus
 
 if TYPE_CHECKING:
@@ -34,9 +36,16 @@ def access_changed(user: User, job: ExportJob) -> bool:
     return job.agency_id != user.agency_id or job.role != user.role
 
 
+def may_export(user: User, dataset: Dataset | None) -> bool:
+    """Lists of case files (reports, shares, referrals, case data) are exported only by a
+    role that reads case files: never by a system admin."""
+    return dataset is not None and (not dataset.case_files or access.reads_case_files(user))
+
+
 def may_download(user: User, job: ExportJob) -> bool:
     return (
-        job.owner_id == user.pk
+        may_export(user, get_dataset(job.dataset))
+        and job.owner_id == user.pk
         and job.status == ExportStatus.DONE
         and bool(job.file)
         and job.expires_at > timezone.now()

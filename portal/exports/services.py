@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
@@ -26,6 +26,7 @@ from portal.audit.services import audit_record
 from portal.core.pagination import PAGE_SIZE
 from portal.exports.datasets import Dataset, ExportRun, chunks, get_dataset
 from portal.exports.models import CONTENT_TYPES, ExportError, ExportJob, ExportStatus
+from portal.exports.selectors import may_export
 from portal.exports.writers import WRITERS
 
 if TYPE_CHECKING:
@@ -224,7 +225,10 @@ def export_start(
     request: HttpRequest | None = None,
 ) -> InlineExport | ExportJob:
     """At most one page of records: the file now. More: a job. ValidationError for invalid
-    filters, before anything is written or queued."""
+    filters, before anything is written or queued; PermissionDenied for a list of case files
+    asked by a role that reads none."""
+    if not may_export(actor, dataset):
+        raise PermissionDenied
     total = dataset.queryset(actor, params).count()
     if total <= INLINE_LIMIT:
         return export_inline(

@@ -5,7 +5,8 @@ own rows of the user's agencies (portal.access.visible_agency_ids: their agency,
 supervisor of a Kanwil or a Polda also the offices below), plus — unless the user leaves them
 out — the shared rows of the same reach: reports partners actively shared with those agencies
 (referrals.selectors.shared_reports), not of one of them, each once. Referral figures are
-computed live from referrals.selectors.visible_referrals.
+computed live from referrals.selectors.counted_referrals. Only aggregates leave this module,
+so a system admin, who reads no case file (portal.access.reads_case_files), keeps them.
 
 Every function takes the user and starts from those selectors; nothing here reads a model
 unscoped. The query count of `statistics_overview` does not depend on the data.
@@ -45,7 +46,7 @@ from portal.core.categories import ReportCategory
 from portal.regions.models import Region
 from portal.stats import reference
 from portal.stats.models import ALL_CATEGORIES, Dimension, Part, RefreshState, ReportStat
-from referrals.selectors import visible_referrals
+from referrals.selectors import counted_referrals
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
     ReferralStatus,
@@ -600,7 +601,7 @@ def referral_figures(
         agency_ids = _resolve_agencies(user, filters.agency_id)
     first = filters.month_from or add_months(current_month(), -(DEFAULT_MONTHS - 1))
     last = filters.month_to or current_month()
-    qs = visible_referrals(user).filter(
+    qs = counted_referrals(user).filter(
         Q(from_agency_id__in=agency_ids) | Q(to_agency_id__in=agency_ids),
         sent_at__gte=local_midnight(first),
         sent_at__lt=local_midnight(add_months(last, 1)),
@@ -689,7 +690,7 @@ def agency_figures(user: User) -> dict[str, Any]:
     )
     open_statuses = list(OPEN_REFERRAL_STATUSES)
     today = timezone.localdate()
-    referrals = visible_referrals(user).aggregate(
+    referrals = counted_referrals(user).aggregate(
         incoming=Count("pk", filter=Q(to_agency_id__in=agency_ids, status__in=open_statuses)),
         overdue=Count(
             "pk",

@@ -9,7 +9,9 @@ referred to BP3MI Banten).
 The roles: anonymous; an officer of the reporting agency (Kanim) who wrote the records; a
 supervisor of Kanim; an officer and a supervisor of the partner (BP3MI), which receives shares
 and referrals; an officer of an agency with no agreement (Dinsos); a system admin (of the
-Kanwil: running the portal gives no right to read case files).
+Kanwil). A system admin reads no case file at all (portal.access.reads_case_files): the
+"admin" column is also the answer of a system admin of Kanim and of one of BP3MI
+(test_a_system_admin_answers_alike_in_any_agency).
 
 A record the caller may not see is a 404; a write the role may not make is a 403; a method an
 endpoint does not support is a 405; an anonymous caller gets 401 (the Bearer scheme answers
@@ -21,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, reverse
 
+from portal.accounts.models import User
 from portal.api.urls import router, urlpatterns
 from tests.api.conftest import png
 
@@ -51,13 +55,15 @@ class Call:
 
 # Who sees what in conftest.world, as the pages decide it:
 #  - Kanim's records (report, its share and referral): officer and supervisor of Kanim, and the
-#    partner (BP3MI) for what was shared with or referred to it; nobody else.
+#    partner (BP3MI) for what was shared with or referred to it; nobody else: not a system
+#    admin, whatever its agency (404), whose lists of case files are refused (403).
 #  - Drafts: their author only.
 #  - Agreements, villages and activities: the parties (system admins see them all).
 SEES_SHARED = {"lone": 404, "admin": 404}  # report, share, referral: Kanim and BP3MI only
 OWN_ONLY = {"partner": 404, "partner_supervisor": 404, "lone": 404, "admin": 404}
 AUTHOR_ONLY = {"supervisor": 404, **OWN_ONLY}
 PARTIES = {"lone": 404}  # agreement, village, activity
+NO_CASE_FILES = {"admin": 403}  # lists (and creation) of reports, shares and referrals
 
 REFERRAL = {
     "report": lambda w: w.fresh.pk,
@@ -108,7 +114,7 @@ MATRIX: dict[str, list[Call]] = {
     ],
     # --- Reports
     "api:report-list": [
-        Call("GET", expect(200)),
+        Call("GET", expect(200, **NO_CASE_FILES)),
         # officers and supervisors of any agency record reports of their own agency
         Call(
             "POST",
@@ -192,15 +198,15 @@ MATRIX: dict[str, list[Call]] = {
         ),
     ],
     # --- Shares
-    "api:share-list": [Call("GET", expect(200)), Call("POST", expect(405))],
+    "api:share-list": [Call("GET", expect(200, **NO_CASE_FILES)), Call("POST", expect(405))],
     "api:share-detail": [
         Call("GET", expect(200, **SEES_SHARED), target="share"),
         Call("DELETE", expect(405), target="share"),
     ],
     # --- Referrals
     "api:referral-list": [
-        Call("GET", expect(200)),
-        Call("POST", expect(201, **OWN_ONLY), body=REFERRAL),
+        Call("GET", expect(200, **NO_CASE_FILES)),
+        Call("POST", expect(201, **(OWN_ONLY | NO_CASE_FILES)), body=REFERRAL),
     ],
     "api:referral-detail": [
         Call("GET", expect(200, **SEES_SHARED), target="referral"),
@@ -370,3 +376,39 @@ def test_access(name, call, role, world, api):
     )
     if expected == 401:
         assert response["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.fixture
+def system_admins_elsewhere(make_user, world):
+    """A system admin of Kanim, whose agency owns every record, and one of BP3MI, the partner
+    that received the shares and referrals."""
+    return [
+        make_user(User.Role.SYSTEM_ADMIN, agency, username=f"sysadmin-{agency.pk}")
+        for agency in (world.kanim, world.bp3mi)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        pytest.param(name, call, id=f"{name.removeprefix('api:')}-{call.method}-{call.target}")
+        for name, calls in MATRIX.items()
+        for call in calls
+    ],
+)
+def test_a_system_admin_answers_alike_in_any_agency(
+    name, call, world, api, system_admins_elsewhere
+):
+    """A system admin reads no case file, of its own agency neither, nor one shared with or
+    referred to it (README "Who sees a report"): wherever it sits, it gets the "admin" column."""
+    for admin in system_admins_elsewhere:
+        kwargs: dict[str, Any] = {}
+        if call.method != "GET" and call.body is not None:
+            kwargs = {"data": _body(call, world), "format": call.format}
+        with transaction.atomic():
+            response = getattr(api(admin), call.method.lower())(_url(name, call, world), **kwargs)
+            transaction.set_rollback(True)
+        assert response.status_code == call.status["admin"], (
+            f"{call.method} {name} as a system admin of {admin.agency}: "
+            f"{response.status_code}, expected {call.status['admin']}: {response.content[:300]!r}"
+        )

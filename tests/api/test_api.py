@@ -438,8 +438,9 @@ def test_the_partner_sees_masked_identifiers_and_no_evidence_until_accepting(
     (person,) = detail.json()["persons"]
     assert person["nik"] == "3671********0002"
     assert f.NIK_FEMALE.encode() not in detail.content
-    download = detail.json()["evidence"][0]["download"]
-    assert download == f"/api/v1/reports/{report.pk}/evidence/{evidence.pk}/"
+    # listed, but with no link while locked; the file itself is refused
+    assert detail.json()["evidence"][0]["download"] is None
+    download = f"/api/v1/reports/{report.pk}/evidence/{evidence.pk}/"
     assert partner.get(download).status_code == 403
 
     accepted = api(bp3mi_supervisor).post(
@@ -448,6 +449,9 @@ def test_the_partner_sees_masked_identifiers_and_no_evidence_until_accepting(
         format="json",
     )
     assert accepted.status_code == 200, accepted.content
+    assert partner.get(f"/api/v1/reports/{report.pk}/").json()["evidence"][0]["download"] == (
+        download
+    )
     response = partner.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == f.png_bytes(1)

@@ -150,7 +150,7 @@ EXPECTED = {
     "start": (403, 403, 302, 302, 404),
     "complete": (403, 403, 302, 302, 404),
     "comment": (302, 302, 302, 302, 404),
-    "attachment": (200, 200, 200, 200, 404),
+    "attachment": (200, 200, 403, 403, 404),  # the partner's: once it has accepted
     "preferences": (200, 200, 200, 200, 200),
     "settings_sender": (403, 403, 403, 403, 403),
     "settings_receiver": (403, 403, 403, 403, 403),

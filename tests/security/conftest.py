@@ -77,6 +77,20 @@ def roles(make_user, officer, agency_admin, system_admin, kanim, bp3mi, lone_age
 
 
 @pytest.fixture
+def system_admins_elsewhere(make_user, kanim, bp3mi) -> dict[str, Client]:
+    """Signed-in clients of a system admin of Kanim, whose agency owns every record, and of one
+    of BP3MI, the partner that received the share and the referral. A system admin reads no
+    case file, of its own agency neither (portal.access.reads_case_files): the matrices expect
+    of them what they expect of the system admin of the Kanwil."""
+    made = {}
+    for agency in (kanim, bp3mi):
+        user = make_user(User.Role.SYSTEM_ADMIN, agency, username=f"sysadmin-{agency.pk}")
+        made[f"system_admin of {agency.short_name}"] = Client()
+        made[f"system_admin of {agency.short_name}"].force_login(user)
+    return made
+
+
+@pytest.fixture
 def clients(roles) -> dict[str, Client]:
     """A signed-in test client per role."""
     made = {}

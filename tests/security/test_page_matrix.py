@@ -11,9 +11,11 @@ line, e.g.
 
 The roles (tests/security/conftest.py): anonymous; an officer of Kanim Tangerang (agency A) who
 wrote the records; a supervisor (two-factor done) and the agency admin of Kanim; a system admin
-(of the Kanwil: running the portal gives no right to read case files); an officer of an agency
-with no agreement (Dinsos); an officer of BP3MI, the partner that received a share and a
-referral of the report.
+(of the Kanwil); an officer of an agency with no agreement (Dinsos); an officer of BP3MI, the
+partner that received a share and a referral of the report. A system admin reads no case file
+at all (portal.access.reads_case_files): the system_admin column is also the answer of a
+system admin of Kanim itself and of one of BP3MI (conftest.system_admins_elsewhere), whose
+agencies own or received the records.
 
 Answers: 200; REDIRECT (302 somewhere other than the sign-in page: a form action done or
 refused with a message); LOGIN (302 to the sign-in page); 403 (seen but not allowed); 404 (not
@@ -98,12 +100,15 @@ def ACTION(  # a POST-only action
     ]
 
 
-# Who sees what (conftest.world):
+# Who sees what (conftest.world), as README's "Who sees a report" and "Sharing" say:
 #  - Kanim's report, its share, referral and attachment: Kanim's officer, supervisor and agency
-#    admin, and the partner BP3MI; not the agency without agreement, nor the system admin.
+#    admin, and the partner BP3MI (whose files stay locked until it accepts a referral); not
+#    the agency without agreement, nor a system admin, whatever its agency (404).
+#  - The lists of case files: everyone but a system admin (403: it reads no case file).
 #  - The draft: its author only.
 #  - The agreement, the village and the activity: the parties (the system admin sees them all).
 CASE = {"lone": 404, "system_admin": 404}
+NO_CASE_FILES = {"system_admin": 403}
 OWN_CASE = {"partner": 404, **CASE}
 AUTHOR = {"supervisor": 404, "agency_admin": 404, **OWN_CASE}
 PARTIES = {"lone": 404}
@@ -236,10 +241,10 @@ PAGES: dict[str, list[Call]] = {
     "villages:activity_file": [GET(see(200, **PARTIES), file_pk="activity_file")],
     "villages:agreement_implementation": [GET(see(200, **PARTIES), agreement_pk="agreement")],
     # --- Indication reports
-    "referrals:list": [GET(see(200))],
+    "referrals:list": [GET(see(200, **NO_CASE_FILES))],
     "referrals:create": [GET(see(200, **WRITERS)), POST(see(200, **WRITERS))],
     "referrals:review_queue": [GET(see(403, supervisor=200))],
-    "referrals:shared_list": [GET(see(200))],
+    "referrals:shared_list": [GET(see(200, **NO_CASE_FILES))],
     "referrals:suggest": ACTION(see(200), {"indicators": ["act_recruitment"]}),
     "referrals:detail": [
         GET(see(200, **CASE), pk="report"),
@@ -268,7 +273,7 @@ PAGES: dict[str, list[Call]] = {
     "referrals:evidence": [GET(see(200, partner=403, **CASE), evidence_pk="evidence")],
     # evidence of a submitted report stays (chain of custody): only drafts lose it
     "referrals:evidence_remove": ACTION(see(403, **CASE), evidence_pk="evidence"),
-    "referrals:village_panel": [GET(see(200, **PARTIES), desa_pk="desa")],
+    "referrals:village_panel": [GET(see(200, **PARTIES, **NO_CASE_FILES), desa_pk="desa")],
     "referrals:prevention_create": [
         GET(see(200, agency_admin=403, partner=403, **CASE), pk="report")
     ],
@@ -286,8 +291,8 @@ PAGES: dict[str, list[Call]] = {
         POST(see(200, agency_admin=403, partner=403, **CASE), pk="report"),
     ],
     "referrals:referral_queue": [
-        GET(see(200), direction="=incoming"),
-        GET(see(200), direction="=outgoing", label="outgoing"),
+        GET(see(200, **NO_CASE_FILES), direction="=incoming"),
+        GET(see(200, **NO_CASE_FILES), direction="=outgoing", label="outgoing"),
         GET(see(404), direction="=sideways", label="unknown"),
     ],
     "referrals:referral_detail": [GET(see(200, **CASE), referral_pk="referral")],
@@ -298,7 +303,10 @@ PAGES: dict[str, list[Call]] = {
         POST(see(200, **CASE), referral_pk="referral", step="=comment", label="comment"),
         POST(see(404, **CASE), referral_pk="referral", step="=nonsense", label="unknown"),
     ],
-    "referrals:referral_attachment": [GET(see(200, **CASE), attachment_pk="attachment")],
+    # locked for the partner, like the evidence, until it accepts a referral of the report
+    "referrals:referral_attachment": [
+        GET(see(200, partner=403, **CASE), attachment_pk="attachment")
+    ],
     # --- Printing: what the page shows, as a PDF; the exchanges under an agreement, counted
     "referrals:report_pdf": [
         GET(see(200, **CASE), pk="report"),
@@ -325,8 +333,9 @@ PAGES: dict[str, list[Call]] = {
     # --- Exports: of the lists each role sees; a job and its file for its owner only
     "exports:list": [GET(see(200))],
     "exports:create": [
-        *ACTION(see(200), {"format": "csv"}, dataset="=reports"),
-        POST(see(200), {"format": "xlsx"}, dataset="=htcds", label="htcds"),
+        *ACTION(see(200, **NO_CASE_FILES), {"format": "csv"}, dataset="=reports"),
+        POST(see(200, **NO_CASE_FILES), {"format": "xlsx"}, dataset="=htcds", label="htcds"),
+        POST(see(200), {"format": "csv"}, dataset="=villages", label="villages"),
         POST(see(404), {"format": "csv"}, dataset="=nonsense", label="unknown"),
     ],
     "exports:detail": [GET(see(404, officer=200), pk="export_job")],
@@ -424,14 +433,16 @@ def request(client, call: Call, url: str):
 
 
 @pytest.mark.parametrize(("name", "call"), CASES)
-def test_access(name, call, world, clients):
+def test_access(name, call, world, clients, system_admins_elsewhere):
     url = call.url(name, world)
     wrong = []
-    for role in ROLES:
+    everyone = {**clients, **system_admins_elsewhere}
+    for role, client in everyone.items():
         with transaction.atomic():
-            response = request(clients[role], call, url)
+            response = request(client, call, url)
             transaction.set_rollback(True)
-        got, expected = answer(response), call.expect[role]
+        # A system admin answers alike in any agency: it reads no case file, not even its own.
+        got, expected = answer(response), call.expect[role if role in ROLES else "system_admin"]
         if got != expected:
             where = f" -> {response.url}" if response.status_code == 302 else ""
             wrong.append(f"{role}: {got}{where}, expected {expected}")
