@@ -13,12 +13,12 @@ from referrals.services._common import (
     EVENT_REFERRAL_SENT,
     EVENT_SHARE_REQUESTED,
     EVENT_SHARED,
-    EVIDENCE_TYPES,
-    MAX_EVIDENCE_BYTES,
-    checked_case_file,
     next_serial,
 )
 from referrals.services.evidence import (
+    EVIDENCE_TYPES,
+    MAX_EVIDENCE_BYTES,
+    checked_case_file,
     evidence_download_record,
     evidence_remove,
     evidence_upload,

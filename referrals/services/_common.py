@@ -1,18 +1,10 @@
-"""What more than one of the referrals services needs: the number counters, the notification
-kinds, and the check of a case file (evidence, referral attachment)."""
+"""What more than one of the referrals services needs: the number counter and the notification
+kinds."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from portal.core.uploads import check_upload
-
-EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
 def next_serial(*, series: str, code: str, year: int) -> int:
@@ -29,22 +21,6 @@ def next_serial(*, series: str, code: str, year: int) -> int:
         )
         (last,) = cursor.fetchone()
     return last
-
-
-def checked_case_file(upload: UploadedFile, *, attached, type_error: str):
-    """A photo or PDF of a case (evidence, referral attachment), checked by content, and not
-    already among `attached`."""
-    checked = check_upload(
-        upload,
-        allowed_types=EVIDENCE_TYPES,
-        max_bytes=MAX_EVIDENCE_BYTES,
-        size_error=_("The file is empty or larger than %(mb)s MB.")
-        % {"mb": MAX_EVIDENCE_BYTES // 2**20},
-        type_error=type_error,
-    )
-    if attached.filter(sha256=checked.sha256).exists():
-        raise ValidationError({"file": _("This file is already attached.")})
-    return checked
 
 
 # Notifications go through the outbox (portal.notifications.services.publish): written in the

@@ -1,4 +1,5 @@
-"""Evidence of a report: photos and PDFs, checked by content; removable only from a draft."""
+"""Evidence of a report: photos and PDFs, checked by content (as referral attachments are);
+removable only from a draft."""
 
 from __future__ import annotations
 
@@ -12,14 +13,33 @@ from django.utils.translation import gettext as _
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
-from portal.core.uploads import store_upload
+from portal.core.uploads import check_upload, store_upload
 from referrals import selectors
 from referrals.models import Evidence, Report
-from referrals.services._common import checked_case_file
 from referrals.vocabularies import ReportStatus
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
+
+
+EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def checked_case_file(upload: UploadedFile, *, attached, type_error: str):
+    """A photo or PDF of a case (evidence, referral attachment), checked by content, and not
+    already among `attached`."""
+    checked = check_upload(
+        upload,
+        allowed_types=EVIDENCE_TYPES,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        size_error=_("The file is empty or larger than %(mb)s MB.")
+        % {"mb": MAX_EVIDENCE_BYTES // 2**20},
+        type_error=type_error,
+    )
+    if attached.filter(sha256=checked.sha256).exists():
+        raise ValidationError({"file": _("This file is already attached.")})
+    return checked
 
 
 @transaction.atomic

@@ -37,9 +37,9 @@ from referrals.services._common import (
     EVENT_REFERRAL_DECLINED,
     EVENT_REFERRAL_OVERDUE,
     EVENT_REFERRAL_SENT,
-    checked_case_file,
     next_serial,
 )
+from referrals.services.evidence import checked_case_file
 from referrals.services.sharing import activate_share, may_share
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
