@@ -146,9 +146,9 @@ def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def report_document(*, data: ReportPrint, user: User) -> bytes:
+def _report_heading(data: ReportPrint) -> list:
+    """The title, the number and, for a partner, how the report came to it."""
     report = data.report
-    day = timezone.localdate(report.occurred_at)
     story: list = [
         pdf.markup(esc(_("Indication report")), "title"),
         pdf.markup(
@@ -188,7 +188,13 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
             )
         for note in notes:
             story.append(pdf.para(note, "muted"))
+    return story
 
+
+def _report_facts(data: ReportPrint) -> list:
+    """The indication: where, when, how, who reported it, and how it ended."""
+    report = data.report
+    story: list = []
     story.append(pdf.heading(_("The indication")))
     rows = [
         (_("Number"), report.number),
@@ -216,8 +222,13 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
     if report.status == Report.Status.CLOSED and report.outcome_note:
         story += [pdf.heading(_("Outcome details"), 3), pdf.para(report.outcome_note)]
     story += [pdf.heading(_("Narrative"), 3), pdf.para(report.narrative)]
+    return story
 
-    # Category, as the page shows it: confirmed, suggested and why, the officer's reason.
+
+def _report_category(data: ReportPrint) -> list:
+    """The category as the page shows it, the indicators and the HTCDS details."""
+    report = data.report
+    story: list = []
     story.append(pdf.heading(_("Category")))
     story.append(
         pdf.markup("<b>" + esc(", ".join(report.category_labels) or _("Not decided yet.")) + "</b>")
@@ -256,7 +267,13 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
     ]
     if htcds:
         story += [pdf.heading(_("Case details (HTCDS)"), 3), pdf.key_values(htcds)]
+    return story
 
+
+def _report_persons(data: ReportPrint) -> list:
+    """The persons, their identifiers masked unless printed in full on request."""
+    day = timezone.localdate(data.report.occurred_at)
+    story: list = []
     story.append(pdf.heading(_("Persons")))
     if data.reveal:
         story.append(
@@ -273,7 +290,12 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
         story += _person_block(person, day, data.reveal)
     if not data.persons:
         story.append(pdf.para(_("No persons recorded yet."), "muted"))
+    return story
 
+
+def _report_prevention(report: Report) -> list:
+    """The prevention actions recorded on the report."""
+    story: list = []
     story.append(pdf.heading(_("Prevention actions")))
     actions = list(report.prevention_actions.all())
     if actions:
@@ -307,7 +329,12 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
         )
     else:
         story.append(pdf.para(_("None recorded."), "muted"))
+    return story
 
+
+def _report_evidence(report: Report) -> list:
+    """The evidence, listed (its files are never printed)."""
+    story: list = []
     story.append(pdf.heading(_("Evidence")))
     evidence = list(report.evidence.all())
     if evidence:
@@ -328,7 +355,12 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
         )
     else:
         story.append(pdf.para(_("None yet."), "muted"))
+    return story
 
+
+def _report_exchange(data: ReportPrint) -> list:
+    """Shares and referrals: all of them for the reporting agency, a partner's own."""
+    story: list = []
     story.append(pdf.heading(_("Sharing and referrals")))
     if data.own:
         if data.shares:
@@ -379,7 +411,20 @@ def report_document(*, data: ReportPrint, user: User) -> bytes:
         )
     else:
         story.append(pdf.para(_("None."), "muted"))
+    return story
 
+
+def report_document(*, data: ReportPrint, user: User) -> bytes:
+    report = data.report
+    story = [
+        *_report_heading(data),
+        *_report_facts(data),
+        *_report_category(data),
+        *_report_persons(data),
+        *_report_prevention(report),
+        *_report_evidence(report),
+        *_report_exchange(data),
+    ]
     info = pdf.PrintContext.for_user(
         user,
         title=_("Indication report"),

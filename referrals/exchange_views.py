@@ -28,7 +28,7 @@ from referrals.forms import (
     ShareForm,
 )
 from referrals.models import ReferralAttachment, Share
-from referrals.views import _filters, paginate_reports, require_case_files
+from referrals.view_helpers import paginate_reports, require_case_files
 
 
 @login_required
@@ -36,7 +36,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
     """Reports other agencies shared with mine: the same filters and search as our own."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
-    filters = _filters(form)
+    filters = form.to_filters()
     page = paginate_reports(
         request,
         selectors.list_rows(selectors.report_list(user=request.user, filters=filters, shared=True)),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
-from portal.core.pagination import paginate, paginate_search
+from portal.core.pagination import paginate
 from portal.core.uploads import private_file_response
 from referrals import selectors, services
 from referrals.forms import (
@@ -27,6 +27,7 @@ from referrals.forms import (
 )
 from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
 from referrals.models import Evidence, PreventionAction, Report, ReportPerson
+from referrals.view_helpers import paginate_reports, require_case_files
 
 PERSONS_PREFIX = "persons"
 
@@ -34,30 +35,12 @@ PERSONS_PREFIX = "persons"
 # --- Lists ---------------------------------------------------------------------------------
 
 
-def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
-    return form.to_filters()
-
-
-def require_case_files(request: HttpRequest) -> None:
-    """The lists of case files are refused (403) to a role that reads none, a system admin
-    (portal.access.reads_case_files); its records answer 404 through the selectors."""
-    if not access.reads_case_files(request.user):
-        raise PermissionDenied
-
-
-def paginate_reports(request: HttpRequest, reports, filters: selectors.ReportFilters):
-    """A page of a report list; a search by words reads its matches once (paginate_search)."""
-    if filters.full_text:
-        return paginate_search(request, reports)
-    return paginate(request, reports)
-
-
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """My agency's reports (and, for supervisors, those of the offices below)."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
-    filters = _filters(form)
+    filters = form.to_filters()
     person = None
     if request.GET.get("person", "").isdigit():
         person_id = int(request.GET["person"])

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.core.pagination import paginate, paginate_search
-from referrals import selectors, views
+from referrals import selectors, view_helpers
 from referrals.selectors import SORTS, ReportFilters
 from tests.referrals import factories as f
 
@@ -93,7 +93,7 @@ def test_search_pages_of_both_lists(client, monkeypatch, reports, officer):
         used.append(request.GET.get("q"))
         return paginate_search(request, queryset, *args)
 
-    monkeypatch.setattr(views, "paginate_search", spy)
+    monkeypatch.setattr(view_helpers, "paginate_search", spy)
     client.force_login(officer)
     response = client.get(reverse("referrals:list"), {"q": "siti nur", "page": "99"})
     assert response.status_code == 200

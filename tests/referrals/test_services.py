@@ -1,5 +1,5 @@
-"""The referrals services (referrals/services.py): each checks the actor's right, validates with
-errors keyed by field, saves, and audits."""
+"""The referrals services of reports, evidence and prevention (referrals/services/): each checks
+the actor's right, validates with errors keyed by field, saves, and audits."""
 
 import datetime as dt
 import hashlib

@@ -27,6 +27,7 @@ from agreements import services as agreement_services
 from agreements.models import AgreementDocument
 from referrals import services as referral_services
 from referrals.models import Evidence, ReferralAttachment
+from referrals.services import evidence as evidence_services
 from tests import pdfs
 from tests.villages.factories import HTML_BYTES, PDF_BYTES, SVG_BYTES, jpeg_bytes, png_bytes
 from villages import services as village_services
@@ -59,7 +60,7 @@ ENDPOINTS = {
         data={"kind": "photo", "description": "Foto"},
         rows=lambda w: Evidence.objects.filter(report=w.report),
         download=lambda item: reverse("referrals:evidence", args=[item.pk]),
-        limits=((referral_services, "MAX_EVIDENCE_BYTES"),),
+        limits=((evidence_services, "MAX_EVIDENCE_BYTES"),),
         accepts=("foto.png", PNG, "image/png"),
     ),
     "referral-attachment": Endpoint(
@@ -68,7 +69,7 @@ ENDPOINTS = {
         data={"body": "Lampiran"},
         rows=lambda w: ReferralAttachment.objects.filter(referral=w.referral),
         download=lambda item: reverse("referrals:referral_attachment", args=[item.pk]),
-        limits=((referral_services, "MAX_EVIDENCE_BYTES"),),
+        limits=((evidence_services, "MAX_EVIDENCE_BYTES"),),
         accepts=("surat.png", PNG, "image/png"),
     ),
     "activity-file": Endpoint(
