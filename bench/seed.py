@@ -4,7 +4,7 @@ What it writes, and how it stays true to the rules the services apply one report
 
 * the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
 * N indication reports over the last three years, in the proportions and with the texts of
-  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers (of reports
+  the demo data set (referrals/demo/tables.py), each with 1-3 persons. Numbers (of reports
   and referrals) come from NumberCounter, per agency code and year, so later reports and
   referrals created in the portal continue them.
   The suggested category is referrals.indicators.suggest_categories() of the ticked
@@ -51,8 +51,9 @@ from bench import world as w
 from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
-from referrals import demo as d
 from referrals import indicators as ind
+from referrals.demo import tables as d
+from referrals.demo.generator import UniqueIdentifiers
 from referrals.models import (
     REFERRAL_SERIES,
     REPORT_SERIES,
@@ -169,7 +170,7 @@ class Identity:
     notes: str = ""
 
     def age_on(self, day: dt.date) -> int:
-        return d._age(self.birth, day)
+        return d.full_years(self.birth, day)
 
 
 PERSON_COLUMNS = (
@@ -187,7 +188,7 @@ class Pools:
         self.rng = rng
         self.ctx = ctx
         # Serials up to 9999: a million reports need more identities per district and day.
-        self.identifiers = d.UniqueIdentifiers(rng, max_serial=9999)
+        self.identifiers = UniqueIdentifiers(rng, max_serial=9999)
         self.adults = [self.make(18, 50) for _ in range(max(200, reports // 2))]
         self.children = [self.make(13, 17) for _ in range(max(30, reports // 25))]
         self.recruiters = [self.make(30, 62, recruiter=True) for _ in range(max(40, reports // 40))]
@@ -214,7 +215,7 @@ class Pools:
         if recruiter and rng.random() < 0.2:
             name = f"{'Hj.' if female else 'H.'} {name}"
         middle = self.ctx.midyear
-        birth = d._years_before(middle, rng.randint(youngest, oldest)) - dt.timedelta(
+        birth = d.years_before(middle, rng.randint(youngest, oldest)) - dt.timedelta(
             days=rng.randint(0, 364)
         )
         home = self.ctx.home_village()

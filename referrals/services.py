@@ -841,6 +841,28 @@ EVENT_KINDS = {
     EVENT_REFERRAL_COMMENT: gettext_lazy("A comment is added to a referral"),
     EVENT_REFERRAL_OVERDUE: gettext_lazy("A referral of my agency is overdue"),
 }
+# What each event tells its recipients (also written by the demo data, referrals/demo).
+EVENT_MESSAGES = {
+    EVENT_SHARED: gettext_noop("%(agency)s shared report %(number)s with your agency."),
+    EVENT_SHARE_REQUESTED: gettext_noop(
+        "%(user)s asks to share report %(number)s with %(agency)s."
+    ),
+    EVENT_REFERRAL_SENT: gettext_noop(
+        "%(agency)s refers report %(number)s to your agency: %(action)s."
+    ),
+    EVENT_REFERRAL_ACCEPTED: gettext_noop("%(agency)s accepted the referral of report %(number)s."),
+    EVENT_REFERRAL_ASSIGNED: gettext_noop("You are assigned the referral of report %(number)s."),
+    EVENT_REFERRAL_DECLINED: gettext_noop("%(agency)s declined the referral of report %(number)s."),
+    EVENT_REFERRAL_COMPLETED: gettext_noop(
+        "%(agency)s completed the referral of report %(number)s."
+    ),
+    EVENT_REFERRAL_COMMENT: gettext_noop(
+        "New comment from %(agency)s on the referral of report %(number)s."
+    ),
+    EVENT_REFERRAL_OVERDUE: gettext_noop(
+        "The referral of report %(number)s was due on %(due)s and is still open."
+    ),
+}
 
 
 def entitled_partners(*, report: Report, on: dt.date | None = None) -> dict[int, list]:
@@ -896,7 +918,7 @@ def _activate_share(share: Share, actor: User, request: HttpRequest | None) -> N
     )
     publish(
         kind=EVENT_SHARED,
-        message=gettext_noop("%(agency)s shared report %(number)s with your agency."),
+        message=EVENT_MESSAGES[EVENT_SHARED],
         params={"agency": report.agency.short_name, "number": report.number},
         url=report.get_absolute_url(),
         dedupe_key=f"share:{share.pk}",
@@ -958,7 +980,7 @@ def report_share(
             )
             publish(
                 kind=EVENT_SHARE_REQUESTED,
-                message=gettext_noop("%(user)s asks to share report %(number)s with %(agency)s."),
+                message=EVENT_MESSAGES[EVENT_SHARE_REQUESTED],
                 params={
                     "user": actor.full_name,
                     "number": report.number,
@@ -1141,7 +1163,7 @@ def referral_send(
     _referral_event(
         referral,
         EVENT_REFERRAL_SENT,
-        gettext_noop("%(agency)s refers report %(number)s to your agency: %(action)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_SENT],
         to_sender=False,
         actor=actor,
     )
@@ -1193,7 +1215,7 @@ def referral_accept(
     _referral_event(
         referral,
         EVENT_REFERRAL_ACCEPTED,
-        gettext_noop("%(agency)s accepted the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_ACCEPTED],
         to_sender=True,
         actor=actor,
     )
@@ -1221,7 +1243,7 @@ def _tell_assignee(referral: Referral, actor: User) -> None:
     notify(
         recipients=[referral.assigned_to],
         kind=EVENT_REFERRAL_ASSIGNED,
-        message=gettext_noop("You are assigned the referral of report %(number)s."),
+        message=EVENT_MESSAGES[EVENT_REFERRAL_ASSIGNED],
         params={"number": referral.report.number},
         url=referral.get_absolute_url(),
         dedupe_key=f"referral:{referral.pk}:assigned:{referral.assigned_to_id}",
@@ -1270,7 +1292,7 @@ def referral_decline(
     _referral_event(
         referral,
         EVENT_REFERRAL_DECLINED,
-        gettext_noop("%(agency)s declined the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_DECLINED],
         to_sender=True,
         actor=actor,
     )
@@ -1320,7 +1342,7 @@ def referral_complete(
     _referral_event(
         referral,
         EVENT_REFERRAL_COMPLETED,
-        gettext_noop("%(agency)s completed the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_COMPLETED],
         to_sender=True,
         actor=actor,
     )
@@ -1360,7 +1382,7 @@ def referral_comment(
     _referral_audit(AuditEntry.Action.REFERRAL_COMMENTED, actor, referral, request)
     publish(
         kind=EVENT_REFERRAL_COMMENT,
-        message=gettext_noop("New comment from %(agency)s on the referral of report %(number)s."),
+        message=EVENT_MESSAGES[EVENT_REFERRAL_COMMENT],
         params={"agency": actor.agency.short_name, "number": referral.report.number},
         url=referral.get_absolute_url(),
         dedupe_key=f"referral-comment:{comment.pk}",
@@ -1394,9 +1416,7 @@ def remind_overdue_referrals(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             created = publish(
                 kind=EVENT_REFERRAL_OVERDUE,
-                message=gettext_noop(
-                    "The referral of report %(number)s was due on %(due)s and is still open."
-                ),
+                message=EVENT_MESSAGES[EVENT_REFERRAL_OVERDUE],
                 params={"number": referral.report.number, "due": referral.due_on.isoformat()},
                 url=referral.get_absolute_url(),
                 dedupe_key=f"referral-overdue:{referral.pk}:{day.isoformat()}",

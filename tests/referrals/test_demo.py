@@ -1,4 +1,4 @@
-"""The demo indication reports of `manage.py seed_demo` (referrals/demo.py): a few hundred
+"""The demo indication reports of `manage.py seed_demo` (referrals/demo): a few hundred
 realistic, internally consistent reports, valid NIKs, and no duplicates on a second run.
 
 The whole demo (regions, agencies, accounts, agreements, villages, reports) is seeded once for
