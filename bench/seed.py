@@ -23,8 +23,8 @@ What it writes, and how it stays true to the rules the services apply one report
   shares need approval; referrals on active shares with statuses and timestamps in order, due
   dates in Indonesian working days.
 
-Speed: rows go in with PostgreSQL COPY from in-memory buffers, in chunks of one transaction
-each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
+Speed: rows go in through the demo's bulk writer (referrals/demo/loader.py: PostgreSQL COPY
+from in-memory buffers), in chunks of one transaction each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
 session_replication_role = replica, which also skips the foreign-key triggers: the generator
 only writes ids it has read or reserved): a bulk seed is not a change anyone made, and the
 history of each row starts with its first real change. Without the right to set that role
@@ -34,16 +34,14 @@ autovacuum would eventually do.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agreements.sharing_policy import entitled_recipients, policy_changed
@@ -52,17 +50,17 @@ from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
 from referrals import indicators as ind
+from referrals.demo import loader
 from referrals.demo import tables as d
 from referrals.demo.generator import UniqueIdentifiers
+from referrals.demo.loader import NULL, Numbers, Rows, arr, bulk_session, esc, ref, reserve_ids, ts
 from referrals.models import (
     REFERRAL_SERIES,
     REPORT_SERIES,
-    NumberCounter,
     Report,
     format_referral_number,
     format_report_number,
 )
-from referrals.search import document_sql
 from referrals.vocabularies import (
     PerpetratorRole,
     PersonRole,
@@ -97,66 +95,6 @@ class SeedResult:
     trigger_mode: str = ""
 
 
-# --- COPY helpers ----------------------------------------------------------------------------
-
-NULL = "\\N"
-
-
-def esc(value: str) -> str:
-    """A text value for COPY's text format."""
-    if not value:
-        return ""
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
-def ts(value: dt.datetime | None) -> str:
-    return NULL if value is None else value.isoformat()
-
-
-def arr(values) -> str:
-    return "{" + ",".join(values) + "}"
-
-
-def ref(value: int | str | None) -> str:
-    return NULL if value is None else str(value)
-
-
-def copy(cursor, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
-    if lines:
-        buffer = io.StringIO("\n".join(lines) + "\n")
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
-def reserve_ids(cursor, table: str, count: int) -> list[int]:
-    """`count` ids from the table's identity sequence (safe beside concurrent inserts)."""
-    if not count:
-        return []
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
-@contextlib.contextmanager
-def bulk_session() -> Iterator[str]:
-    """Skip triggers (pghistory, FK checks) for this session when allowed; say which."""
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute("SET session_replication_role = replica")
-            mode = "replica"
-        except DatabaseError:
-            mode = "triggers"
-    try:
-        yield mode
-    finally:
-        if mode == "replica":
-            with connection.cursor() as cursor:
-                cursor.execute("RESET session_replication_role")
-
-
 # --- Identities ------------------------------------------------------------------------------
 
 
@@ -171,14 +109,6 @@ class Identity:
 
     def age_on(self, day: dt.date) -> int:
         return d.full_years(self.birth, day)
-
-
-PERSON_COLUMNS = (
-    "position", "role", "full_name", "sex", "birth_date", "age", "nik", "nik_index",
-    "passport_number", "passport_index", "nationality", "phone", "notes", "victim_status",
-    "victim_status_by", "perpetrator_roles", "nik_warnings", "created_at", "updated_at",
-    "address_region_id", "report_id",
-)  # fmt: skip
 
 
 class Pools:
@@ -307,34 +237,6 @@ def entitled(agency_id: int, categories: tuple[str, ...]) -> list[tuple[int, int
     return _entitled_cache[key]
 
 
-REPORT_COLUMNS = (
-    "id", "number", "occurred_at", "source", "place_detail", "destination_country", "route",
-    "mode", "narrative", "risk_level", "indicators", "suggested_categories", "categories",
-    "category_reason", "recruitment_methods", "control_methods", "exploitation_types",
-    "industries", "status", "submitted_at", "review_started_at", "outcome", "outcome_note",
-    "closed_at", "person_count", "created_at", "updated_at", "agency_id", "created_by_id",
-    "desa_id", "region_id", "reviewer_id",
-)  # fmt: skip
-SHARE_COLUMNS = (
-    "id", "status", "note", "created_at", "shared_at", "agency_id", "agreement_id",
-    "decided_by_id", "report_id", "shared_by_id",
-)  # fmt: skip
-REFERRAL_COLUMNS = (
-    "number", "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
-    "outcome_note", "sent_at", "accepted_at", "started_at", "closed_at", "updated_at",
-    "assigned_to_id", "from_agency_id", "report_id", "sent_by_id", "to_agency_id", "share_id",
-)  # fmt: skip
-STAGING_SQL = """
-CREATE TEMP TABLE IF NOT EXISTS seed_report (LIKE referrals_report INCLUDING DEFAULTS, names text)
-ON COMMIT DELETE ROWS
-"""
-# The search document as referrals.services._refresh_derived writes it (referrals.search).
-INSERT_SQL = f"""
-INSERT INTO referrals_report ({", ".join(REPORT_COLUMNS)}, search_vector)
-SELECT {", ".join(REPORT_COLUMNS)},
-    {document_sql(number="number", names="names", route="route", narrative="narrative", agency="agency_id")}
-FROM seed_report
-"""  # noqa: S608 -- the column names are constants
 ACTION_FOR_KIND = {
     Agency.Kind.POLICE: (RequestedAction.INVESTIGATION,),
     Agency.Kind.MIGRANT_WORKER_PROTECTION: (RequestedAction.VICTIM_PROTECTION, RequestedAction.REPATRIATION),
@@ -450,7 +352,7 @@ class Generator:
 
     # -- one report --
 
-    def report(self, report_id: int, occurred: dt.datetime, out: Output) -> None:
+    def report(self, report_id: int, occurred: dt.datetime, out: Rows) -> None:
         rng, ctx = self.rng, self.ctx
         scenario = rng.choices(self.scenarios, weights=self.weights)[0]
         source = rng.choice(scenario.sources)
@@ -623,7 +525,7 @@ class Generator:
             self.shares(report_id, number, agency, created_by, submitted, categories, words, out)
 
     def shares(
-        self, report_id, number, agency, author, submitted, categories, words, out: Output
+        self, report_id, number, agency, author, submitted, categories, words, out: Rows
     ) -> None:
         rng = self.rng
         partners = entitled(agency.pk, tuple(sorted(categories)))
@@ -733,15 +635,6 @@ SHARE_RATE = 0.35  # of submitted reports with a category
 REFERRAL_RATE = 0.3  # of active shares
 
 
-@dataclass
-class Output:
-    reports: list[str] = field(default_factory=list)
-    persons: list[str] = field(default_factory=list)
-    shares: list[str] = field(default_factory=list)
-    referrals: list[str] = field(default_factory=list)
-    share_ids: list[int] = field(default_factory=list)
-
-
 # --- The run ---------------------------------------------------------------------------------
 
 
@@ -755,37 +648,6 @@ def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.dateti
         start + dt.timedelta(seconds=span * (rng.random() ** 0.8)) for _ in range(count)
     )
     return moments
-
-
-class Numbers:
-    """Report and referral numbers per agency code and year, as services.next_serial hands
-    them out one at a time: counted here and written back to referrals_numbercounter with each
-    chunk, so that reports and referrals created later continue after them."""
-
-    def __init__(self) -> None:
-        self.last = {
-            (series, code, year): last
-            for series, code, year, last in NumberCounter.objects.values_list(
-                "series", "code", "year", "last"
-            )
-        }
-        self.changed: set[tuple[str, str, int]] = set()
-
-    def next(self, series: str, code: str, year: int) -> int:
-        key = (series, code, year)
-        self.last[key] = self.last.get(key, 0) + 1
-        self.changed.add(key)
-        return self.last[key]
-
-    def save(self, cursor) -> None:
-        for series, code, year in sorted(self.changed):
-            cursor.execute(
-                "INSERT INTO referrals_numbercounter (series, code, year, last) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) DO UPDATE SET "
-                "last = GREATEST(referrals_numbercounter.last, EXCLUDED.last)",
-                [series, code, year, self.last[(series, code, year)]],
-            )
-        self.changed.clear()
 
 
 def seed_scale(
@@ -850,19 +712,13 @@ def seed_scale(
             g0 = time.monotonic()
             with transaction.atomic(), connection.cursor() as cursor:
                 ids = reserve_ids(cursor, "referrals_report", len(part))
-                out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
+                out = Rows(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
                 out.share_ids.reverse()
                 for report_id, moment in zip(ids, part, strict=True):
                     generator.report(report_id, moment, out)
                 numbers.save(cursor)
                 g1 = time.monotonic()
-                cursor.execute(STAGING_SQL)
-                copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), out.reports)
-                cursor.execute(INSERT_SQL)
-                cursor.execute("TRUNCATE seed_report")  # also inside an outer transaction
-                copy(cursor, "referrals_reportperson", PERSON_COLUMNS, out.persons)
-                copy(cursor, "referrals_share", SHARE_COLUMNS, out.shares)
-                copy(cursor, "referrals_referral", REFERRAL_COLUMNS, out.referrals)
+                loader.write(cursor, out)
             g2 = time.monotonic()
             gen_time += g1 - g0
             copy_time += g2 - g1

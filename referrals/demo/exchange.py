@@ -24,7 +24,7 @@ from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
 from portal.notifications.models import Notification
 from referrals import services
-from referrals.demo.loader import reserve_serials
+from referrals.demo.loader import Numbers
 from referrals.demo.tables import (
     AGENCIES,
     APPROVAL_AGENCY,
@@ -616,18 +616,13 @@ FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE n.id = v
 
 def _number_referrals(rows: list[ReferralRow]) -> None:
     """Referral numbers per sending agency and year, in order of sending."""
-    groups: dict[tuple[str, int], list[ReferralRow]] = {}
-    for row in rows:
-        key = (row.referral.from_agency.code, timezone.localtime(row.sent_at).year)
-        groups.setdefault(key, []).append(row)
+    numbers = Numbers()
+    for row in sorted(rows, key=lambda row: row.sent_at):
+        code, year = row.referral.from_agency.code, timezone.localtime(row.sent_at).year
+        serial = numbers.next(REFERRAL_SERIES, code, year)
+        row.referral.number = format_referral_number(code=code, year=year, serial=serial)
     with connection.cursor() as cursor:
-        for (code, year), group in sorted(groups.items()):
-            group.sort(key=lambda row: row.sent_at)
-            first = reserve_serials(cursor, REFERRAL_SERIES, code, year, len(group))
-            for offset, row in enumerate(group):
-                row.referral.number = format_referral_number(
-                    code=code, year=year, serial=first + offset
-                )
+        numbers.save(cursor)
 
 
 def _save_exchanges(planner: ExchangePlanner) -> None:
