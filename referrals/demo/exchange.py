@@ -4,9 +4,11 @@ Along the real agreements (agreements/demo.py): the Kanwil with its offices and 
 with its Polres exchange every category from 20 Nov 2025; the Kanwil's offices and BP3MI
 Banten exchange TPPO and TPPM from 18 Nov 2025; the KNPI agreement exchanges no case data.
 Every share is checked against agreements.sharing_policy on its own date, and takes the
-agreement the policy names first (as services.report_share does). Rows are written directly
-(bulk inserts), not through the services: they would publish outbox events and e-mail the
-demo accounts. The bell gets in-app notifications of the last days, marked e-mailed."""
+agreement the policy names first (services.entitled_partners on that day); due dates are
+services.referral_due_date and the notifications say services.EVENT_MESSAGES. Rows are written
+directly (bulk inserts), not through the services: those date every step, and the append-only
+audit log, today, and would e-mail the demo accounts. The bell gets in-app notifications of the
+last days, marked e-mailed."""
 
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 
 import pgtrigger
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.models import Agreement, AgreementStatus
-from agreements.sharing_policy import entitled_recipients, policy_changed
+from agreements.sharing_policy import policy_changed
 from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
 from portal.notifications.models import Notification
@@ -77,7 +79,7 @@ from referrals.models import (
     format_referral_number,
     numbered_in,
 )
-from referrals.vocabularies import PersonRole, ReportStatus, ShareStatus, Urgency
+from referrals.vocabularies import PersonRole, ReportStatus, RequestedAction, ShareStatus
 from referrals.workdays import add_working_days, is_working_day
 
 
@@ -212,9 +214,7 @@ class ExchangePlanner:
         period = max((d for d in self.policy_changes if d <= day), default=None)
         key = (report.agency_id, tuple(sorted(report.categories)), period)
         if key not in self.policy:
-            self.policy[key] = entitled_recipients(
-                source=report.agency_id, categories=report.categories, on=day
-            )
+            self.policy[key] = services.entitled_partners(report=report, on=day)
         bases = self.policy[key].get(target.pk)
         return bases[0].agreement if bases else None
 
@@ -258,7 +258,7 @@ class ExchangePlanner:
         if agreement is None or (report.pk, target.pk) in self.taken:
             return None
         staff = self.staff[report.agency_id]
-        approval = report.agency.short_name == APPROVAL_AGENCY
+        approval = report.agency.share_requires_approval  # as services.report_share reads it
         if by is None:
             by = staff.supervisor if self.rng.random() < 0.25 else staff.officer
         requested = at or self.at(day)
@@ -354,12 +354,7 @@ class ExchangePlanner:
     # --- referrals ----------------------------------------------------------------------
 
     def due(self, target: Agency, urgency: str, sent_on: dt.date) -> dt.date:
-        days = (
-            target.referral_days_urgent
-            if urgency == Urgency.URGENT
-            else target.referral_days_normal
-        )
-        return add_working_days(sent_on, days)
+        return services.referral_due_date(agency=target, urgency=urgency, sent_on=sent_on)
 
     def sent_day(self, route: Route, urgency: str, when: str) -> dt.date | None:
         today, low = self.today, self.earliest(route.report)
@@ -702,7 +697,8 @@ def _referral_notices(row: ReferralRow, today: dt.date) -> list[Notice]:
     r = row.referral
     url = r.get_absolute_url()
     number = r.report.number
-    action = str(r.get_requested_action_display())
+    with translation.override("en"):  # the source label, as the services store it
+        action = str(RequestedAction(r.requested_action).label)
 
     def event(kind: str, at: dt.datetime, *, to_sender: bool, actor: User | None) -> Notice:
         return Notice(
