@@ -50,7 +50,7 @@ from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
 from referrals import indicators as ind
-from referrals.demo import loader
+from referrals.demo import generator, loader
 from referrals.demo import tables as d
 from referrals.demo.generator import UniqueIdentifiers
 from referrals.demo.loader import NULL, Numbers, Rows, arr, bulk_session, esc, ref, reserve_ids, ts
@@ -62,9 +62,9 @@ from referrals.models import (
     format_report_number,
 )
 from referrals.vocabularies import (
+    Checkpoint,
     PerpetratorRole,
     PersonRole,
-    ReferralOutcome,
     ReferralStatus,
     ReportStatus,
     RequestedAction,
@@ -131,17 +131,9 @@ class Pools:
     def make(self, youngest: int, oldest: int, *, recruiter: bool = False) -> Identity:
         rng = self.rng
         female = rng.random() < (0.25 if recruiter else 0.6)
-        given, second = (
-            (d.FEMALE_GIVEN, d.FEMALE_SECOND) if female else (d.MALE_GIVEN, d.MALE_SECOND)
-        )
-        parts = [rng.choice(given)]
-        if rng.random() < 0.85:
-            parts.append(rng.choice(second))
-        if rng.random() < 0.15:
-            parts.insert(1, rng.choice(given))
-        name = " ".join(dict.fromkeys(parts))
-        if name in d.FAMOUS:
-            name = f"{name} {rng.choice(second)}"
+        name = generator.compose_name(rng, female)
+        if name in d.FAMOUS:  # not unique as in the demo: a pool this size would run out
+            name = f"{name} {rng.choice(d.FEMALE_SECOND if female else d.MALE_SECOND)}"
         if recruiter and rng.random() < 0.2:
             name = f"{'Hj.' if female else 'H.'} {name}"
         middle = self.ctx.midyear
@@ -156,11 +148,7 @@ class Pools:
         passport = (
             self.identifiers.passport() if rng.random() < (0.6 if recruiter else 0.35) else ""
         )
-        phone = (
-            f"08{rng.choice(d.PHONE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
-            if rng.random() < (0.95 if recruiter else 0.7)
-            else ""
-        )
+        phone = generator.phone_number(rng) if rng.random() < (0.95 if recruiter else 0.7) else ""
         sex = "female" if female else "male"
         segment = "\t".join(
             (
@@ -178,10 +166,9 @@ class Pools:
 
 
 def foreigner_segment(rng: random.Random) -> tuple[str, int]:
-    nationality = rng.choice(("AF", "AF", "LK"))
-    name = rng.choice(d.FOREIGN_NAMES[nationality])
-    age = rng.randint(19, 40)
-    return "\t".join((esc(name), "male", NULL, str(age), "", "", "", "", nationality, "")), age
+    who = generator.invent_foreigner(rng)
+    segment = (esc(who.full_name), "male", NULL, str(who.age), "", "", "", "", who.nationality, "")
+    return "\t".join(segment), who.age
 
 
 # --- The generator ---------------------------------------------------------------------------
@@ -237,31 +224,6 @@ def entitled(agency_id: int, categories: tuple[str, ...]) -> list[tuple[int, int
     return _entitled_cache[key]
 
 
-ACTION_FOR_KIND = {
-    Agency.Kind.POLICE: (RequestedAction.INVESTIGATION,),
-    Agency.Kind.MIGRANT_WORKER_PROTECTION: (RequestedAction.VICTIM_PROTECTION, RequestedAction.REPATRIATION),
-    Agency.Kind.IMMIGRATION: (RequestedAction.DOCUMENT_CHECK,),
-    Agency.Kind.MANPOWER_OFFICE: (RequestedAction.VICTIM_PROTECTION, RequestedAction.VILLAGE_OUTREACH),
-    Agency.Kind.LOCAL_GOVERNMENT: (RequestedAction.VICTIM_PROTECTION,),
-    Agency.Kind.YOUTH_ORGANISATION: (RequestedAction.VILLAGE_OUTREACH,),
-}  # fmt: skip
-OUTCOME_FOR_ACTION = {
-    RequestedAction.INVESTIGATION: (ReferralOutcome.INVESTIGATION_OPENED, ReferralOutcome.NO_ACTION_POSSIBLE),
-    RequestedAction.VICTIM_PROTECTION: (ReferralOutcome.VICTIM_ASSISTED,),
-    RequestedAction.REPATRIATION: (ReferralOutcome.REPATRIATED,),
-    RequestedAction.DOCUMENT_CHECK: (ReferralOutcome.DEPARTURE_PREVENTED, ReferralOutcome.ACTION_TAKEN),
-    RequestedAction.VILLAGE_OUTREACH: (ReferralOutcome.ACTION_TAKEN,),
-}  # fmt: skip
-DONE_NOTES = (
-    "Telah ditindaklanjuti sesuai permintaan; hasilnya dilampirkan pada rujukan ini.",
-    "Korban dan keluarganya telah ditemui dan didampingi; koordinasi lanjutan melalui PIMPASA.",
-    "Berkas telah diteruskan ke unit terkait dan dicatat dalam register instansi kami.",
-)
-FALLBACK_REASON = (
-    "Kategori ditetapkan petugas berdasarkan keterangan saksi dan dokumen yang ditemukan."
-)
-
-
 class Generator:
     def __init__(self, ctx: Context, pools: Pools, numbers: Numbers) -> None:
         self.ctx = ctx
@@ -289,7 +251,7 @@ class Generator:
         a, rng = self.agencies, self.rng
         kanim = desa.designating_office if desa is not None else a[w.KANIM_OF_REGENCY[regency]]
         if source == S.DEPARTURE_CHECK:
-            return a["Kanim Merak" if checkpoint == "seaport" else "Kanim Soekarno-Hatta"]
+            return a["Kanim Merak" if checkpoint == Checkpoint.SEAPORT else "Kanim Soekarno-Hatta"]
         if source in (S.PASSPORT_INTERVIEW, S.DESA_BINAAN_VISIT):
             return a["Kanwil Imigrasi Banten"] if rng.random() < 0.03 else kanim
         if source == S.POLICE_PATROL:
@@ -336,20 +298,6 @@ class Generator:
             weights=weights,
         )[0]
 
-    def indicators(self, scenario, child: bool) -> tuple[str, ...]:
-        ticked = set(scenario.required)
-        if scenario.one_of:
-            ticked.add(self.rng.choice(scenario.one_of))
-        ticked |= {code for code in scenario.optional if self.rng.random() < 0.35}
-        if child and self.rng.random() < 0.6:
-            ticked = {c for c in ticked if ind.GROUP_OF[c] != ind.MEANS}
-        return tuple(sorted(ticked, key=ORDER.__getitem__))
-
-    def sample(self, values, most: int) -> list[str]:
-        if not values:
-            return []
-        return self.rng.sample(values, k=self.rng.randint(1, min(most, len(values))))
-
     # -- one report --
 
     def report(self, report_id: int, occurred: dt.datetime, out: Rows) -> None:
@@ -361,7 +309,8 @@ class Generator:
         job = rng.choice(scenario.jobs)
         checkpoint = ""
         if source == S.DEPARTURE_CHECK:
-            checkpoint = "seaport" if country == "MY" and rng.random() < 0.5 else "airport"
+            by_sea = country == "MY" and rng.random() < 0.5
+            checkpoint = Checkpoint.SEAPORT if by_sea else Checkpoint.AIRPORT
         child_case = rng.random() < scenario.child
 
         # Persons: victims, maybe a recruiter or smuggler, maybe a family contact.
@@ -380,7 +329,7 @@ class Generator:
                         PersonRole.POTENTIAL_VICTIM,
                         segment,
                         "",
-                        "Tidak membawa dokumen perjalanan.",
+                        d.FOREIGNER_NOTE,
                         [],
                     )
                 )
@@ -410,7 +359,13 @@ class Generator:
                 else (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
             )
             persons.append(
-                (role, recruiter.segment, recruiter.home, recruiter.notes, self.sample(roles, 2))
+                (
+                    role,
+                    recruiter.segment,
+                    recruiter.home,
+                    recruiter.notes,
+                    generator.sample(rng, roles, 2),
+                )
             )
             names.append(recruiter.full_name)
         if len(persons) < 3 and not scenario.foreign and rng.random() < (0.9 if child else 0.2):
@@ -453,60 +408,60 @@ class Generator:
             outcome_note = rng.choice(notes) if notes else d.PREVENTED_NOTES[""]
         updated = closed or review or submitted or created
 
-        indicators = self.indicators(scenario, child)
+        indicators = tuple(generator.tick_indicators(rng, scenario, child))
         suggested = _suggest(indicators, child)
         categories: tuple[str, ...] = tuple(scenario.override) or suggested
         reason = rng.choice(scenario.reasons) if scenario.override else ""
         if not categories:
             categories = ("tppo",) if scenario.kind in (d.TPPO, d.BOTH) else ("pmi_nonprocedural",)
-            reason = FALLBACK_REASON
+            reason = d.FALLBACK_CATEGORY_REASON
         if status == ReportStatus.DRAFT and rng.random() < 0.5:
             categories, reason = (), ""  # not confirmed yet
         risk = rng.choice(scenario.risks)
         if rng.random() < 0.3:
             risk = rng.choice(("low", "medium", "high"))
 
-        destination = d.DESTINATIONS[country]
-        by_sea = checkpoint == "seaport" or (scenario.kind in (d.TPPM, d.BOTH) and country == "MY")
-        route = rng.choice(d.SEA_ROUTES_MY if by_sea else destination.flights)
-        village = f"{'Kelurahan' if home.rsplit('.', 1)[-1].startswith('1') else 'Desa'} {ctx.village_names.get(home, '')}"
+        route = generator.pick_route(rng, scenario, country, checkpoint)
+        village = (home, ctx.village_names.get(home, ""))
         district = ctx.world.district_names.get(home[:8], "")
-        if checkpoint == "airport":
-            place = rng.choice(d.AIRPORT_PLACES)
-        elif checkpoint == "seaport":
-            place = rng.choice(d.SEAPORT_PLACES)
-        elif source == S.PASSPORT_INTERVIEW:
-            place = f"Ruang wawancara paspor {agency.name}"
-        else:
-            place = d.PLACES.get(source, "Kecamatan {kecamatan}").format(
-                desa=village, kantor=f"Balai {village}", kecamatan=district
-            )
-        sponsor = (
-            f"sponsor bernama {recruiter.full_name}"
-            if recruiter
-            else rng.choice(("seorang sponsor", "seorang calo di kampungnya", "kenalannya"))
+        place = generator.pick_place(
+            rng,
+            source,
+            checkpoint,
+            passport_places=d.PASSPORT_PLACES.get(
+                agency.short_name, (f"Ruang wawancara paspor {agency.name}",)
+            ),
+            village=village,
+            district=district,
         )
         words = Words(
-            nama=victim_name, umur=victim_age, negara=destination.name, kota=rng.choice(destination.cities),
-            desa=village, nama_desa=ctx.village_names.get(home, ""), kecamatan=district, tempat=place.split(",")[0],
-            kedok=rng.choice(d.COVERS.get(mode, ("bekerja",))), pekerjaan=job[0], gaji=destination.wage,
-            biaya=f"Rp {rng.randrange(5, 45)} juta", rute=route, sponsor=sponsor,
-        )  # fmt: skip
-        sentences = [
-            rng.choice(d.OPENINGS[source]).format_map(words),
-            rng.choice(scenario.details).format_map(words),
-        ]
+            generator.narrative_words(
+                rng,
+                victim=victim_name,
+                age=victim_age,
+                country=country,
+                village=village,
+                district=district,
+                place=place,
+                mode=mode,
+                job=job,
+                route=route,
+                recruiter=recruiter.full_name if recruiter else "",
+            ),
+            kantor=d.village_office(*village),
+        )
+        sentences = generator.first_sentences(rng, source, scenario, words)
         if source == S.DESA_BINAAN_VISIT and rng.random() < 0.6:
             sentences.append(rng.choice(d.VISIT_FOLLOW_UPS))
-        narrative = " ".join(s[0].upper() + s[1:] for s in sentences)
+        narrative = generator.as_narrative(sentences)
 
         out.reports.append(
             "\t".join(
                 (
                     str(report_id), number, occurred.isoformat(), source, esc(place), country, esc(route),
                     mode, esc(narrative), risk, arr(indicators), arr(suggested), arr(categories), esc(reason),
-                    arr(self.sample(scenario.recruitment, 2)), arr(self.sample(scenario.control, 3)),
-                    arr(self.sample(scenario.exploitation, 2)), arr([job[1]] if job[1] else []), status,
+                    arr(generator.sample(rng, scenario.recruitment, 2)), arr(generator.sample(rng, scenario.control, 3)),
+                    arr(generator.sample(rng, scenario.exploitation, 2)), arr([job[1]] if job[1] else []), status,
                     ts(submitted), ts(review), outcome, esc(outcome_note), ts(closed), str(len(persons)),
                     created.isoformat(), updated.isoformat(), str(agency.pk), str(created_by),
                     ref(desa.pk if desa is not None else None), home or NULL, ref(reviewer),
@@ -573,7 +528,9 @@ class Generator:
     ) -> None:
         rng = self.rng
         partner = self.ctx.world.by_id[partner_id]
-        action = rng.choice(ACTION_FOR_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,)))
+        action = rng.choice(
+            d.REQUESTED_ACTIONS_BY_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,))
+        )
         urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.NORMAL
         sent = self.later(shared_at, 0, 72)
         sent_year = timezone.localtime(sent).year
@@ -614,8 +571,19 @@ class Generator:
                 started = self.later(accepted, 1, 24 * 5)
             if status == ReferralStatus.COMPLETED:
                 closed = self.later(started, 24, 24 * 30)
-                outcome = rng.choice(OUTCOME_FOR_ACTION[action])
-                outcome_note = rng.choice(DONE_NOTES)
+                outcome, note = rng.choice(d.OUTCOMES[action])
+                closed_on = timezone.localtime(closed, self.tz).date()
+                outcome_note = note.format_map(
+                    Words(
+                        words,
+                        tanggal=d.tanggal(closed_on),
+                        bulan=d.ROMAN[closed_on.month - 1],
+                        tahun=closed_on.year,
+                        satker=partner.short_name.upper(),
+                        lp=rng.randint(120, 980),
+                        hadir=rng.randint(35, 120),
+                    )
+                )
         updated = closed or started or accepted or sent
         words = Words(words, korban=words["nama"], pelaku=words["sponsor"], nomor=number)
         message = rng.choice(d.REFERRAL_MESSAGES[action]).format_map(words)
@@ -630,7 +598,6 @@ class Generator:
         )  # fmt: skip
 
 
-ORDER = {code: i for i, (code, _group, _label) in enumerate(ind.INDICATORS)}
 SHARE_RATE = 0.35  # of submitted reports with a category
 REFERRAL_RATE = 0.3  # of active shares
 

@@ -28,6 +28,7 @@ from referrals.demo.tables import (
     FOLLOW_UPS,
     FOREIGN_NAMES,
     FOREIGN_OUTCOME,
+    FOREIGNER_NOTE,
     KANIM_CILEGON,
     KANIM_OF_REGENCY,
     KANIM_SERANG,
@@ -59,6 +60,7 @@ from referrals.demo.tables import (
     TPPM,
     UNFOUNDED_DOCUMENTS,
     UNFOUNDED_UMRAH_NOTE,
+    UNNAMED_SPONSORS,
     VICTIM_STATUS_BY,
     VISIT_FOLLOW_UPS,
     YEAR_WEIGHTS,
@@ -194,6 +196,123 @@ class UniqueIdentifiers:
                 return value
 
 
+# --- Draws from the tables, shared with seed_scale (bench/seed.py) -----------------------------
+
+
+def compose_name(rng: random.Random, female: bool) -> str:
+    """A given name, mostly with a second one, now and then two given names."""
+    given, second = (FEMALE_GIVEN, FEMALE_SECOND) if female else (MALE_GIVEN, MALE_SECOND)
+    parts = [rng.choice(given)]
+    if rng.random() < 0.85:
+        parts.append(rng.choice(second))
+    if rng.random() < 0.15:
+        parts.insert(1, rng.choice(given))
+    return " ".join(dict.fromkeys(parts))
+
+
+def phone_number(rng: random.Random) -> str:
+    return f"08{rng.choice(PHONE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
+
+
+def invent_foreigner(rng: random.Random) -> Foreigner:
+    nationality = rng.choice(("AF", "AF", "LK"))
+    name = rng.choice(FOREIGN_NAMES[nationality])
+    return Foreigner(full_name=name, nationality=nationality, age=rng.randint(19, 40))
+
+
+def tick_indicators(rng: random.Random, scenario: Scenario, child: bool) -> list[str]:
+    ticked = set(scenario.required)
+    if scenario.one_of:
+        ticked.add(rng.choice(scenario.one_of))
+    ticked |= {code for code in scenario.optional if rng.random() < 0.35}
+    if child and rng.random() < 0.6:  # for a child, act and purpose suffice
+        ticked = {c for c in ticked if ind.GROUP_OF[c] != ind.MEANS}
+    return sorted(ticked, key=INDICATOR_ORDER.__getitem__)
+
+
+INDICATOR_ORDER = {code: i for i, (code, _group, _label) in enumerate(ind.INDICATORS)}
+
+
+def sample(rng: random.Random, values: tuple[str, ...], most: int) -> list[str]:
+    if not values:
+        return []
+    return rng.sample(values, k=rng.randint(1, min(most, len(values))))
+
+
+def pick_route(rng: random.Random, scenario: Scenario, country: str, checkpoint: str) -> str:
+    by_sea = checkpoint == Checkpoint.SEAPORT or (scenario.kind in (TPPM, BOTH) and country == "MY")
+    return rng.choice(SEA_ROUTES_MY if by_sea else DESTINATIONS[country].flights)
+
+
+def pick_place(
+    rng: random.Random,
+    source: str,
+    checkpoint: str,
+    *,
+    passport_places: tuple[str, ...],
+    village: tuple[str, str],
+    district: str,
+) -> str:
+    """Where it came to light; `village` is the (code, name) of the persons' village."""
+    if checkpoint == Checkpoint.AIRPORT:
+        return rng.choice(AIRPORT_PLACES)
+    if checkpoint == Checkpoint.SEAPORT:
+        return rng.choice(SEAPORT_PLACES)
+    if source == S.PASSPORT_INTERVIEW:
+        return rng.choice(passport_places)
+    template = PLACES.get(source, "Kecamatan {kecamatan}")
+    return template.format(
+        desa=village_label(*village), kantor=village_office(*village), kecamatan=district
+    )
+
+
+def narrative_words(
+    rng: random.Random,
+    *,
+    victim: str,
+    age: int,
+    country: str,
+    village: tuple[str, str],
+    district: str,
+    place: str,
+    mode: str,
+    job: Job,
+    route: str,
+    recruiter: str,
+) -> dict:
+    """What the openings and the scenarios' details name."""
+    destination = DESTINATIONS[country]
+    sponsor = f"sponsor bernama {recruiter}" if recruiter else rng.choice(UNNAMED_SPONSORS)
+    return {
+        "nama": victim,
+        "umur": age,
+        "negara": destination.name,
+        "kota": rng.choice(destination.cities),
+        "desa": village_label(*village),
+        "nama_desa": village[1],
+        "kecamatan": district,
+        "tempat": place.split(",")[0],
+        "kedok": rng.choice(COVERS.get(mode, ("bekerja",))),
+        "pekerjaan": job[0],
+        "gaji": destination.wage,
+        "biaya": f"Rp {rng.randrange(5, 45)} juta",
+        "rute": route,
+        "sponsor": sponsor,
+    }
+
+
+def first_sentences(rng: random.Random, source: str, scenario: Scenario, words) -> list[str]:
+    """How it came to light, and what was found."""
+    return [
+        rng.choice(OPENINGS[source]).format_map(words),
+        rng.choice(scenario.details).format_map(words),
+    ]
+
+
+def as_narrative(sentences: list[str]) -> str:
+    return " ".join(s[0].upper() + s[1:] for s in sentences)
+
+
 class Generator:
     """Plans the demo reports one by one, in order of occurrence, from one random source."""
 
@@ -214,14 +333,8 @@ class Generator:
         return self.rng.random() < p
 
     def name(self, female: bool) -> str:
-        given, second = (FEMALE_GIVEN, FEMALE_SECOND) if female else (MALE_GIVEN, MALE_SECOND)
         while True:
-            parts = [self.rng.choice(given)]
-            if self.chance(0.85):
-                parts.append(self.rng.choice(second))
-            if self.chance(0.15):
-                parts.insert(1, self.rng.choice(given))
-            full = " ".join(dict.fromkeys(parts))
+            full = compose_name(self.rng, female)
             if full not in FAMOUS and full not in self.names:
                 self.names.add(full)
                 return full
@@ -233,7 +346,7 @@ class Generator:
         return self.identifiers.passport()
 
     def phone(self) -> str:
-        return f"08{self.rng.choice(PHONE_PREFIXES)}{self.rng.randint(1_000_000, 99_999_999)}"
+        return phone_number(self.rng)
 
     def birth_date(self, on: dt.date, age: int) -> dt.date:
         """A birth date on which the person is exactly `age` years old on `on`."""
@@ -329,21 +442,6 @@ class Generator:
         statuses = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW)
         return self.rng.choices((*statuses, ReportStatus.CLOSED), weights=weights)[0]
 
-    def indicators(self, scenario: Scenario, child: bool) -> list[str]:
-        ticked = set(scenario.required)
-        if scenario.one_of:
-            ticked.add(self.rng.choice(scenario.one_of))
-        ticked |= {code for code in scenario.optional if self.chance(0.35)}
-        if child and self.chance(0.6):  # for a child, act and purpose suffice
-            ticked = {c for c in ticked if ind.GROUP_OF[c] != ind.MEANS}
-        order = [code for code, _group, _label in ind.INDICATORS]
-        return sorted(ticked, key=order.index)
-
-    def sample(self, values: tuple[str, ...], most: int) -> list[str]:
-        if not values:
-            return []
-        return self.rng.sample(values, k=self.rng.randint(1, min(most, len(values))))
-
     def plan(self, day: dt.date, scenario: Scenario) -> Plan:
         case = self.case(day, scenario)
         self.people(case)
@@ -402,8 +500,15 @@ class Generator:
             case.home, case.desa = self.home_village()
         case.district = self.world.districts[case.home.code[:8]].name
         case.agency = self.agency_for(case)
-        case.route = self.route(case)
-        case.place = self.place(case)
+        case.route = pick_route(rng, scenario, case.country, case.checkpoint)
+        case.place = pick_place(
+            rng,
+            case.source,
+            case.checkpoint,
+            passport_places=PASSPORT_PLACES.get(case.agency.short_name, ()),
+            village=(case.home.code, case.home.name),
+            district=case.district,
+        )
         return case
 
     def trying_again(self, day: dt.date) -> Identity | None:
@@ -416,34 +521,13 @@ class Generator:
             return None
         return self.deferred.pop(0)
 
-    def route(self, case: Case) -> str:
-        destination = DESTINATIONS[case.country]
-        by_sea = case.checkpoint == Checkpoint.SEAPORT or (
-            case.scenario.kind in (TPPM, BOTH) and case.country == "MY"
-        )
-        return self.rng.choice(SEA_ROUTES_MY if by_sea else destination.flights)
-
-    def place(self, case: Case) -> str:
-        if case.checkpoint == Checkpoint.AIRPORT:
-            return self.rng.choice(AIRPORT_PLACES)
-        if case.checkpoint == Checkpoint.SEAPORT:
-            return self.rng.choice(SEAPORT_PLACES)
-        if case.source == S.PASSPORT_INTERVIEW:
-            return self.rng.choice(PASSPORT_PLACES[case.agency.short_name])
-        template = PLACES.get(case.source, "Kecamatan {kecamatan}")
-        return template.format(
-            desa=village_label(case.home.code, case.home.name),
-            kantor=village_office(case.home.code, case.home.name),
-            kecamatan=case.district,
-        )
-
     def people(self, case: Case) -> None:
         """The potential victims (one, or two for a raid), maybe a recruiter or smuggler,
         maybe a family contact: three at most."""
         rng, scenario = self.rng, case.scenario
         for index in range(rng.randint(1, scenario.victims)):
             if scenario.foreign:
-                case.persons.append((PersonRole.POTENTIAL_VICTIM, self.foreigner()))
+                case.persons.append((PersonRole.POTENTIAL_VICTIM, invent_foreigner(self.rng)))
                 continue
             if case.repeat and index == 0:
                 person = case.repeat
@@ -471,7 +555,7 @@ class Generator:
         the HTCDS fields."""
         scenario = case.scenario
         child_victim = case.child and not scenario.foreign
-        report.indicators = self.indicators(scenario, child_victim)
+        report.indicators = tick_indicators(self.rng, scenario, child_victim)
         suggestion = ind.suggest_categories(report.indicators, child_victim=child_victim)
         report.suggested_categories = list(suggestion.categories)
         report.categories = list(scenario.override or suggestion.categories)
@@ -479,52 +563,36 @@ class Generator:
             report.category_reason = self.rng.choice(scenario.reasons)
         if report.status == ReportStatus.DRAFT and self.chance(0.5):
             report.categories = []  # not confirmed yet
-        report.recruitment_methods = self.sample(scenario.recruitment, 2)
-        report.control_methods = self.sample(scenario.control, 3)
-        report.exploitation_types = self.sample(scenario.exploitation, 2)
+        report.recruitment_methods = sample(self.rng, scenario.recruitment, 2)
+        report.control_methods = sample(self.rng, scenario.control, 3)
+        report.exploitation_types = sample(self.rng, scenario.exploitation, 2)
         report.industries = [case.job[1]] if case.job[1] else []
 
     def narrative(self, case: Case, action: PreventionAction | None) -> str:
         """Two or three sentences: how it came to light, what was found, what was done."""
         rng = self.rng
-        destination = DESTINATIONS[case.country]
         victim = case.persons[0][1]
-        if case.recruiter:
-            sponsor = f"sponsor bernama {case.recruiter.full_name}"
-        else:
-            sponsor = rng.choice(("seorang sponsor", "seorang calo di kampungnya", "kenalannya"))
-        words = {
-            "nama": victim.full_name,
-            "umur": victim.age_on(case.day),
-            "negara": destination.name,
-            "kota": rng.choice(destination.cities),
-            "desa": village_label(case.home.code, case.home.name),
-            "nama_desa": case.home.name,
-            "kecamatan": case.district,
-            "tempat": case.place.split(",")[0],
-            "kedok": rng.choice(COVERS.get(case.mode, ("bekerja",))),
-            "pekerjaan": case.job[0],
-            "gaji": destination.wage,
-            "biaya": f"Rp {rng.randrange(5, 45)} juta",
-            "rute": case.route,
-            "sponsor": sponsor,
-        }
-        sentences = [
-            rng.choice(OPENINGS[case.source]).format(**words),
-            rng.choice(case.scenario.details).format(**words),
-        ]
+        words = narrative_words(
+            rng,
+            victim=victim.full_name,
+            age=victim.age_on(case.day),
+            country=case.country,
+            village=(case.home.code, case.home.name),
+            district=case.district,
+            place=case.place,
+            mode=case.mode,
+            job=case.job,
+            route=case.route,
+            recruiter=case.recruiter.full_name if case.recruiter else "",
+        )
+        sentences = first_sentences(rng, case.source, case.scenario, words)
         if case.repeat:
             sentences.append(REPEAT_NOTE.format(tanggal=f"{case.deferred_before:%d-%m-%Y}"))
         elif action is not None:
             sentences.append(FOLLOW_UPS[action.kind])
         elif case.source == S.DESA_BINAAN_VISIT and self.chance(0.6):
             sentences.append(rng.choice(VISIT_FOLLOW_UPS))
-        return " ".join(s[0].upper() + s[1:] for s in sentences)
-
-    def foreigner(self) -> Foreigner:
-        nationality = self.rng.choice(("AF", "AF", "LK"))
-        name = self.rng.choice(FOREIGN_NAMES[nationality])
-        return Foreigner(full_name=name, nationality=nationality, age=self.rng.randint(19, 40))
+        return as_narrative(sentences)
 
     def person(
         self, position: int, role: str, who: Identity | Foreigner, scenario: Scenario
@@ -538,7 +606,7 @@ class Generator:
                 age=who.age,
                 nationality=who.nationality,
                 victim_status=VictimStatus.POSSIBLE,
-                notes="Tidak membawa dokumen perjalanan; mengaku berangkat dari Jakarta.",
+                notes=FOREIGNER_NOTE,
             )
         person = ReportPerson(
             position=position,
@@ -558,14 +626,14 @@ class Generator:
         if role == PersonRole.POTENTIAL_VICTIM:
             person.victim_status = VictimStatus.POSSIBLE
         elif role == PersonRole.SMUGGLER:
-            person.perpetrator_roles = self.sample(
-                (PerpetratorRole.SMUGGLER, PerpetratorRole.TRANSPORTER), 2
+            person.perpetrator_roles = sample(
+                self.rng, (PerpetratorRole.SMUGGLER, PerpetratorRole.TRANSPORTER), 2
             )
         elif role == PersonRole.RECRUITER:
             roles = (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
             if scenario.kind != NONPROC:
                 roles = (*roles, PerpetratorRole.HARBOURER, PerpetratorRole.CONTROLLER)
-            person.perpetrator_roles = self.sample(roles, 2)
+            person.perpetrator_roles = sample(self.rng, roles, 2)
         return person
 
     def prevention(self, plan: Plan, case: Case) -> PreventionAction | None:

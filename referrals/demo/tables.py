@@ -895,6 +895,8 @@ RECRUITER_NOTES = (
     "Menghubungi calon PMI hanya lewat WhatsApp.",
     "",
 )
+FOREIGNER_NOTE = "Tidak membawa dokumen perjalanan; mengaku berangkat dari Jakarta."
+UNNAMED_SPONSORS = ("seorang sponsor", "seorang calo di kampungnya", "kenalannya")
 VICTIM_STATUS_BY = ("BP3MI Banten", "UPTD PPA Provinsi Banten", "Ditreskrimum Polda Banten")
 
 # --- Shares and referrals ------------------------------------------------------------------
@@ -1112,6 +1114,20 @@ SHARE_NOTES = (
 PENDING_NOTE = "Mohon atensi; calon PMI berencana berangkat kembali dalam waktu dekat."
 REFUSED_NOTE = "Untuk diketahui."
 
+
+# What seed_scale asks of a partner, by its kind (the demo routes each report itself).
+REQUESTED_ACTIONS_BY_KIND = {
+    Agency.Kind.POLICE: (RA.INVESTIGATION,),
+    Agency.Kind.MIGRANT_WORKER_PROTECTION: (RA.VICTIM_PROTECTION, RA.REPATRIATION),
+    Agency.Kind.IMMIGRATION: (RA.DOCUMENT_CHECK,),
+    Agency.Kind.MANPOWER_OFFICE: (RA.VICTIM_PROTECTION, RA.VILLAGE_OUTREACH),
+    Agency.Kind.LOCAL_GOVERNMENT: (RA.VICTIM_PROTECTION,),
+    Agency.Kind.YOUTH_ORGANISATION: (RA.VILLAGE_OUTREACH,),
+}
+# seed_scale's reason when a scenario's indicators suggest no category for its persons.
+FALLBACK_CATEGORY_REASON = (
+    "Kategori ditetapkan petugas berdasarkan keterangan saksi dan dokumen yang ditemukan."
+)
 
 # --- Words for places and dates ----------------------------------------------------------------
 
