@@ -5,9 +5,9 @@ with its Polres exchange every category from 20 Nov 2025; the Kanwil's offices a
 Banten exchange TPPO and TPPM from 18 Nov 2025; the KNPI agreement exchanges no case data.
 Every share is checked against agreements.sharing_policy on its own date, and takes the
 agreement the policy names first (services.entitled_partners on that day); due dates are
-services.referral_due_date and the notifications say services.EVENT_MESSAGES. Rows are written
-directly (bulk inserts), not through the services: those date every step, and the append-only
-audit log, today, and would e-mail the demo accounts. The bell gets in-app notifications of the
+services.referral_due_date and the notifications say services.EVENT_MESSAGES. Shares and
+referrals go in through the bulk loader (loader.py), not through the services: those date every
+step, and the append-only audit log, today, and would e-mail the demo accounts. The bell gets in-app notifications of the
 last days, marked e-mailed."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-import pgtrigger
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -26,6 +25,7 @@ from portal.accounts.models import Agency, User
 from portal.core.categories import ReportCategory
 from portal.notifications.models import Notification
 from referrals import services
+from referrals.demo import loader
 from referrals.demo.loader import Numbers
 from referrals.demo.tables import (
     AGENCIES,
@@ -577,15 +577,6 @@ def seed_exchanges() -> None:
     _notify(planner, _notices(planner))
 
 
-SHARES_SQL = """
-UPDATE referrals_share AS s SET created_at = v.created_at
-FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE s.id = v.id
-"""
-REFERRALS_SQL = """
-UPDATE referrals_referral AS r SET sent_at = v.sent_at, updated_at = v.updated_at
-FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, sent_at, updated_at)
-WHERE r.id = v.id
-"""
 COMMENTS_SQL = """
 UPDATE referrals_referralcomment AS c SET created_at = v.created_at
 FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE c.id = v.id
@@ -621,36 +612,41 @@ def _number_referrals(rows: list[ReferralRow]) -> None:
 
 
 def _save_exchanges(planner: ExchangePlanner) -> None:
-    """Insert the rows, then backdate their auto_now(_add) fields without history rows."""
-    Share.objects.bulk_create([row.share for row in planner.shares])
+    """Insert the shares and referrals through the bulk loader, dated as planned, then the
+    comments; the history rows of the inserts get the dates of the rows they record."""
     _number_referrals(planner.referrals)
-    Referral.objects.bulk_create([row.referral for row in planner.referrals])
-    comments = [(c, at) for row in planner.referrals for c, at in row.comments]
+    rows = loader.Rows()
+    with connection.cursor() as cursor:
+        share_ids = loader.reserve_ids(cursor, Share._meta.db_table, len(planner.shares))
+        for row, pk in zip(planner.shares, share_ids, strict=True):
+            row.share.pk, row.share.created_at = pk, row.requested_at
+            rows.shares.append(loader.line(row.share, loader.SHARE_COLUMNS))
+        for row in planner.referrals:
+            referral = row.referral
+            referral.share = row.share.share  # now with its id
+            referral.sent_at, referral.updated_at = row.sent_at, row.updated_at
+            rows.referrals.append(loader.line(referral, loader.REFERRAL_COLUMNS))
+        loader.write(cursor, rows)
+        cursor.execute(
+            f"SELECT number, id FROM {Referral._meta.db_table} WHERE number = ANY(%s)",  # noqa: S608 -- a constant
+            [[row.referral.number for row in planner.referrals]],
+        )
+        referral_ids = dict(cursor.fetchall())
+    comments = []
+    for row in planner.referrals:
+        row.referral.pk = referral_ids[row.referral.number]
+        for comment, at in row.comments:
+            comment.referral = row.referral
+            comments.append((comment, at))
     ReferralComment.objects.bulk_create([c for c, _at in comments])
     shares = [row.share.pk for row in planner.shares]
     referrals = [row.referral.pk for row in planner.referrals]
-    with (
-        pgtrigger.ignore("referrals.Share:update_update", "referrals.Referral:update_update"),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(SHARES_SQL, [shares, [row.requested_at for row in planner.shares]])
-        cursor.execute(
-            REFERRALS_SQL,
-            [
-                referrals,
-                [row.sent_at for row in planner.referrals],
-                [row.updated_at for row in planner.referrals],
-            ],
-        )
+    with connection.cursor() as cursor:
         cursor.execute(COMMENTS_SQL, [[c.pk for c, _at in comments], [at for _c, at in comments]])
         cursor.execute(SHARE_EVENTS_SQL, [shares])
         cursor.execute(REFERRAL_EVENTS_SQL, [referrals])
-    for row in planner.shares:
-        row.share.created_at = row.requested_at
-    for row in planner.referrals:
-        row.referral.sent_at, row.referral.updated_at = row.sent_at, row.updated_at
-        for comment, at in row.comments:
-            comment.created_at = at
+    for comment, at in comments:
+        comment.created_at = at
 
 
 def _notices(planner: ExchangePlanner) -> list[Notice]:
