@@ -26,7 +26,6 @@ from portal.core.categories import ReportCategory
 from portal.notifications.models import Notification
 from referrals import services
 from referrals.demo import loader
-from referrals.demo.loader import Numbers
 from referrals.demo.tables import (
     AGENCIES,
     APPROVAL_AGENCY,
@@ -602,7 +601,7 @@ FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE n.id = v
 
 def _number_referrals(rows: list[ReferralRow]) -> None:
     """Referral numbers per sending agency and year, in order of sending."""
-    numbers = Numbers()
+    numbers = loader.Numbers()
     for row in sorted(rows, key=lambda row: row.sent_at):
         code, year = row.referral.from_agency.code, timezone.localtime(row.sent_at).year
         serial = numbers.next(REFERRAL_SERIES, code, year)

@@ -1,4 +1,5 @@
-"""The demo reports, planned one by one in order of occurrence from one random source."""
+"""The demo reports, planned one by one in order of occurrence from one random source, and
+the draws from the scenario tables that seed_scale (bench/seed.py) makes the same way."""
 
 from __future__ import annotations
 
