@@ -5,7 +5,7 @@ This is cache invalidation, not domain logic: the rule itself stays in sharing_p
 Signals cover every save and delete, through services, the admin, fixtures and demo data, and
 the deletes that cascade from them. They miss QuerySet.update(), bulk_create(), bulk_update()
 and SQL: code that writes these tables that way calls sharing_policy.policy_changed() itself
-(referrals/demo.py, bench/seed.py). Migrations and flushes are covered by post_migrate.
+(referrals/demo, bench/seed.py). Migrations and flushes are covered by post_migrate.
 """
 
 from __future__ import annotations

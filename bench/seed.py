@@ -4,13 +4,13 @@ What it writes, and how it stays true to the rules the services apply one report
 
 * the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
 * N indication reports over the last three years, in the proportions and with the texts of
-  the demo data set (referrals/demo.py's scenarios), each with 1-3 persons. Numbers (of reports
+  the demo data set (referrals/demo/tables.py), each with 1-3 persons. Numbers (of reports
   and referrals) come from NumberCounter, per agency code and year, so later reports and
   referrals created in the portal continue them.
   The suggested category is referrals.indicators.suggest_categories() of the ticked
   indicators and the child-victim rule; the category is the suggestion, or another one with
   a reason; person_count is the number of persons; the search document is
-  referrals.search.document_sql, the SQL form of what referrals.services._refresh_derived
+  referrals.search.document_sql, the SQL form of what referrals.services.reports._refresh_derived
   saves (number and names weight A, narrative B, route C, the 'simple' configuration, and
   the reporting agency's lexeme);
 * persons drawn from a pool of identities, each encrypted once (NIK, passport, telephone as
@@ -23,8 +23,8 @@ What it writes, and how it stays true to the rules the services apply one report
   shares need approval; referrals on active shares with statuses and timestamps in order, due
   dates in Indonesian working days.
 
-Speed: rows go in with PostgreSQL COPY from in-memory buffers, in chunks of one transaction
-each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
+Speed: rows go in through the demo's bulk writer (referrals/demo/loader.py: PostgreSQL COPY
+from in-memory buffers), in chunks of one transaction each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
 session_replication_role = replica, which also skips the foreign-key triggers: the generator
 only writes ids it has read or reserved): a bulk seed is not a change anyone made, and the
 history of each row starts with its first real change. Without the right to set that role
@@ -34,16 +34,14 @@ autovacuum would eventually do.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agreements.sharing_policy import entitled_recipients, policy_changed
@@ -51,21 +49,22 @@ from bench import world as w
 from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
-from referrals import demo as d
 from referrals import indicators as ind
+from referrals.demo import generator, loader
+from referrals.demo import tables as d
+from referrals.demo.generator import UniqueIdentifiers
+from referrals.demo.loader import NULL, Numbers, Rows, arr, bulk_session, esc, ref, reserve_ids, ts
 from referrals.models import (
     REFERRAL_SERIES,
     REPORT_SERIES,
-    NumberCounter,
     Report,
     format_referral_number,
     format_report_number,
 )
-from referrals.search import document_sql
 from referrals.vocabularies import (
+    Checkpoint,
     PerpetratorRole,
     PersonRole,
-    ReferralOutcome,
     ReferralStatus,
     ReportStatus,
     RequestedAction,
@@ -96,66 +95,6 @@ class SeedResult:
     trigger_mode: str = ""
 
 
-# --- COPY helpers ----------------------------------------------------------------------------
-
-NULL = "\\N"
-
-
-def esc(value: str) -> str:
-    """A text value for COPY's text format."""
-    if not value:
-        return ""
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
-def ts(value: dt.datetime | None) -> str:
-    return NULL if value is None else value.isoformat()
-
-
-def arr(values) -> str:
-    return "{" + ",".join(values) + "}"
-
-
-def ref(value: int | str | None) -> str:
-    return NULL if value is None else str(value)
-
-
-def copy(cursor, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
-    if lines:
-        buffer = io.StringIO("\n".join(lines) + "\n")
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
-def reserve_ids(cursor, table: str, count: int) -> list[int]:
-    """`count` ids from the table's identity sequence (safe beside concurrent inserts)."""
-    if not count:
-        return []
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
-@contextlib.contextmanager
-def bulk_session() -> Iterator[str]:
-    """Skip triggers (pghistory, FK checks) for this session when allowed; say which."""
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute("SET session_replication_role = replica")
-            mode = "replica"
-        except DatabaseError:
-            mode = "triggers"
-    try:
-        yield mode
-    finally:
-        if mode == "replica":
-            with connection.cursor() as cursor:
-                cursor.execute("RESET session_replication_role")
-
-
 # --- Identities ------------------------------------------------------------------------------
 
 
@@ -169,15 +108,7 @@ class Identity:
     notes: str = ""
 
     def age_on(self, day: dt.date) -> int:
-        return d._age(self.birth, day)
-
-
-PERSON_COLUMNS = (
-    "position", "role", "full_name", "sex", "birth_date", "age", "nik", "nik_index",
-    "passport_number", "passport_index", "nationality", "phone", "notes", "victim_status",
-    "victim_status_by", "perpetrator_roles", "nik_warnings", "created_at", "updated_at",
-    "address_region_id", "report_id",
-)  # fmt: skip
+        return d.full_years(self.birth, day)
 
 
 class Pools:
@@ -187,7 +118,7 @@ class Pools:
         self.rng = rng
         self.ctx = ctx
         # Serials up to 9999: a million reports need more identities per district and day.
-        self.identifiers = d.UniqueIdentifiers(rng, max_serial=9999)
+        self.identifiers = UniqueIdentifiers(rng, max_serial=9999)
         self.adults = [self.make(18, 50) for _ in range(max(200, reports // 2))]
         self.children = [self.make(13, 17) for _ in range(max(30, reports // 25))]
         self.recruiters = [self.make(30, 62, recruiter=True) for _ in range(max(40, reports // 40))]
@@ -200,21 +131,13 @@ class Pools:
     def make(self, youngest: int, oldest: int, *, recruiter: bool = False) -> Identity:
         rng = self.rng
         female = rng.random() < (0.25 if recruiter else 0.6)
-        given, second = (
-            (d.FEMALE_GIVEN, d.FEMALE_SECOND) if female else (d.MALE_GIVEN, d.MALE_SECOND)
-        )
-        parts = [rng.choice(given)]
-        if rng.random() < 0.85:
-            parts.append(rng.choice(second))
-        if rng.random() < 0.15:
-            parts.insert(1, rng.choice(given))
-        name = " ".join(dict.fromkeys(parts))
-        if name in d.FAMOUS:
-            name = f"{name} {rng.choice(second)}"
+        name = generator.compose_name(rng, female)
+        if name in d.FAMOUS:  # not unique as in the demo: a pool this size would run out
+            name = f"{name} {rng.choice(d.FEMALE_SECOND if female else d.MALE_SECOND)}"
         if recruiter and rng.random() < 0.2:
             name = f"{'Hj.' if female else 'H.'} {name}"
         middle = self.ctx.midyear
-        birth = d._years_before(middle, rng.randint(youngest, oldest)) - dt.timedelta(
+        birth = d.years_before(middle, rng.randint(youngest, oldest)) - dt.timedelta(
             days=rng.randint(0, 364)
         )
         home = self.ctx.home_village()
@@ -225,11 +148,7 @@ class Pools:
         passport = (
             self.identifiers.passport() if rng.random() < (0.6 if recruiter else 0.35) else ""
         )
-        phone = (
-            f"08{rng.choice(d.PHONE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
-            if rng.random() < (0.95 if recruiter else 0.7)
-            else ""
-        )
+        phone = generator.phone_number(rng) if rng.random() < (0.95 if recruiter else 0.7) else ""
         sex = "female" if female else "male"
         segment = "\t".join(
             (
@@ -247,10 +166,9 @@ class Pools:
 
 
 def foreigner_segment(rng: random.Random) -> tuple[str, int]:
-    nationality = rng.choice(("AF", "AF", "LK"))
-    name = rng.choice(d.FOREIGN_NAMES[nationality])
-    age = rng.randint(19, 40)
-    return "\t".join((esc(name), "male", NULL, str(age), "", "", "", "", nationality, "")), age
+    who = generator.invent_foreigner(rng)
+    segment = (esc(who.full_name), "male", NULL, str(who.age), "", "", "", "", who.nationality, "")
+    return "\t".join(segment), who.age
 
 
 # --- The generator ---------------------------------------------------------------------------
@@ -306,59 +224,6 @@ def entitled(agency_id: int, categories: tuple[str, ...]) -> list[tuple[int, int
     return _entitled_cache[key]
 
 
-REPORT_COLUMNS = (
-    "id", "number", "occurred_at", "source", "place_detail", "destination_country", "route",
-    "mode", "narrative", "risk_level", "indicators", "suggested_categories", "categories",
-    "category_reason", "recruitment_methods", "control_methods", "exploitation_types",
-    "industries", "status", "submitted_at", "review_started_at", "outcome", "outcome_note",
-    "closed_at", "person_count", "created_at", "updated_at", "agency_id", "created_by_id",
-    "desa_id", "region_id", "reviewer_id",
-)  # fmt: skip
-SHARE_COLUMNS = (
-    "id", "status", "note", "created_at", "shared_at", "agency_id", "agreement_id",
-    "decided_by_id", "report_id", "shared_by_id",
-)  # fmt: skip
-REFERRAL_COLUMNS = (
-    "number", "requested_action", "urgency", "due_on", "message", "status", "decline_reason", "outcome",
-    "outcome_note", "sent_at", "accepted_at", "started_at", "closed_at", "updated_at",
-    "assigned_to_id", "from_agency_id", "report_id", "sent_by_id", "to_agency_id", "share_id",
-)  # fmt: skip
-STAGING_SQL = """
-CREATE TEMP TABLE IF NOT EXISTS seed_report (LIKE referrals_report INCLUDING DEFAULTS, names text)
-ON COMMIT DELETE ROWS
-"""
-# The search document as referrals.services._refresh_derived writes it (referrals.search).
-INSERT_SQL = f"""
-INSERT INTO referrals_report ({", ".join(REPORT_COLUMNS)}, search_vector)
-SELECT {", ".join(REPORT_COLUMNS)},
-    {document_sql(number="number", names="names", route="route", narrative="narrative", agency="agency_id")}
-FROM seed_report
-"""  # noqa: S608 -- the column names are constants
-ACTION_FOR_KIND = {
-    Agency.Kind.POLICE: (RequestedAction.INVESTIGATION,),
-    Agency.Kind.MIGRANT_WORKER_PROTECTION: (RequestedAction.VICTIM_PROTECTION, RequestedAction.REPATRIATION),
-    Agency.Kind.IMMIGRATION: (RequestedAction.DOCUMENT_CHECK,),
-    Agency.Kind.MANPOWER_OFFICE: (RequestedAction.VICTIM_PROTECTION, RequestedAction.VILLAGE_OUTREACH),
-    Agency.Kind.LOCAL_GOVERNMENT: (RequestedAction.VICTIM_PROTECTION,),
-    Agency.Kind.YOUTH_ORGANISATION: (RequestedAction.VILLAGE_OUTREACH,),
-}  # fmt: skip
-OUTCOME_FOR_ACTION = {
-    RequestedAction.INVESTIGATION: (ReferralOutcome.INVESTIGATION_OPENED, ReferralOutcome.NO_ACTION_POSSIBLE),
-    RequestedAction.VICTIM_PROTECTION: (ReferralOutcome.VICTIM_ASSISTED,),
-    RequestedAction.REPATRIATION: (ReferralOutcome.REPATRIATED,),
-    RequestedAction.DOCUMENT_CHECK: (ReferralOutcome.DEPARTURE_PREVENTED, ReferralOutcome.ACTION_TAKEN),
-    RequestedAction.VILLAGE_OUTREACH: (ReferralOutcome.ACTION_TAKEN,),
-}  # fmt: skip
-DONE_NOTES = (
-    "Telah ditindaklanjuti sesuai permintaan; hasilnya dilampirkan pada rujukan ini.",
-    "Korban dan keluarganya telah ditemui dan didampingi; koordinasi lanjutan melalui PIMPASA.",
-    "Berkas telah diteruskan ke unit terkait dan dicatat dalam register instansi kami.",
-)
-FALLBACK_REASON = (
-    "Kategori ditetapkan petugas berdasarkan keterangan saksi dan dokumen yang ditemukan."
-)
-
-
 class Generator:
     def __init__(self, ctx: Context, pools: Pools, numbers: Numbers) -> None:
         self.ctx = ctx
@@ -386,7 +251,7 @@ class Generator:
         a, rng = self.agencies, self.rng
         kanim = desa.designating_office if desa is not None else a[w.KANIM_OF_REGENCY[regency]]
         if source == S.DEPARTURE_CHECK:
-            return a["Kanim Merak" if checkpoint == "seaport" else "Kanim Soekarno-Hatta"]
+            return a["Kanim Merak" if checkpoint == Checkpoint.SEAPORT else "Kanim Soekarno-Hatta"]
         if source in (S.PASSPORT_INTERVIEW, S.DESA_BINAAN_VISIT):
             return a["Kanwil Imigrasi Banten"] if rng.random() < 0.03 else kanim
         if source == S.POLICE_PATROL:
@@ -433,23 +298,9 @@ class Generator:
             weights=weights,
         )[0]
 
-    def indicators(self, scenario, child: bool) -> tuple[str, ...]:
-        ticked = set(scenario.required)
-        if scenario.one_of:
-            ticked.add(self.rng.choice(scenario.one_of))
-        ticked |= {code for code in scenario.optional if self.rng.random() < 0.35}
-        if child and self.rng.random() < 0.6:
-            ticked = {c for c in ticked if ind.GROUP_OF[c] != ind.MEANS}
-        return tuple(sorted(ticked, key=ORDER.__getitem__))
-
-    def sample(self, values, most: int) -> list[str]:
-        if not values:
-            return []
-        return self.rng.sample(values, k=self.rng.randint(1, min(most, len(values))))
-
     # -- one report --
 
-    def report(self, report_id: int, occurred: dt.datetime, out: Output) -> None:
+    def report(self, report_id: int, occurred: dt.datetime, out: Rows) -> None:
         rng, ctx = self.rng, self.ctx
         scenario = rng.choices(self.scenarios, weights=self.weights)[0]
         source = rng.choice(scenario.sources)
@@ -458,7 +309,8 @@ class Generator:
         job = rng.choice(scenario.jobs)
         checkpoint = ""
         if source == S.DEPARTURE_CHECK:
-            checkpoint = "seaport" if country == "MY" and rng.random() < 0.5 else "airport"
+            by_sea = country == "MY" and rng.random() < 0.5
+            checkpoint = Checkpoint.SEAPORT if by_sea else Checkpoint.AIRPORT
         child_case = rng.random() < scenario.child
 
         # Persons: victims, maybe a recruiter or smuggler, maybe a family contact.
@@ -477,7 +329,7 @@ class Generator:
                         PersonRole.POTENTIAL_VICTIM,
                         segment,
                         "",
-                        "Tidak membawa dokumen perjalanan.",
+                        d.FOREIGNER_NOTE,
                         [],
                     )
                 )
@@ -507,7 +359,13 @@ class Generator:
                 else (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
             )
             persons.append(
-                (role, recruiter.segment, recruiter.home, recruiter.notes, self.sample(roles, 2))
+                (
+                    role,
+                    recruiter.segment,
+                    recruiter.home,
+                    recruiter.notes,
+                    generator.sample(rng, roles, 2),
+                )
             )
             names.append(recruiter.full_name)
         if len(persons) < 3 and not scenario.foreign and rng.random() < (0.9 if child else 0.2):
@@ -550,60 +408,60 @@ class Generator:
             outcome_note = rng.choice(notes) if notes else d.PREVENTED_NOTES[""]
         updated = closed or review or submitted or created
 
-        indicators = self.indicators(scenario, child)
+        indicators = tuple(generator.tick_indicators(rng, scenario, child))
         suggested = _suggest(indicators, child)
         categories: tuple[str, ...] = tuple(scenario.override) or suggested
         reason = rng.choice(scenario.reasons) if scenario.override else ""
         if not categories:
             categories = ("tppo",) if scenario.kind in (d.TPPO, d.BOTH) else ("pmi_nonprocedural",)
-            reason = FALLBACK_REASON
+            reason = d.FALLBACK_CATEGORY_REASON
         if status == ReportStatus.DRAFT and rng.random() < 0.5:
             categories, reason = (), ""  # not confirmed yet
         risk = rng.choice(scenario.risks)
         if rng.random() < 0.3:
             risk = rng.choice(("low", "medium", "high"))
 
-        destination = d.DESTINATIONS[country]
-        by_sea = checkpoint == "seaport" or (scenario.kind in (d.TPPM, d.BOTH) and country == "MY")
-        route = rng.choice(d.SEA_ROUTES_MY if by_sea else destination.flights)
-        village = f"{'Kelurahan' if home.rsplit('.', 1)[-1].startswith('1') else 'Desa'} {ctx.village_names.get(home, '')}"
+        route = generator.pick_route(rng, scenario, country, checkpoint)
+        village = (home, ctx.village_names.get(home, ""))
         district = ctx.world.district_names.get(home[:8], "")
-        if checkpoint == "airport":
-            place = rng.choice(d.AIRPORT_PLACES)
-        elif checkpoint == "seaport":
-            place = rng.choice(d.SEAPORT_PLACES)
-        elif source == S.PASSPORT_INTERVIEW:
-            place = f"Ruang wawancara paspor {agency.name}"
-        else:
-            place = d.PLACES.get(source, "Kecamatan {kecamatan}").format(
-                desa=village, kantor=f"Balai {village}", kecamatan=district
-            )
-        sponsor = (
-            f"sponsor bernama {recruiter.full_name}"
-            if recruiter
-            else rng.choice(("seorang sponsor", "seorang calo di kampungnya", "kenalannya"))
+        place = generator.pick_place(
+            rng,
+            source,
+            checkpoint,
+            passport_places=d.PASSPORT_PLACES.get(
+                agency.short_name, (f"Ruang wawancara paspor {agency.name}",)
+            ),
+            village=village,
+            district=district,
         )
         words = Words(
-            nama=victim_name, umur=victim_age, negara=destination.name, kota=rng.choice(destination.cities),
-            desa=village, nama_desa=ctx.village_names.get(home, ""), kecamatan=district, tempat=place.split(",")[0],
-            kedok=rng.choice(d.COVERS.get(mode, ("bekerja",))), pekerjaan=job[0], gaji=destination.wage,
-            biaya=f"Rp {rng.randrange(5, 45)} juta", rute=route, sponsor=sponsor,
-        )  # fmt: skip
-        sentences = [
-            rng.choice(d.OPENINGS[source]).format_map(words),
-            rng.choice(scenario.details).format_map(words),
-        ]
+            generator.narrative_words(
+                rng,
+                victim=victim_name,
+                age=victim_age,
+                country=country,
+                village=village,
+                district=district,
+                place=place,
+                mode=mode,
+                job=job,
+                route=route,
+                recruiter=recruiter.full_name if recruiter else "",
+            ),
+            kantor=d.village_office(*village),
+        )
+        sentences = generator.first_sentences(rng, source, scenario, words)
         if source == S.DESA_BINAAN_VISIT and rng.random() < 0.6:
             sentences.append(rng.choice(d.VISIT_FOLLOW_UPS))
-        narrative = " ".join(s[0].upper() + s[1:] for s in sentences)
+        narrative = generator.as_narrative(sentences)
 
         out.reports.append(
             "\t".join(
                 (
                     str(report_id), number, occurred.isoformat(), source, esc(place), country, esc(route),
                     mode, esc(narrative), risk, arr(indicators), arr(suggested), arr(categories), esc(reason),
-                    arr(self.sample(scenario.recruitment, 2)), arr(self.sample(scenario.control, 3)),
-                    arr(self.sample(scenario.exploitation, 2)), arr([job[1]] if job[1] else []), status,
+                    arr(generator.sample(rng, scenario.recruitment, 2)), arr(generator.sample(rng, scenario.control, 3)),
+                    arr(generator.sample(rng, scenario.exploitation, 2)), arr([job[1]] if job[1] else []), status,
                     ts(submitted), ts(review), outcome, esc(outcome_note), ts(closed), str(len(persons)),
                     created.isoformat(), updated.isoformat(), str(agency.pk), str(created_by),
                     ref(desa.pk if desa is not None else None), home or NULL, ref(reviewer),
@@ -622,7 +480,7 @@ class Generator:
             self.shares(report_id, number, agency, created_by, submitted, categories, words, out)
 
     def shares(
-        self, report_id, number, agency, author, submitted, categories, words, out: Output
+        self, report_id, number, agency, author, submitted, categories, words, out: Rows
     ) -> None:
         rng = self.rng
         partners = entitled(agency.pk, tuple(sorted(categories)))
@@ -670,7 +528,9 @@ class Generator:
     ) -> None:
         rng = self.rng
         partner = self.ctx.world.by_id[partner_id]
-        action = rng.choice(ACTION_FOR_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,)))
+        action = rng.choice(
+            d.REQUESTED_ACTIONS_BY_KIND.get(partner.kind, (RequestedAction.VICTIM_PROTECTION,))
+        )
         urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.NORMAL
         sent = self.later(shared_at, 0, 72)
         sent_year = timezone.localtime(sent).year
@@ -711,8 +571,19 @@ class Generator:
                 started = self.later(accepted, 1, 24 * 5)
             if status == ReferralStatus.COMPLETED:
                 closed = self.later(started, 24, 24 * 30)
-                outcome = rng.choice(OUTCOME_FOR_ACTION[action])
-                outcome_note = rng.choice(DONE_NOTES)
+                outcome, note = rng.choice(d.OUTCOMES[action])
+                closed_on = timezone.localtime(closed, self.tz).date()
+                outcome_note = note.format_map(
+                    Words(
+                        words,
+                        tanggal=d.tanggal(closed_on),
+                        bulan=d.ROMAN[closed_on.month - 1],
+                        tahun=closed_on.year,
+                        satker=partner.short_name.upper(),
+                        lp=rng.randint(120, 980),
+                        hadir=rng.randint(35, 120),
+                    )
+                )
         updated = closed or started or accepted or sent
         words = Words(words, korban=words["nama"], pelaku=words["sponsor"], nomor=number)
         message = rng.choice(d.REFERRAL_MESSAGES[action]).format_map(words)
@@ -727,18 +598,8 @@ class Generator:
         )  # fmt: skip
 
 
-ORDER = {code: i for i, (code, _group, _label) in enumerate(ind.INDICATORS)}
 SHARE_RATE = 0.35  # of submitted reports with a category
 REFERRAL_RATE = 0.3  # of active shares
-
-
-@dataclass
-class Output:
-    reports: list[str] = field(default_factory=list)
-    persons: list[str] = field(default_factory=list)
-    shares: list[str] = field(default_factory=list)
-    referrals: list[str] = field(default_factory=list)
-    share_ids: list[int] = field(default_factory=list)
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -754,37 +615,6 @@ def timeline(rng: random.Random, count: int, now: dt.datetime) -> list[dt.dateti
         start + dt.timedelta(seconds=span * (rng.random() ** 0.8)) for _ in range(count)
     )
     return moments
-
-
-class Numbers:
-    """Report and referral numbers per agency code and year, as services.next_serial hands
-    them out one at a time: counted here and written back to referrals_numbercounter with each
-    chunk, so that reports and referrals created later continue after them."""
-
-    def __init__(self) -> None:
-        self.last = {
-            (series, code, year): last
-            for series, code, year, last in NumberCounter.objects.values_list(
-                "series", "code", "year", "last"
-            )
-        }
-        self.changed: set[tuple[str, str, int]] = set()
-
-    def next(self, series: str, code: str, year: int) -> int:
-        key = (series, code, year)
-        self.last[key] = self.last.get(key, 0) + 1
-        self.changed.add(key)
-        return self.last[key]
-
-    def save(self, cursor) -> None:
-        for series, code, year in sorted(self.changed):
-            cursor.execute(
-                "INSERT INTO referrals_numbercounter (series, code, year, last) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (series, code, year) DO UPDATE SET "
-                "last = GREATEST(referrals_numbercounter.last, EXCLUDED.last)",
-                [series, code, year, self.last[(series, code, year)]],
-            )
-        self.changed.clear()
 
 
 def seed_scale(
@@ -849,19 +679,13 @@ def seed_scale(
             g0 = time.monotonic()
             with transaction.atomic(), connection.cursor() as cursor:
                 ids = reserve_ids(cursor, "referrals_report", len(part))
-                out = Output(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
+                out = Rows(share_ids=reserve_ids(cursor, "referrals_share", 3 * len(part)))
                 out.share_ids.reverse()
                 for report_id, moment in zip(ids, part, strict=True):
                     generator.report(report_id, moment, out)
                 numbers.save(cursor)
                 g1 = time.monotonic()
-                cursor.execute(STAGING_SQL)
-                copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), out.reports)
-                cursor.execute(INSERT_SQL)
-                cursor.execute("TRUNCATE seed_report")  # also inside an outer transaction
-                copy(cursor, "referrals_reportperson", PERSON_COLUMNS, out.persons)
-                copy(cursor, "referrals_share", SHARE_COLUMNS, out.shares)
-                copy(cursor, "referrals_referral", REFERRAL_COLUMNS, out.referrals)
+                loader.write(cursor, out)
             g2 = time.monotonic()
             gen_time += g1 - g0
             copy_time += g2 - g1

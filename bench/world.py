@@ -199,7 +199,7 @@ def _accounts(
 ) -> int:
     """About `total` accounts: per agency one admin, a supervisor for every 12 officers (two
     at least), the rest officers; plus one system admin. Returns how many were created."""
-    from referrals.demo import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
+    from referrals.demo.tables import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
 
     if User.objects.filter(username__startswith=USERNAME_PREFIX).exists():
         return 0

@@ -11,7 +11,7 @@ reports: 35-55 ms of every search, docs/benchmarks.md). The lexeme only narrows 
 returns: the scope itself is still the `agency_id` condition of `selectors.own_reports`.
 
 A report's agency never changes (it is the author's agency when the report is created), so
-the lexeme is written with the rest of the document whenever `services._refresh_derived` runs,
+the lexeme is written with the rest of the document whenever `services.reports._refresh_derived` runs,
 by the demo and by `seed_scale` (both with `document_sql`), and for the reports saved before it
 existed by migration 0005.
 """

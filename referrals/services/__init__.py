@@ -4,6 +4,7 @@ import the services from here."""
 
 from referrals.services._common import (
     EVENT_KINDS,
+    EVENT_MESSAGES,
     EVENT_REFERRAL_ACCEPTED,
     EVENT_REFERRAL_ASSIGNED,
     EVENT_REFERRAL_COMMENT,
@@ -69,6 +70,7 @@ from referrals.services.sharing import (
 
 __all__ = [
     "EVENT_KINDS",
+    "EVENT_MESSAGES",
     "EVENT_REFERRAL_ACCEPTED",
     "EVENT_REFERRAL_ASSIGNED",
     "EVENT_REFERRAL_COMMENT",

@@ -4,7 +4,7 @@ kinds."""
 from __future__ import annotations
 
 from django.db import connection
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 def next_serial(*, series: str, code: str, year: int) -> int:
@@ -47,4 +47,26 @@ EVENT_KINDS = {
     EVENT_REFERRAL_COMPLETED: gettext_lazy("A referral we sent is completed"),
     EVENT_REFERRAL_COMMENT: gettext_lazy("A comment is added to a referral"),
     EVENT_REFERRAL_OVERDUE: gettext_lazy("A referral of my agency is overdue"),
+}
+# What each event tells its recipients (also written by the demo data, referrals/demo).
+EVENT_MESSAGES = {
+    EVENT_SHARED: gettext_noop("%(agency)s shared report %(number)s with your agency."),
+    EVENT_SHARE_REQUESTED: gettext_noop(
+        "%(user)s asks to share report %(number)s with %(agency)s."
+    ),
+    EVENT_REFERRAL_SENT: gettext_noop(
+        "%(agency)s refers report %(number)s to your agency: %(action)s."
+    ),
+    EVENT_REFERRAL_ACCEPTED: gettext_noop("%(agency)s accepted the referral of report %(number)s."),
+    EVENT_REFERRAL_ASSIGNED: gettext_noop("You are assigned the referral of report %(number)s."),
+    EVENT_REFERRAL_DECLINED: gettext_noop("%(agency)s declined the referral of report %(number)s."),
+    EVENT_REFERRAL_COMPLETED: gettext_noop(
+        "%(agency)s completed the referral of report %(number)s."
+    ),
+    EVENT_REFERRAL_COMMENT: gettext_noop(
+        "New comment from %(agency)s on the referral of report %(number)s."
+    ),
+    EVENT_REFERRAL_OVERDUE: gettext_noop(
+        "The referral of report %(number)s was due on %(due)s and is still open."
+    ),
 }

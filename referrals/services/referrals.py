@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from agreements.sharing_policy import share_bases
 from portal.audit.models import AuditEntry
@@ -30,6 +29,7 @@ from referrals.models import (
     format_referral_number,
 )
 from referrals.services._common import (
+    EVENT_MESSAGES,
     EVENT_REFERRAL_ACCEPTED,
     EVENT_REFERRAL_ASSIGNED,
     EVENT_REFERRAL_COMMENT,
@@ -186,7 +186,7 @@ def referral_send(
     _referral_event(
         referral,
         EVENT_REFERRAL_SENT,
-        gettext_noop("%(agency)s refers report %(number)s to your agency: %(action)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_SENT],
         to_sender=False,
         actor=actor,
     )
@@ -238,7 +238,7 @@ def referral_accept(
     _referral_event(
         referral,
         EVENT_REFERRAL_ACCEPTED,
-        gettext_noop("%(agency)s accepted the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_ACCEPTED],
         to_sender=True,
         actor=actor,
     )
@@ -266,7 +266,7 @@ def _tell_assignee(referral: Referral, actor: User) -> None:
     notify(
         recipients=[referral.assigned_to],
         kind=EVENT_REFERRAL_ASSIGNED,
-        message=gettext_noop("You are assigned the referral of report %(number)s."),
+        message=EVENT_MESSAGES[EVENT_REFERRAL_ASSIGNED],
         params={"number": referral.report.number},
         url=referral.get_absolute_url(),
         dedupe_key=f"referral:{referral.pk}:assigned:{referral.assigned_to_id}",
@@ -315,7 +315,7 @@ def referral_decline(
     _referral_event(
         referral,
         EVENT_REFERRAL_DECLINED,
-        gettext_noop("%(agency)s declined the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_DECLINED],
         to_sender=True,
         actor=actor,
     )
@@ -365,7 +365,7 @@ def referral_complete(
     _referral_event(
         referral,
         EVENT_REFERRAL_COMPLETED,
-        gettext_noop("%(agency)s completed the referral of report %(number)s."),
+        EVENT_MESSAGES[EVENT_REFERRAL_COMPLETED],
         to_sender=True,
         actor=actor,
     )
@@ -405,7 +405,7 @@ def referral_comment(
     _referral_audit(AuditEntry.Action.REFERRAL_COMMENTED, actor, referral, request)
     publish(
         kind=EVENT_REFERRAL_COMMENT,
-        message=gettext_noop("New comment from %(agency)s on the referral of report %(number)s."),
+        message=EVENT_MESSAGES[EVENT_REFERRAL_COMMENT],
         params={"agency": actor.agency.short_name, "number": referral.report.number},
         url=referral.get_absolute_url(),
         dedupe_key=f"referral-comment:{comment.pk}",
@@ -439,9 +439,7 @@ def remind_overdue_referrals(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             created = publish(
                 kind=EVENT_REFERRAL_OVERDUE,
-                message=gettext_noop(
-                    "The referral of report %(number)s was due on %(due)s and is still open."
-                ),
+                message=EVENT_MESSAGES[EVENT_REFERRAL_OVERDUE],
                 params={"number": referral.report.number, "due": referral.due_on.isoformat()},
                 url=referral.get_absolute_url(),
                 dedupe_key=f"referral-overdue:{referral.pk}:{day.isoformat()}",

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from agreements.sharing_policy import entitled_recipients, share_bases
 from portal.audit.models import AuditEntry
@@ -19,7 +18,7 @@ from portal.audit.services import audit_record
 from portal.notifications.services import publish
 from referrals import selectors
 from referrals.models import Report, Share
-from referrals.services._common import EVENT_SHARE_REQUESTED, EVENT_SHARED
+from referrals.services._common import EVENT_MESSAGES, EVENT_SHARE_REQUESTED, EVENT_SHARED
 from referrals.vocabularies import ReportStatus
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ def activate_share(share: Share, actor: User, request: HttpRequest | None) -> No
     )
     publish(
         kind=EVENT_SHARED,
-        message=gettext_noop("%(agency)s shared report %(number)s with your agency."),
+        message=EVENT_MESSAGES[EVENT_SHARED],
         params={"agency": report.agency.short_name, "number": report.number},
         url=report.get_absolute_url(),
         dedupe_key=f"share:{share.pk}",
@@ -141,7 +140,7 @@ def report_share(
             )
             publish(
                 kind=EVENT_SHARE_REQUESTED,
-                message=gettext_noop("%(user)s asks to share report %(number)s with %(agency)s."),
+                message=EVENT_MESSAGES[EVENT_SHARE_REQUESTED],
                 params={
                     "user": actor.full_name,
                     "number": report.number,

@@ -124,7 +124,7 @@ def tagged_with_agency(agency_id: int) -> set[Report]:
 
 
 def search_documents(report: Report) -> tuple[Any, Any]:
-    """The search document saved for `report`, and the one `services._refresh_derived`
+    """The search document saved for `report`, and the one `services.reports._refresh_derived`
     would save for it now (`search.document`): bulk writers must save the same."""
     names = " ".join(p.full_name for p in report.persons.order_by("position", "id"))
     expected = search.document(

@@ -1,4 +1,4 @@
-"""The demo indication reports of `manage.py seed_demo` (referrals/demo.py): a few hundred
+"""The demo indication reports of `manage.py seed_demo` (referrals/demo): a few hundred
 realistic, internally consistent reports, valid NIKs, and no duplicates on a second run.
 
 The whole demo (regions, agencies, accounts, agreements, villages, reports) is seeded once for
@@ -9,12 +9,11 @@ rules (the sharing policy on each share's date, working-day due dates), not fixe
 import re
 from collections import Counter
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.sharing_policy import share_bases
 from portal.accounts.models import Agency, User
@@ -40,6 +39,7 @@ from referrals.vocabularies import (
     ReferralOutcome,
     ReferralStatus,
     ReportStatus,
+    RequestedAction,
     ShareStatus,
     Urgency,
 )
@@ -170,7 +170,7 @@ def test_reports_are_found_by_a_persons_name(seeded):
 
 def test_the_search_document_is_the_services_one(seeded):
     """The demo writes the documents in bulk SQL (`search.document_sql`): the same as the
-    expression `services._refresh_derived` saves, agency lexeme included."""
+    expression `services.reports._refresh_derived` saves, agency lexeme included."""
     for report in Report.objects.order_by("id")[:3]:
         saved, expected = search_documents(report)
         assert saved == expected
@@ -342,11 +342,10 @@ def test_notifications_fill_the_bell_without_any_email(seeded):
     assert not notifications.filter(emailed_at=None).exists()  # nothing left to e-mail
     assert notifications.filter(read_at=None).exists()
     assert not OutboxEvent.objects.filter(processed_at=None).exists()
-    source = "".join(p.read_text() for p in Path(services.__file__).parent.glob("*.py"))
     now = timezone.now()
     for notification in notifications:
         # the untranslated message of the services, so that it is translated when shown
-        assert f'"{notification.message}"' in source, notification.message
+        assert notification.message == services.EVENT_MESSAGES[notification.kind]
         assert notification.kind in services.EVENT_KINDS
         assert "%(" not in notification.text
         assert notification.created_at <= now
@@ -356,6 +355,15 @@ def test_notifications_fill_the_bell_without_any_email(seeded):
         recipient=supervisor, kind=services.EVENT_SHARE_REQUESTED, read_at=None
     )
     assert waiting.count() == Share.objects.filter(status=ShareStatus.PENDING).count()
+
+
+def test_referral_notifications_name_the_action_as_the_services_do(seeded):
+    """The source label, which Notification.text translates for each reader."""
+    with translation.override("en"):
+        labels = {str(label) for label in RequestedAction.labels}
+    sent = Notification.objects.filter(kind=services.EVENT_REFERRAL_SENT)
+    assert sent.exists()
+    assert {n.params["action"] for n in sent} <= labels
 
 
 def test_seeding_again_adds_no_shares_referrals_or_notifications(seeded):
