@@ -36,7 +36,6 @@ from referrals.vocabularies import (
     Urgency,
     VictimStatus,
 )
-from villages.forms import clean_phone
 from villages.selectors import visible_villages
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -222,9 +221,6 @@ class PersonForm(forms.Form):
         self.fields["nationality"].choices = country_choices("—")
         if not self.is_bound and "nationality" not in self.initial:
             self.initial["nationality"] = "ID"
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
 
 
 class BasePersonFormSet(forms.BaseFormSet):

@@ -25,6 +25,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.crypto import blind_index
 from portal.core.uploads import check_upload, store_upload
+from portal.core.validators import normalise_phone
 from portal.notifications.services import publish
 from portal.regions.models import Region
 from portal.regions.nik import (
@@ -249,8 +250,13 @@ def _check_person(person: ReportPerson, prefix: str) -> tuple[dict, list[str]]:
         errors[key("full_name")] = [_("Enter the person's name (or an alias).")]
     if person.birth_date and person.birth_date > timezone.localdate():
         errors[key("birth_date")] = [_("The date of birth cannot lie in the future.")]
-    if person.age is not None and person.age > 120:
+    if person.age is not None and not 0 <= person.age <= 120:
         errors[key("age")] = [_("Enter an age between 0 and 120.")]
+    if person.phone:
+        try:
+            person.phone = normalise_phone(person.phone)
+        except ValidationError as exc:
+            errors[key("phone")] = list(exc.messages)
     if person.nik:
         person.nik = normalise_nik(person.nik)
         try:
