@@ -253,7 +253,9 @@ class ReportViewSet(
 
     @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = s.ReportWriteSerializer(data=request.data)
+        serializer = s.ReportWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data, persons, submit, _reason = self._service_data(serializer.validated_data)
         report = report_services.report_create(
@@ -267,7 +269,9 @@ class ReportViewSet(
     @extend_schema(request=s.ReportWriteSerializer, responses=s.ReportDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
-        serializer = s.ReportWriteSerializer(data=request.data, partial=True)
+        serializer = s.ReportWriteSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data, persons, submit, reason = self._service_data(serializer.validated_data)
         report_services.report_update(

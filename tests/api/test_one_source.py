@@ -1,0 +1,108 @@
+"""The API and the pages from one source: the same validation (in the services), the same
+village choices, the same filter parser, the same selectors and the same file download."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from referrals.models import ReportPerson
+from tests.referrals import factories as f
+from tests.villages.factories import village
+
+pytestmark = pytest.mark.django_db
+
+PHONE_ERROR = "Enter a telephone number of 8 to 15 digits, e.g. 0812 3456 7890."
+
+
+def _in(language: str, message: str) -> str:
+    with translation.override(language):
+        return gettext(message)
+
+
+def _report(**person) -> dict:
+    return {
+        "occurred_at": "2025-06-01T09:30:00+07:00",
+        "source": "departure_check",
+        "region": f.PLACE,
+        "narrative": "Calon PMI berangkat dengan visa kunjungan.",
+        "persons": [{"role": "potential_victim", "full_name": "Rina", **person}],
+    }
+
+
+# --- Validation in the services ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_api_refuses_a_phone_the_page_refuses(officer, api, language):
+    response = api(officer).post(
+        "/api/v1/reports/",
+        _report(phone="call me maybe"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400, response.content
+    assert response.json() == {"persons": {"0": {"phone": [_in(language, PHONE_ERROR)]}}}
+    assert not ReportPerson.objects.exists()
+    assert _in("en", PHONE_ERROR) != _in("id", PHONE_ERROR)
+
+
+def test_api_stores_the_phone_as_the_page_does(officer, api):
+    response = api(officer).post(
+        "/api/v1/reports/", _report(phone="0812-3456 (7890)"), format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert ReportPerson.objects.get().phone == "081234567890"
+
+
+def test_the_service_checks_the_phone(officer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        f.draft(officer, persons=[f.person(prefix="persons-0", phone="12")])
+    assert caught.value.message_dict == {"persons-0-phone": [PHONE_ERROR]}
+
+
+def test_the_service_checks_the_age_range(officer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        f.draft(officer, persons=[f.person(prefix="persons-0", age=-1)])
+    assert set(caught.value.message_dict) == {"persons-0-age"}
+
+
+# --- The Desa Binaan a caller may choose ---------------------------------------------------
+
+
+def test_a_hidden_village_and_a_missing_one_answer_alike(officer, kanim, lone_agency, api):
+    hidden = village("36.72.01.1002", lone_agency)
+    missing = hidden.pk + 1000
+    answers = [
+        api(officer).post("/api/v1/reports/", {**_report(), "desa": pk}, format="json")
+        for pk in (hidden.pk, missing)
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    first, second = (a.json() for a in answers)
+    assert first == second
+
+
+def test_a_visible_village_is_accepted(officer, kanim, api):
+    desa = village("36.72.01.1002", kanim)
+    response = api(officer).post("/api/v1/reports/", {**_report(), "desa": desa.pk}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["desa"] == desa.pk
+
+
+def test_the_page_shows_the_services_phone_error_next_to_the_field(client, officer):
+    from django.urls import reverse
+
+    from tests.referrals.test_views import form_data
+
+    client.force_login(officer)
+    data = form_data(**{"persons-0-phone": "call me maybe"})
+    response = client.post(reverse("referrals:create"), {**data, "save": "1"})
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors["phone"] == [
+        _in(officer.language or "id", PHONE_ERROR)
+    ]
