@@ -544,6 +544,19 @@ def share_of(user, report: Report) -> Share | None:
     )
 
 
+def visible_shares(user) -> QuerySet[Share]:
+    """Shares of the user's agencies' reports, whatever their state, and the active shares
+    their agencies received."""
+    return (
+        Share.objects.filter(
+            Q(report__in=own_reports(user))
+            | Q(agency_id__in=access.case_file_agency_ids(user), status=ShareStatus.ACTIVE)
+        )
+        .select_related("report", "agency", "agreement")
+        .order_by("-created_at", "-id")
+    )
+
+
 def pending_shares(*, user) -> QuerySet[Share]:
     """Shares of the supervisor's agencies' reports that wait for approval."""
     if user.role != user.Role.SUPERVISOR:

@@ -33,7 +33,7 @@ from portal.notifications.models import Notification
 from portal.regions.models import Region
 from referrals import selectors as report_selectors
 from referrals import services as report_services
-from referrals.models import Evidence, ReferralComment, Share
+from referrals.models import Evidence, ReferralComment
 from villages.selectors import visible_activities, visible_villages
 
 
@@ -386,20 +386,7 @@ class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ShareSerializer
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        user = self.request.user
-        return (
-            Share.objects.filter(
-                Q(report__in=report_selectors.own_reports(user))
-                | Q(
-                    agency_id__in=access.case_file_agency_ids(user),
-                    status=Share.Status.ACTIVE,
-                )
-            )
-            .select_related("report", "agency", "agreement")
-            .order_by("-created_at", "-id")
-        )
+        return report_selectors.visible_shares(self.request.user)
 
 
 # --- Referrals -----------------------------------------------------------------------------

@@ -106,3 +106,19 @@ def test_the_page_shows_the_services_phone_error_next_to_the_field(client, offic
     assert response.context["formset"].forms[0].errors["phone"] == [
         _in(officer.language or "id", PHONE_ERROR)
     ]
+
+
+# --- One selector per list -----------------------------------------------------------------
+
+
+def test_the_share_list_comes_from_the_share_selector(
+    officer, bp3mi, bp3mi_officer, lone_officer, pks, api
+):
+    from referrals import selectors, services
+
+    report = f.submitted(officer)
+    (share,) = services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    for user, expected in ((officer, [share.pk]), (bp3mi_officer, [share.pk]), (lone_officer, [])):
+        assert [s.pk for s in selectors.visible_shares(user)] == expected
+        rows = api(user).get("/api/v1/shares/").json()["results"]
+        assert [row["id"] for row in rows] == expected
