@@ -27,12 +27,14 @@ from portal.api import serializers as s
 from portal.api import services as token_services
 from portal.api.base import LanguageMixin
 from portal.api.models import ApiToken
+from portal.api.schema import form_parameters
 from portal.core.uploads import private_file_response
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
 from portal.regions.models import Region
 from referrals import selectors as report_selectors
 from referrals import services as report_services
+from referrals.forms import ReportQueryForm, report_filters
 from referrals.models import Evidence, ReferralComment
 from villages.selectors import visible_activities, visible_villages
 
@@ -151,34 +153,23 @@ class ReadsCaseFiles(IsAuthenticated):
         )
 
 
+# The list's parameters, documented from the form that parses them (referrals.forms).
 REPORT_FILTERS = [
-    OpenApiParameter("q", str, description="Number, or words of the narrative and names"),
-    OpenApiParameter("status", str),
-    OpenApiParameter("category", str),
-    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
-    OpenApiParameter("region", str, description="Region code (and everything below it)"),
-    OpenApiParameter("desa", int),
-    OpenApiParameter("destination", str, description="ISO 3166 code"),
-    OpenApiParameter("source", str),
-    OpenApiParameter("sort", str, description="occurred, -occurred, number, -updated, -risk"),
+    *form_parameters(
+        ReportQueryForm,
+        descriptions={
+            "q": "Number, or words of the narrative and names",
+            "regency": "Code of a Banten regency or city, e.g. 36.71",
+            "region": "Region code (and everything below it); wins over `regency`",
+            "date_from": "YYYY-MM-DD",
+            "date_to": "YYYY-MM-DD",
+            "desa": "A Desa Binaan you can see",
+            "destination": "ISO 3166 code",
+            "person": "Reports in which this person (by NIK or passport) appears",
+        },
+    ),
     OpenApiParameter("shared", bool, description="Reports shared with my agency instead"),
 ]
-
-
-def _date(value: str | None, name: str):
-    import datetime as dt
-
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise serializers.ValidationError({name: ["YYYY-MM-DD"]}) from None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 class ReportViewSet(
@@ -206,18 +197,7 @@ class ReportViewSet(
         user = self.request.user
         if self.action == "list":
             params = self.request.query_params
-            filters = report_selectors.ReportFilters(
-                q=params.get("q", "")[:200],
-                status=params.get("status", ""),
-                category=params.get("category", ""),
-                date_from=_date(params.get("date_from"), "date_from"),
-                date_to=_date(params.get("date_to"), "date_to"),
-                region_code=params.get("region", "")[:20],
-                desa_id=_int(params.get("desa")),
-                destination=params.get("destination", "")[:2].upper(),
-                source=params.get("source", ""),
-                sort=params.get("sort", ""),
-            )
+            filters = report_filters(params, user=user)
             return report_selectors.list_rows(
                 report_selectors.report_list(
                     user=user, filters=filters, shared=params.get("shared") in ("1", "true")

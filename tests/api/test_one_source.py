@@ -122,3 +122,65 @@ def test_the_share_list_comes_from_the_share_selector(
         assert [s.pk for s in selectors.visible_shares(user)] == expected
         rows = api(user).get("/api/v1/shares/").json()["results"]
         assert [row["id"] for row in rows] == expected
+
+
+# --- One filter parser ---------------------------------------------------------------------
+
+
+def _numbers(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {row["number"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=bogus", "category=bogus", "source=bogus", "sort=bogus", "regency=99.99", "desa=x"],
+)
+def test_invalid_filters_answer_400_naming_them(officer, api, query):
+    response = api(officer).get(f"/api/v1/reports/?{query}&date_to=kemarin")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {query.split("=")[0], "date_to"}
+
+
+def test_a_hidden_village_filter_answers_as_a_missing_one(officer, lone_agency, api):
+    hidden = village("36.72.01.1002", lone_agency)
+    answers = [
+        api(officer).get(f"/api/v1/reports/?desa={pk}").json() for pk in (hidden.pk, hidden.pk + 9)
+    ]
+    assert set(answers[0]) == {"desa"}
+    assert str(answers[0]).replace(str(hidden.pk), "?") == str(answers[1]).replace(
+        str(hidden.pk + 9), "?"
+    )
+
+
+def test_the_api_filters_by_person_regency_and_region_as_pages_and_exports_do(officer, api):
+    rina = f.person(full_name="Rina Marlina", nik=f.NIK_FEMALE, sex="female")
+    first = f.submitted(officer, persons=[rina])
+    again = f.submitted(
+        officer,
+        persons=[f.person(full_name="Rina M.", nik=f.NIK_FEMALE, sex="female")],
+        region=f.region("36.72.01.1002"),
+    )
+    other = f.submitted(officer, destination_country="SA")
+    client = api(officer)
+    person = first.persons.get().pk
+    assert _numbers(client.get(f"/api/v1/reports/?person={person}")) == {
+        first.number,
+        again.number,
+    }
+    assert _numbers(client.get("/api/v1/reports/?regency=36.72")) == {again.number}
+    assert _numbers(client.get("/api/v1/reports/?region=36.72.01")) == {again.number}
+    assert _numbers(client.get("/api/v1/reports/?destination=sa")) == {other.number}
+    assert client.get("/api/v1/reports/?person=abc").status_code == 400
+
+
+def test_the_schema_documents_the_filters_the_parser_reads(officer, api):
+    from referrals.forms import ReportQueryForm
+    from referrals.vocabularies import ReportStatus
+
+    schema = api(officer).get("/api/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/reports/"]["get"]["parameters"]}
+    assert set(ReportQueryForm.base_fields) <= set(parameters)
+    assert parameters["status"]["schema"]["enum"] == sorted(ReportStatus.values)
+    assert parameters["date_from"]["schema"]["format"] == "date"
+    assert parameters["person"]["schema"]["type"] == "integer"
