@@ -4,6 +4,8 @@ write the role may not make is a 403."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -28,7 +30,7 @@ from portal.api import services as token_services
 from portal.api.base import LanguageMixin
 from portal.api.models import ApiToken
 from portal.api.schema import form_parameters
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
 from portal.regions.models import Region
@@ -351,11 +353,13 @@ class ReportViewSet(
         item = get_object_or_404(Evidence, pk=evidence_pk, report=report)
         if not report_selectors.may_see_identifiers(request.user, report):
             raise PermissionDenied
-        response = private_file_response(
-            item.file, filename=item.original_name, content_type=item.content_type
+        return guarded_file_response(
+            request,
+            item.file,
+            filename=item.original_name,
+            content_type=item.content_type,
+            audit=partial(report_services.evidence_download_record, item=item),
         )
-        report_services.evidence_download_record(actor=request.user, item=item, request=request)
-        return response
 
 
 class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):

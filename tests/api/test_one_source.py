@@ -184,3 +184,49 @@ def test_the_schema_documents_the_filters_the_parser_reads(officer, api):
     assert parameters["status"]["schema"]["enum"] == sorted(ReportStatus.values)
     assert parameters["date_from"]["schema"]["format"] == "date"
     assert parameters["person"]["schema"]["type"] == "integer"
+
+
+# --- One guarded file download -------------------------------------------------------------
+
+
+def test_the_api_serves_evidence_uncached_and_audited_as_the_page_does(world, officer, api, client):
+    from django.urls import reverse
+
+    from portal.audit.models import AuditEntry
+
+    client.force_login(officer)
+    url = f"/api/v1/reports/{world.report.pk}/evidence/{world.evidence.pk}/"
+    for response in (
+        api(officer).get(url),
+        client.get(reverse("referrals:evidence", args=[world.evidence.pk])),
+    ):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+    downloads = AuditEntry.objects.filter(action=AuditEntry.Action.FILE_DOWNLOADED)
+    assert downloads.count() == 2
+
+
+def test_a_file_gone_from_storage_is_a_404_and_no_download(world, officer, api):
+    from portal.audit.models import AuditEntry
+
+    world.evidence.file.storage.delete(world.evidence.file.name)
+    url = f"/api/v1/reports/{world.report.pk}/evidence/{world.evidence.pk}/"
+    assert api(officer).get(url).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.FILE_DOWNLOADED).exists()
+
+
+def test_every_private_file_goes_through_the_guarded_helper():
+    """Views serve stored uploads only through portal.core.uploads.guarded_file_response
+    (uncached, audited after the file opened), never the bare FileResponse."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("portal", "agreements", "villages", "referrals")
+        for path in (root / app).rglob("*.py")
+        if path.name != "uploads.py"
+        and ("private_file_response" in path.read_text() or "FileResponse(" in path.read_text())
+    ]
+    assert offenders == []
