@@ -278,6 +278,11 @@ def _check_person(person: ReportPerson, prefix: str) -> tuple[dict, list[str]]:
     person.passport_index = (
         blind_index("passport", person.passport_number) if person.passport_number else ""
     )
+    try:  # the model's own rules (choices, lengths), reported on this person
+        person.clean_fields(exclude=["report"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(key(name), messages)
     return errors, warnings
 
 

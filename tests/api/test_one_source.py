@@ -230,3 +230,12 @@ def test_every_private_file_goes_through_the_guarded_helper():
         and ("private_file_response" in path.read_text() or "FileResponse(" in path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_persons_model_rules_are_reported_on_that_person(officer, api):
+    """An unknown nationality is refused on the person that carries it, as the page's form
+    puts it beside the person's field (not as a field of the report)."""
+    response = api(officer).post("/api/v1/reports/", _report(nationality="ZZ"), format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"persons"}
+    assert set(response.json()["persons"]["0"]) == {"nationality"}
