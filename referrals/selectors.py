@@ -639,8 +639,19 @@ def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[
     )
 
 
+def _comment_rows() -> QuerySet:
+    from referrals.models import ReferralComment
+
+    return ReferralComment.objects.select_related("author", "agency").order_by("created_at", "id")
+
+
+def referral_comments(referral: Referral) -> QuerySet:
+    """A referral's comments, oldest first, as its page shows them."""
+    return _comment_rows().filter(referral=referral)
+
+
 def referral_detail(*, referral: Referral) -> Referral:
-    from referrals.models import ReferralAttachment, ReferralComment
+    from referrals.models import ReferralAttachment
 
     return (
         Referral.objects.filter(pk=referral.pk)
@@ -653,9 +664,7 @@ def referral_detail(*, referral: Referral) -> Referral:
             "share__agreement",
         )
         .prefetch_related(
-            Prefetch(
-                "comments", queryset=ReferralComment.objects.select_related("author", "agency")
-            ),
+            Prefetch("comments", queryset=_comment_rows()),
             Prefetch(
                 "attachments", queryset=ReferralAttachment.objects.select_related("uploaded_by")
             ),

@@ -33,11 +33,12 @@ from portal.api.schema import form_parameters
 from portal.core.uploads import guarded_file_response
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
+from portal.notifications.selectors import notifications_of
 from portal.regions.models import Region
 from referrals import selectors as report_selectors
 from referrals import services as report_services
 from referrals.forms import ReportQueryForm, report_filters
-from referrals.models import Evidence, ReferralComment
+from referrals.models import Evidence
 from villages.selectors import visible_activities, visible_villages
 
 
@@ -485,11 +486,7 @@ class ReferralViewSet(
     def comments(self, request, pk=None):
         referral = self.get_object()
         if request.method == "GET":  # paginated, as every list of the API
-            comments = (
-                ReferralComment.objects.filter(referral=referral)
-                .select_related("author", "agency")
-                .order_by("created_at", "id")
-            )
+            comments = report_selectors.referral_comments(referral)
             page = self.paginate_queryset(comments)
             return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
         serializer = s.CommentSerializer(data=request.data)
@@ -511,10 +508,8 @@ class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return notifications_of(self.request.user, unread=unread)
 
     @extend_schema(request=None, responses=s.NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -239,3 +239,39 @@ def test_a_persons_model_rules_are_reported_on_that_person(officer, api):
     assert response.status_code == 400, response.content
     assert set(response.json()) == {"persons"}
     assert set(response.json()["persons"]["0"]) == {"nationality"}
+
+
+def test_notifications_come_from_one_selector_for_page_and_api(officer, api, client):
+    from portal.notifications.selectors import notifications_of
+    from portal.notifications.services import notify
+
+    for n in (1, 2):
+        notify(
+            recipients=[officer],
+            kind="referral_comment",
+            message="Note %(n)s.",
+            params={"n": n},
+            url=f"/referrals/{n}/",
+            dedupe_key=f"note-{n}",
+            email=False,
+        )
+    notifications_of(officer).filter(url="/referrals/1/").update(read_at="2026-01-01T00:00Z")
+    unread = [n.pk for n in notifications_of(officer, unread=True)]
+    assert len(unread) == 1
+    rows = api(officer).get("/api/v1/notifications/?unread=1").json()["results"]
+    assert [row["id"] for row in rows] == unread
+    client.force_login(officer)
+    page = client.get("/notifications/").context["page"]
+    assert [n.pk for n in page] == [n.pk for n in notifications_of(officer)]
+
+
+def test_a_referrals_comments_come_from_one_selector(world, officer, api):
+    from referrals import selectors, services
+
+    services.referral_comment(actor=officer, referral=world.referral, body="Sudah dikirim.")
+    expected = [c.pk for c in selectors.referral_comments(world.referral)]
+    assert len(expected) == 1
+    rows = api(officer).get(f"/api/v1/referrals/{world.referral.pk}/comments/").json()
+    assert [row["id"] for row in rows["results"]] == expected
+    detail = selectors.referral_detail(referral=world.referral)
+    assert [c.pk for c in detail.comments.all()] == expected
