@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +29,7 @@ from agreements.models import AgreementDocument, Scope
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -319,11 +321,13 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
     )
     if document is None:
         raise Http404
-    response = private_file_response(
-        document.file, filename=document.original_name, content_type="application/pdf"
+    return guarded_file_response(
+        request,
+        document.file,
+        filename=document.original_name,
+        content_type="application/pdf",
+        audit=partial(services.document_download_record, document=document),
     )
-    services.document_download_record(actor=request.user, document=document, request=request)
-    return response
 
 
 # --- Partner map ---------------------------------------------------------------------------

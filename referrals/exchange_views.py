@@ -3,6 +3,8 @@ my agency, referrals (send, accept or decline, assign, work on, complete, commen
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 from referrals import selectors, services
 from referrals.forms import (
     AcceptForm,
@@ -234,8 +236,10 @@ def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpRespons
         raise Http404
     if not selectors.may_open_attachment(request.user, item):
         raise PermissionDenied
-    response = private_file_response(
-        item.file, filename=item.original_name, content_type=item.content_type
+    return guarded_file_response(
+        request,
+        item.file,
+        filename=item.original_name,
+        content_type=item.content_type,
+        audit=partial(services.referral_attachment_download_record, item=item),
     )
-    services.referral_attachment_download_record(actor=request.user, item=item, request=request)
-    return response

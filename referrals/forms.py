@@ -3,7 +3,10 @@ the rules and the views put what the services refuse next to the right field."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -36,7 +39,6 @@ from referrals.vocabularies import (
     Urgency,
     VictimStatus,
 )
-from villages.forms import clean_phone
 from villages.selectors import visible_villages
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -223,9 +225,6 @@ class PersonForm(forms.Form):
         if not self.is_bound and "nationality" not in self.initial:
             self.initial["nationality"] = "ID"
 
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
-
 
 class BasePersonFormSet(forms.BaseFormSet):
     def get_deletion_widget(self):
@@ -332,6 +331,58 @@ class ReportFilterForm(forms.Form):
             source=d["source"],
             sort=d["sort"],
         )
+
+
+class _UpperChoiceField(forms.ChoiceField):
+    """A choice of upper-case codes that also takes them in lower case (`?destination=sa`)."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class ReportQueryForm(ReportFilterForm):
+    """The report filters of exports and the API: the page's form and its checks, plus what
+    the page does not draw: `person` (reports in which a person appears again; one the user
+    may not see matches nothing), `region` (any region code and everything below it, the API's
+    name beside `regency`) and the `-occurred` sort the API documents."""
+
+    destination = _UpperChoiceField(required=False, choices=())
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            *ReportFilterForm.base_fields["sort"].choices,
+            ("-occurred", _("Newest indication first")),
+        ],
+    )
+    region = forms.RegexField(
+        regex=r"^[0-9]{2}(\.[0-9]{2}){0,2}(\.[0-9]{4})?$",
+        required=False,
+        error_messages={"invalid": _("Enter a region code, e.g. 36.71.")},
+    )
+    person = forms.IntegerField(required=False, min_value=1)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:200]
+
+    def to_filters(self) -> ReportFilters:
+        filters = super().to_filters()
+        if not self.is_valid():
+            return filters
+        d = self.cleaned_data
+        return replace(
+            filters,
+            region_code=d["region"] or filters.region_code,
+            person_id=d["person"],
+        )
+
+
+def report_filters(params, *, user) -> ReportFilters:
+    """The filters of a report list from query parameters (a QueryDict), for exports and the
+    API; ValidationError lists the invalid parameters by name."""
+    form = ReportQueryForm(params, user=user)
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return form.to_filters()
 
 
 class CloseForm(forms.Form):

@@ -544,6 +544,19 @@ def share_of(user, report: Report) -> Share | None:
     )
 
 
+def visible_shares(user) -> QuerySet[Share]:
+    """Shares of the user's agencies' reports, whatever their state, and the active shares
+    their agencies received."""
+    return (
+        Share.objects.filter(
+            Q(report__in=own_reports(user))
+            | Q(agency_id__in=access.case_file_agency_ids(user), status=ShareStatus.ACTIVE)
+        )
+        .select_related("report", "agency", "agreement")
+        .order_by("-created_at", "-id")
+    )
+
+
 def pending_shares(*, user) -> QuerySet[Share]:
     """Shares of the supervisor's agencies' reports that wait for approval."""
     if user.role != user.Role.SUPERVISOR:
@@ -626,8 +639,19 @@ def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[
     )
 
 
+def _comment_rows() -> QuerySet:
+    from referrals.models import ReferralComment
+
+    return ReferralComment.objects.select_related("author", "agency").order_by("created_at", "id")
+
+
+def referral_comments(referral: Referral) -> QuerySet:
+    """A referral's comments, oldest first, as its page shows them."""
+    return _comment_rows().filter(referral=referral)
+
+
 def referral_detail(*, referral: Referral) -> Referral:
-    from referrals.models import ReferralAttachment, ReferralComment
+    from referrals.models import ReferralAttachment
 
     return (
         Referral.objects.filter(pk=referral.pk)
@@ -640,9 +664,7 @@ def referral_detail(*, referral: Referral) -> Referral:
             "share__agreement",
         )
         .prefetch_related(
-            Prefetch(
-                "comments", queryset=ReferralComment.objects.select_related("author", "agency")
-            ),
+            Prefetch("comments", queryset=_comment_rows()),
             Prefetch(
                 "attachments", queryset=ReferralAttachment.objects.select_related("uploaded_by")
             ),

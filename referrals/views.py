@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 from referrals import selectors, services
 from referrals.forms import (
     CloseForm,
@@ -562,11 +564,14 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     if not selectors.may_see_identifiers(request.user, item.report):
         raise PermissionDenied
     inline = request.GET.get("inline") == "1" and item.is_image
-    response = private_file_response(
-        item.file, filename=item.original_name, content_type=item.content_type, inline=inline
+    return guarded_file_response(
+        request,
+        item.file,
+        filename=item.original_name,
+        content_type=item.content_type,
+        inline=inline,
+        audit=partial(services.evidence_download_record, item=item),
     )
-    services.evidence_download_record(actor=request.user, item=item, request=request)
-    return response
 
 
 @login_required

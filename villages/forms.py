@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 
 from django import forms
 from django.utils import timezone
@@ -11,25 +10,11 @@ from agreements.selectors import visible_agreements
 from portal import access
 from portal.accounts.models import Agency, User
 from portal.core.forms import DateInput
+from portal.core.validators import normalise_phone
 from portal.regions.forms import RegionField
 from portal.regions.models import Region
 from villages import selectors
 from villages.models import Activity, ActivityFile, Audience, DesaBinaan, VillageStatus
-
-PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
-
-
-def clean_phone(value: str) -> str:
-    """Keep digits and a leading +; refuse what cannot be an Indonesian phone number."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    compact = re.sub(r"[\s\-().]", "", value)
-    if not PHONE_RE.match(compact):
-        raise forms.ValidationError(
-            _("Enter a telephone number of 8 to 15 digits, e.g. 0812 3456 7890.")
-        )
-    return compact
 
 
 class VillageFieldsForm(forms.Form):
@@ -56,10 +41,10 @@ class VillageFieldsForm(forms.Form):
     )
 
     def clean_village_head_phone(self):
-        return clean_phone(self.cleaned_data["village_head_phone"])
+        return normalise_phone(self.cleaned_data["village_head_phone"])
 
     def clean_contact_phone(self):
-        return clean_phone(self.cleaned_data["contact_phone"])
+        return normalise_phone(self.cleaned_data["contact_phone"])
 
 
 class VillageDesignateForm(VillageFieldsForm):

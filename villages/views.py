@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from agreements.selectors import get_agreement_for
 from portal.core.fields import mask
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 from villages import selectors, services
 from villages.forms import (
     ActivityFileForm,
@@ -327,12 +328,14 @@ def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
     if item is None:
         raise Http404
     inline = request.GET.get("inline") == "1" and item.is_image
-    response = private_file_response(
-        item.file, filename=item.original_name, content_type=item.content_type, inline=inline
+    return guarded_file_response(
+        request,
+        item.file,
+        filename=item.original_name,
+        content_type=item.content_type,
+        inline=inline,
+        audit=None if inline else partial(services.activity_file_download_record, item=item),
     )
-    if not inline:
-        services.activity_file_download_record(actor=request.user, item=item, request=request)
-    return response
 
 
 # --- Agreement implementation --------------------------------------------------------------

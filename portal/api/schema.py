@@ -1,7 +1,10 @@
 """OpenAPI additions (drf-spectacular): the personal-token authentication, and the error answers
 every operation can give, so that the schema lists every status the API answers."""
 
+from django import forms
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -102,3 +105,22 @@ def document_errors(result, generator, request, public):
                     response["headers"] = headers
                 responses[code] = response
     return result
+
+
+def form_parameters(form_class, *, descriptions: dict[str, str]) -> list[OpenApiParameter]:
+    """The query parameters a form parses, for `extend_schema(parameters=…)`, so the schema
+    documents what the parser reads: dates as dates, ids as integers, fixed choices as enums
+    (choices read from the database at request time stay plain strings)."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        kind, enum = OpenApiTypes.STR, None
+        if isinstance(field, forms.DateField):
+            kind = OpenApiTypes.DATE
+        elif isinstance(field, forms.IntegerField | forms.ModelChoiceField):
+            kind = OpenApiTypes.INT
+        elif isinstance(field, forms.ChoiceField):
+            enum = [value for value, _label in field.choices if value] or None
+        parameters.append(
+            OpenApiParameter(name, kind, enum=enum, description=descriptions.get(name, ""))
+        )
+    return parameters

@@ -4,6 +4,7 @@ shape here and handed to the same services as the forms."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -42,6 +43,7 @@ from referrals.vocabularies import (
     VictimStatus,
 )
 from villages.models import Activity, DesaBinaan
+from villages.selectors import visible_villages
 
 
 class AgencyBriefSerializer(serializers.ModelSerializer):
@@ -371,6 +373,16 @@ class PersonWriteSerializer(serializers.Serializer):
         return attrs
 
 
+class VisibleVillageField(serializers.PrimaryKeyRelatedField):
+    """A Desa Binaan the caller may choose, from the selector of the page's form: one it may
+    not see answers as one that does not exist, so no caller learns which ids exist."""
+
+    default_error_messages = {"does_not_exist": _("Choose a Desa Binaan you can see.")}
+
+    def get_queryset(self):
+        return visible_villages(self.context["request"].user)
+
+
 class ReportWriteSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
@@ -378,9 +390,7 @@ class ReportWriteSerializer(serializers.Serializer):
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
     place_detail = serializers.CharField(max_length=250, required=False, allow_blank=True)
-    desa = serializers.PrimaryKeyRelatedField(
-        queryset=DesaBinaan.objects.all(), required=False, allow_null=True
-    )
+    desa = VisibleVillageField(queryset=DesaBinaan.objects.all(), required=False, allow_null=True)
     destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
     route = serializers.CharField(max_length=300, required=False, allow_blank=True)
     mode = serializers.ChoiceField(choices=SuspectedMode.choices, required=False, allow_blank=True)

@@ -4,6 +4,8 @@ write the role may not make is a 403."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -27,13 +29,16 @@ from portal.api import serializers as s
 from portal.api import services as token_services
 from portal.api.base import LanguageMixin
 from portal.api.models import ApiToken
-from portal.core.uploads import private_file_response
+from portal.api.schema import form_parameters
+from portal.core.uploads import guarded_file_response
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
+from portal.notifications.selectors import notifications_of
 from portal.regions.models import Region
 from referrals import selectors as report_selectors
 from referrals import services as report_services
-from referrals.models import Evidence, ReferralComment, Share
+from referrals.forms import ReportQueryForm, report_filters
+from referrals.models import Evidence
 from villages.selectors import visible_activities, visible_villages
 
 
@@ -151,34 +156,23 @@ class ReadsCaseFiles(IsAuthenticated):
         )
 
 
+# The list's parameters, documented from the form that parses them (referrals.forms).
 REPORT_FILTERS = [
-    OpenApiParameter("q", str, description="Number, or words of the narrative and names"),
-    OpenApiParameter("status", str),
-    OpenApiParameter("category", str),
-    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
-    OpenApiParameter("region", str, description="Region code (and everything below it)"),
-    OpenApiParameter("desa", int),
-    OpenApiParameter("destination", str, description="ISO 3166 code"),
-    OpenApiParameter("source", str),
-    OpenApiParameter("sort", str, description="occurred, -occurred, number, -updated, -risk"),
+    *form_parameters(
+        ReportQueryForm,
+        descriptions={
+            "q": "Number, or words of the narrative and names",
+            "regency": "Code of a Banten regency or city, e.g. 36.71",
+            "region": "Region code (and everything below it); wins over `regency`",
+            "date_from": "YYYY-MM-DD",
+            "date_to": "YYYY-MM-DD",
+            "desa": "A Desa Binaan you can see",
+            "destination": "ISO 3166 code",
+            "person": "Reports in which this person (by NIK or passport) appears",
+        },
+    ),
     OpenApiParameter("shared", bool, description="Reports shared with my agency instead"),
 ]
-
-
-def _date(value: str | None, name: str):
-    import datetime as dt
-
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise serializers.ValidationError({name: ["YYYY-MM-DD"]}) from None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 class ReportViewSet(
@@ -206,18 +200,7 @@ class ReportViewSet(
         user = self.request.user
         if self.action == "list":
             params = self.request.query_params
-            filters = report_selectors.ReportFilters(
-                q=params.get("q", "")[:200],
-                status=params.get("status", ""),
-                category=params.get("category", ""),
-                date_from=_date(params.get("date_from"), "date_from"),
-                date_to=_date(params.get("date_to"), "date_to"),
-                region_code=params.get("region", "")[:20],
-                desa_id=_int(params.get("desa")),
-                destination=params.get("destination", "")[:2].upper(),
-                source=params.get("source", ""),
-                sort=params.get("sort", ""),
-            )
+            filters = report_filters(params, user=user)
             return report_selectors.list_rows(
                 report_selectors.report_list(
                     user=user, filters=filters, shared=params.get("shared") in ("1", "true")
@@ -253,7 +236,9 @@ class ReportViewSet(
 
     @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = s.ReportWriteSerializer(data=request.data)
+        serializer = s.ReportWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data, persons, submit, _reason = self._service_data(serializer.validated_data)
         report = report_services.report_create(
@@ -267,7 +252,9 @@ class ReportViewSet(
     @extend_schema(request=s.ReportWriteSerializer, responses=s.ReportDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
-        serializer = s.ReportWriteSerializer(data=request.data, partial=True)
+        serializer = s.ReportWriteSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data, persons, submit, reason = self._service_data(serializer.validated_data)
         report_services.report_update(
@@ -367,11 +354,13 @@ class ReportViewSet(
         item = get_object_or_404(Evidence, pk=evidence_pk, report=report)
         if not report_selectors.may_see_identifiers(request.user, report):
             raise PermissionDenied
-        response = private_file_response(
-            item.file, filename=item.original_name, content_type=item.content_type
+        return guarded_file_response(
+            request,
+            item.file,
+            filename=item.original_name,
+            content_type=item.content_type,
+            audit=partial(report_services.evidence_download_record, item=item),
         )
-        report_services.evidence_download_record(actor=request.user, item=item, request=request)
-        return response
 
 
 class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
@@ -382,20 +371,7 @@ class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ShareSerializer
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        user = self.request.user
-        return (
-            Share.objects.filter(
-                Q(report__in=report_selectors.own_reports(user))
-                | Q(
-                    agency_id__in=access.case_file_agency_ids(user),
-                    status=Share.Status.ACTIVE,
-                )
-            )
-            .select_related("report", "agency", "agreement")
-            .order_by("-created_at", "-id")
-        )
+        return report_selectors.visible_shares(self.request.user)
 
 
 # --- Referrals -----------------------------------------------------------------------------
@@ -510,11 +486,7 @@ class ReferralViewSet(
     def comments(self, request, pk=None):
         referral = self.get_object()
         if request.method == "GET":  # paginated, as every list of the API
-            comments = (
-                ReferralComment.objects.filter(referral=referral)
-                .select_related("author", "agency")
-                .order_by("created_at", "id")
-            )
+            comments = report_selectors.referral_comments(referral)
             page = self.paginate_queryset(comments)
             return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
         serializer = s.CommentSerializer(data=request.data)
@@ -536,10 +508,8 @@ class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return notifications_of(self.request.user, unread=unread)
 
     @extend_schema(request=None, responses=s.NotificationSerializer)
     @action(detail=True, methods=["post"])

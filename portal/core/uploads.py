@@ -2,6 +2,7 @@
 (libmagic, never the file name or the browser's word), and a SHA-256 for the chain of custody."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import magic
@@ -10,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from portal.core.pdf_safety import UnreadablePdf, active_content
@@ -85,19 +87,30 @@ def _refuse_active_pdf(content: bytes) -> None:
         )
 
 
-def private_file_response(
-    field_file, *, filename: str, content_type: str, inline: bool = False
+def guarded_file_response(
+    request: HttpRequest,
+    field_file,
+    *,
+    filename: str,
+    content_type: str,
+    audit: Callable[..., object] | None,
+    inline: bool = False,
 ) -> FileResponse:
-    """Serve a stored upload from MEDIA_ROOT (never public) to a caller whose access has
-    been checked: as an attachment unless `inline`, with the type recorded at upload, and a
-    404 when the file has gone missing from storage."""
+    """Serve a stored upload from MEDIA_ROOT (never public) to a caller whose access the view
+    has checked: as an attachment unless `inline`, with the type recorded at upload, never
+    cached. `audit(actor=, request=)` records the download once the file has opened (None: not
+    audited); a file gone missing from storage is a 404 and no download."""
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
+    add_never_cache_headers(response)
+    if audit is not None:
+        audit(actor=request.user, request=request)
+    return response
 
 
 class StoredUpload(models.Model):

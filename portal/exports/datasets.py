@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from portal.core.fields import mask
 from portal.exports.models import Dataset as DatasetName
 from referrals import selectors as report_selectors
-from referrals.forms import ReportFilterForm
+from referrals.forms import report_filters
 from referrals.models import ReportPerson
 from villages import selectors as village_selectors
 from villages.forms import ActivityFilterForm, VillageFilterForm
@@ -162,16 +162,7 @@ class Dataset:
 
 
 def _report_filters(user: User, params: dict[str, list[str]]):
-    form = ReportFilterForm(querydict(params) or None, user=user)
-    if form.is_bound and not form.is_valid():
-        raise _invalid(form)
-    filters = form.to_filters()
-    person = params.get("person", [""])[-1]
-    if person.isdigit():
-        # As on the list page: reports in which a person the user may see appears again (a
-        # person the user may not see matches nothing).
-        filters = report_selectors.ReportFilters(**{**filters.__dict__, "person_id": int(person)})
-    return filters
+    return report_filters(querydict(params), user=user)
 
 
 PERSON_COLUMNS = (

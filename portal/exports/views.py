@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.core.pagination import paginate
-from portal.core.uploads import private_file_response
+from portal.core.uploads import guarded_file_response
 from portal.exports import selectors, services
 from portal.exports.datasets import filter_params, get_dataset
 from portal.exports.forms import ExportOptionsForm
@@ -114,6 +116,10 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.get_job_for(request.user, pk)
     if not selectors.may_download(request.user, job):
         raise Http404
-    response = private_file_response(job.file, filename=job.filename, content_type=job.content_type)
-    services.export_download_record(actor=request.user, job=job, request=request)
-    return response
+    return guarded_file_response(
+        request,
+        job.file,
+        filename=job.filename,
+        content_type=job.content_type,
+        audit=partial(services.export_download_record, job=job),
+    )

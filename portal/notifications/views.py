@@ -14,11 +14,12 @@ from portal.core.pagination import paginate
 from portal.notifications import services
 from portal.notifications.kinds import EMAIL_KINDS
 from portal.notifications.models import Notification
+from portal.notifications.selectors import notifications_of
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(recipient=request.user)
+    notifications = notifications_of(request.user)
     return render(request, "notifications/list.html", {"page": paginate(request, notifications)})
 
 

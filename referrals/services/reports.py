@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.crypto import blind_index
+from portal.core.validators import normalise_phone
 from portal.regions.models import Region
 from portal.regions.nik import (
     WARNING_BIRTH_DATE,
@@ -184,8 +185,13 @@ def _check_person(person: ReportPerson, prefix: str) -> tuple[dict, list[str]]:
         errors[key("full_name")] = [_("Enter the person's name (or an alias).")]
     if person.birth_date and person.birth_date > timezone.localdate():
         errors[key("birth_date")] = [_("The date of birth cannot lie in the future.")]
-    if person.age is not None and person.age > 120:
+    if person.age is not None and not 0 <= person.age <= 120:
         errors[key("age")] = [_("Enter an age between 0 and 120.")]
+    if person.phone:
+        try:
+            person.phone = normalise_phone(person.phone)
+        except ValidationError as exc:
+            errors[key("phone")] = list(exc.messages)
     if person.nik:
         person.nik = normalise_nik(person.nik)
         try:
@@ -207,6 +213,11 @@ def _check_person(person: ReportPerson, prefix: str) -> tuple[dict, list[str]]:
     person.passport_index = (
         blind_index("passport", person.passport_number) if person.passport_number else ""
     )
+    try:  # the model's own rules (choices, lengths), reported on this person
+        person.clean_fields(exclude=["report"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(key(name), messages)
     return errors, warnings
 
 
