@@ -875,11 +875,9 @@ def share_options(
 
 
 def _may_share(actor: User, report: Report) -> bool:
-    return (
-        selectors.is_own_report(actor, report)
-        and report.status != ReportStatus.DRAFT
-        and actor.role in (actor.Role.OFFICER, actor.Role.SUPERVISOR)
-    )
+    from referrals.permissions import may_share_report
+
+    return may_share_report(actor, report)
 
 
 def _activate_share(share: Share, actor: User, request: HttpRequest | None) -> None:
