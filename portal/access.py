@@ -15,7 +15,7 @@ Two kinds of question are answered here, and nowhere else:
   and registered with `rules.add_perm("<app>.<action>_<model>", predicate)`. Python (views,
   forms, serializers, services, DRF permission classes in portal.api.permissions) calls the
   predicate itself; templates read a flag the view computed from it or `{% has_perm %}`.
-  Nothing else compares a role or an agency's kind (tests/test_access_idiom.py holds this).
+  Nothing else compares a role or an agency's kind (tests/security/test_access_idiom.py holds this).
   The matching querysets (`manageable_users`) keep lists, counts and exports on the same rule.
 
 Lookups of guarded objects go through `get_for(user, selector, pk)`, which raises the same
