@@ -6,26 +6,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
+from agreements.sharing_policy import agencies_above
 from portal import access
 from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
-
-
-def agency_ancestor_ids(agency_id: int) -> set[int]:
-    """The agencies above `agency_id` (its parent, the parent's parent, ...)."""
-    parents = dict(Agency.objects.order_by().values_list("id", "parent_id"))
-    found: set[int] = set()
-    current = parents.get(agency_id)
-    while current is not None and current not in found:
-        found.add(current)
-        current = parents.get(current)
-    return found
 
 
 def visible_agreements(user: User) -> QuerySet[Agreement]:
@@ -40,7 +29,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
         return qs.none()
     ancestors = getattr(user, "_agency_ancestor_ids", None)
     if ancestors is None:  # memoised for the request: lists ask more than once
-        ancestors = set().union(*(agency_ancestor_ids(pk) for pk in own))
+        ancestors = agencies_above(own)
         user._agency_ancestor_ids = ancestors
     binds_us = Party.objects.filter(agreement=OuterRef("pk")).filter(
         Q(agency_id__in=own) | Q(agency_id__in=ancestors, covers_child_offices=True)
@@ -50,9 +39,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
 
 def get_agreement_for(user: User, pk: int) -> Agreement:
     """The agreement if `user` may see it; the same 404 whether missing or not theirs."""
-    agreement = visible_agreements(user).filter(pk=pk).first()
-    if agreement is None:
-        raise Http404
+    agreement = access.get_for(user, visible_agreements, pk)
     return agreement
 
 

@@ -502,6 +502,13 @@ def agencies_at_or_below(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def agencies_above(agency_ids: Iterable[int]) -> set[int]:
+    """Every agency above any of `agency_ids` (parent, grandparent, ...), from the same cached
+    hierarchy as agencies_at_or_below."""
+    wanted = set(agency_ids)
+    return {pk for pk, under in _hierarchy().below.items() if under & wanted}
+
+
 def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
     """{party id: agencies it covers} for one agreement (itself, and its child offices when
     the party's flag says so)."""

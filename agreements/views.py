@@ -162,9 +162,7 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _party_for(request: HttpRequest, pk: int, party_pk: int):
     agreement = selectors.get_agreement_for(request.user, pk)
-    party = agreement.parties.select_related("agency").filter(pk=party_pk).first()
-    if party is None:
-        raise Http404
+    party = access.get_for(request.user, agreement.parties.select_related("agency"), party_pk)
     return agreement, party
 
 
@@ -223,9 +221,7 @@ def agreement_scope_form(
     agreement = selectors.get_agreement_for(request.user, pk)
     instance = None
     if scope_pk is not None:
-        instance = agreement.scopes.select_related("scope").filter(pk=scope_pk).first()
-        if instance is None:
-            raise Http404
+        instance = access.get_for(request.user, agreement.scopes.select_related("scope"), scope_pk)
     form = AgreementScopeForm(request.POST or None, agreement=agreement, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -266,9 +262,7 @@ def agreement_scope_form(
 def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
-    instance = agreement.scopes.select_related("scope").filter(pk=scope_pk).first()
-    if instance is None:
-        raise Http404
+    instance = access.get_for(request.user, agreement.scopes.select_related("scope"), scope_pk)
     try:
         services.agreement_scope_remove(
             actor=request.user, agreement_scope=instance, request=request
@@ -371,9 +365,7 @@ def scope_form(request: HttpRequest, scope_pk: int | None = None) -> HttpRespons
     _require(request, "agreements.manage_scopes")
     scope = None
     if scope_pk is not None:
-        scope = Scope.objects.filter(pk=scope_pk).first()
-        if scope is None:
-            raise Http404
+        scope = access.get_for(request.user, Scope.objects.all(), scope_pk)
     form = ScopeForm(request.POST or None, instance=scope)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,25 +10,34 @@ Two kinds of question are answered here, and nowhere else:
   empty for a system admin: running the portal gives no right to read a case, not even of its
   own agency. Shares under agreements (agreements app) add to this for single records; they
   never widen it.
-* *May this user do X to this object?* — predicates registered with django-rules, checked with
-  `user.has_perm("accounts.change_user", target)` in views and API alike, and the matching
-  querysets (`manageable_users`) so that lists, counts and exports follow the same rule as the
-  detail pages.
+* *May this user do X to this object?* — one idiom: a typed predicate function decorated with
+  `@rules.predicate`, here or (when it needs a domain's models) in that app's `permissions.py`,
+  and registered with `rules.add_perm("<app>.<action>_<model>", predicate)`. Python (views,
+  forms, serializers, services, DRF permission classes in portal.api.permissions) calls the
+  predicate itself; templates read a flag the view computed from it or `{% has_perm %}`.
+  Nothing else compares a role or an agency's kind (tests/security/test_access_idiom.py holds this).
+  The matching querysets (`manageable_users`) keep lists, counts and exports on the same rule.
 
-Lookups of guarded objects go through `get_*_for(user, pk)`, which raise the same Http404 for
-"does not exist" and "not yours", so nothing leaks.
+Lookups of guarded objects go through `get_for(user, selector, pk)`, which raises the same
+Http404 for "does not exist" and "not yours", so nothing leaks.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.http import Http404
 
 if TYPE_CHECKING:
     from portal.accounts.models import Agency, User
+
+M = TypeVar("M", bound=Model)
+
+# The roles that work on case files: write reports, share, refer, be assigned a referral.
+CASE_WORKER_ROLES = ("officer", "supervisor")
 
 
 # --- Which agencies' records a user may see ------------------------------------------------
@@ -52,7 +61,7 @@ def visible_agency_ids(user: User) -> frozenset[int]:
     if cached is not None:
         return cached
     ids = {user.agency_id}
-    if user.role == user.Role.SUPERVISOR:
+    if is_supervisor(user):
         ids = agency_descendant_ids(ids)
     result = frozenset(ids)
     user._visible_agency_ids = result  # type: ignore[attr-defined]
@@ -91,6 +100,29 @@ def is_agency_admin(user: User) -> bool:
 
 
 @rules.predicate
+def is_supervisor(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role == "supervisor")
+
+
+@rules.predicate
+def is_case_worker(user: User) -> bool:
+    """An active officer or supervisor: who writes reports, shares and refers them."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in CASE_WORKER_ROLES
+    )
+
+
+@rules.predicate
+def works_at_immigration_office(user: User) -> bool:
+    """A case worker of an immigration office (Kanim): who records prevention actions."""
+    from portal.accounts.models import AgencyKind
+
+    return is_case_worker(user) and user.agency.kind == AgencyKind.IMMIGRATION
+
+
+@rules.predicate
 def same_agency(user: User, target: User | None) -> bool:
     return target is not None and target.agency_id == user.agency_id
 
@@ -121,6 +153,8 @@ rules.add_perm(
 )
 rules.add_perm("audit.view_auditentry", is_admin)
 rules.add_perm("referrals.read_case_files", reads_case_files)
+rules.add_perm("referrals.add_report", is_case_worker)
+rules.add_perm("referrals.view_review_queue", is_supervisor)
 
 
 def assignable_roles(user: User) -> list[str]:
@@ -135,6 +169,19 @@ def assignable_roles(user: User) -> list[str]:
 
 
 # --- Querysets and guarded lookups ---------------------------------------------------------
+
+
+def get_for(
+    user: User, selector: Callable[[User], QuerySet[M]] | QuerySet[M] | Manager[M], pk: Any
+) -> M:
+    """The object `pk` among those `selector(user)` (or the queryset) holds; the same Http404
+    whether it does not exist or `user` may not see it, so nothing leaks."""
+    # A queryset or manager is used as it is; anything else is a selector taking the user.
+    queryset = selector.all() if isinstance(selector, QuerySet | Manager) else selector(user)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def manageable_users(user: User) -> QuerySet[User]:
@@ -152,10 +199,7 @@ def manageable_users(user: User) -> QuerySet[User]:
 
 def get_user_for(user: User, pk: int) -> User:
     """The account `pk` if `user` may manage it; Http404 alike when missing or not theirs."""
-    found = manageable_users(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_for(user, manageable_users, pk)
 
 
 def manageable_agencies(user: User) -> QuerySet[Agency]:

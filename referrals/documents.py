@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal import access
 from portal.core import pdf
 from portal.core.pdf import esc
-from referrals import selectors
+from referrals import permissions, selectors
 from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
 from referrals.models import Referral, Report, ReportPerson, Share
 from referrals.templatetags.referrals_tags import labels
@@ -53,8 +53,8 @@ def report_print(*, user: User, report: Report, identifiers: bool) -> ReportPrin
     identifiers in full only when asked for and allowed; for a partner its own share and the
     referrals to its agencies only (as on the page)."""
     report = selectors.report_detail(report=report)
-    own = selectors.is_own_report(user, report)
-    may_reveal = selectors.may_see_identifiers(user, report)
+    own = permissions.is_own_report(user, report)
+    may_reveal = permissions.may_see_identifiers(user, report)
     referrals = report.referrals.select_related("to_agency", "from_agency").order_by("-sent_at")
     data = ReportPrint(
         report=report,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from referrals.forms import (
     AcceptForm,
     CommentForm,
@@ -51,7 +51,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_share(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.is_own_report(request.user, report):
+    if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
     form = ShareForm(request.POST, options=services.share_options(report=report))
     if form.is_valid():
@@ -103,11 +103,7 @@ def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
 @login_required
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if (
-        not selectors.is_own_report(request.user, report)
-        or report.is_draft
-        or not selectors.can_create_report(request.user)
-    ):
+    if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
     targets = set(services.entitled_partners(report=report))
     initial = {"to_agency": request.GET.get("to")} if request.GET.get("to") else None
@@ -162,12 +158,12 @@ def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
 def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
     user = request.user
     referral = selectors.referral_detail(referral=referral)
-    side = selectors.referral_side(user, referral)
+    side = permissions.referral_side(user, referral)
     context = {
         "referral": referral,
         "side": side,
-        "can_decide": selectors.can_decide_referral(user, referral),
-        "can_work": selectors.can_work_on_referral(user, referral),
+        "can_decide": permissions.can_decide_referral(user, referral),
+        "can_work": permissions.can_work_on_referral(user, referral),
         "open_attachments": selectors.openable_attachments(user, referral),
         "accept_form": forms.get("accept_form") or AcceptForm(agency=referral.to_agency),
         "assign_form": forms.get("assign_form")
@@ -234,7 +230,7 @@ def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpRespons
     )
     if item is None:
         raise Http404
-    if not selectors.may_open_attachment(request.user, item):
+    if not permissions.may_open_attachment(request.user, item):
         raise PermissionDenied
     return guarded_file_response(
         request,

@@ -433,14 +433,11 @@ class PreventionForm(forms.Form):
     )
 
     def __init__(self, *args, report, actor, editing: bool = False, **kwargs):
-        from portal import access
-        from portal.accounts.models import Agency
+        from referrals.permissions import prevention_offices
 
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = report.persons.all()
-        self.fields["office"].queryset = Agency.objects.filter(
-            pk__in=access.case_file_agency_ids(actor), kind=Agency.Kind.IMMIGRATION
-        ).order_by("name")
+        self.fields["office"].queryset = prevention_offices(actor).order_by("name")
         self.fields["office"].initial = actor.agency_id
         self.fields["destination_country"].choices = country_choices("—")
         self.fields["destination_country"].initial = report.destination_country
@@ -506,11 +503,12 @@ class AcceptForm(forms.Form):
     assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
 
     def __init__(self, *args, agency, **kwargs):
+        from portal.access import CASE_WORKER_ROLES
         from portal.accounts.models import User
 
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = User.objects.filter(
-            agency=agency, is_active=True, role__in=["officer", "supervisor"]
+            agency=agency, is_active=True, role__in=CASE_WORKER_ROLES
         ).order_by("full_name")
 
 

@@ -25,7 +25,6 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.lookups import In
-from django.http import Http404
 from django.utils import timezone
 
 from portal import access
@@ -42,9 +41,14 @@ from referrals.models import (
     Share,
     normalise_report_number,
 )
+from referrals.permissions import (
+    IDENTIFIER_REFERRAL_STATUSES,
+    may_see_identifiers,
+    others_drafts,
+)
+from referrals.permissions import attachment_opens as _attachment_opens
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
-    ReferralStatus,
     ReportStatus,
     ShareStatus,
 )
@@ -63,9 +67,7 @@ def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
     if not agencies:
         return Report.objects.none()
     scope = In(F("agency_id") + 0, sorted(agencies)) if searched else Q(agency_id__in=agencies)
-    return Report.objects.filter(scope).exclude(
-        Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)
-    )
+    return Report.objects.filter(scope).exclude(others_drafts(user))
 
 
 def shared_reports(user) -> QuerySet[Report]:
@@ -92,52 +94,7 @@ def visible_reports(user) -> QuerySet[Report]:
         report_id=OuterRef("pk"), agency_id__in=agencies, status=ShareStatus.ACTIVE
     )
     return Report.objects.filter(
-        (Q(agency_id__in=agencies) & ~(Q(status=ReportStatus.DRAFT) & ~Q(created_by_id=user.pk)))
-        | Exists(shared)
-    )
-
-
-def is_own_report(user, report: Report) -> bool:
-    """own_reports(user) holds `report` — decided from the loaded row, without a query (the
-    report page asks several times)."""
-    if report.agency_id not in access.case_file_agency_ids(user):
-        return False
-    return report.status != ReportStatus.DRAFT or report.created_by_id == user.pk
-
-
-# A partner may reveal identifiers once it has accepted a referral of the report.
-IDENTIFIER_REFERRAL_STATUSES = [
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.IN_PROGRESS,
-    ReferralStatus.COMPLETED,
-]
-
-
-def may_see_identifiers(user, report: Report) -> bool:
-    """May the user reveal identifiers and open the files of this report — its evidence and
-    the attachments of its referrals? Its own agencies always; a partner once it has accepted
-    a referral of it (until then the files are listed by name only). The one rule of every
-    reveal, download and list of files, on pages and API."""
-    if is_own_report(user, report):
-        return True
-    return Referral.objects.filter(
-        report=report,
-        to_agency_id__in=access.case_file_agency_ids(user),
-        status__in=IDENTIFIER_REFERRAL_STATUSES,
-    ).exists()
-
-
-def _attachment_opens(user, attachment, files_open: bool) -> bool:
-    # The receiving agency's own uploads are not the sender's case material: always open to it.
-    return files_open or attachment.agency_id in access.case_file_agency_ids(user)
-
-
-def may_open_attachment(user, attachment) -> bool:
-    """May the user download this attachment of a referral? The rule of the report's evidence
-    (may_see_identifiers: a partner not before it has accepted a referral of the report),
-    except that an agency always opens what it attached itself."""
-    return _attachment_opens(
-        user, attachment, may_see_identifiers(user, attachment.referral.report)
+        (Q(agency_id__in=agencies) & ~others_drafts(user)) | Exists(shared)
     )
 
 
@@ -169,56 +126,7 @@ def reports_with_identifiers(user, report_ids) -> set[int]:
 
 def get_report_for(user, pk: int) -> Report:
     """The report `pk` if `user` may see it; Http404 alike when missing or not theirs."""
-    report = visible_reports(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    return report
-
-
-def can_create_report(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role in (user.Role.OFFICER, user.Role.SUPERVISOR)
-    )
-
-
-def _supervises(user, report: Report) -> bool:
-    return user.role == user.Role.SUPERVISOR and report.agency_id in access.case_file_agency_ids(
-        user
-    )
-
-
-def can_edit_report(user, report: Report) -> bool:
-    """Drafts by their author; submitted reports (corrected, with a reason) by their author
-    or a supervisor of the agency; closed reports by nobody."""
-    if not is_own_report(user, report):
-        return False
-    if report.status == ReportStatus.DRAFT:
-        return report.created_by_id == user.pk
-    if report.status == ReportStatus.CLOSED:
-        return False
-    return report.created_by_id == user.pk or _supervises(user, report)
-
-
-def can_review_report(user, report: Report) -> bool:
-    return report.status in (ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW) and _supervises(
-        user, report
-    )
-
-
-def can_record_prevention(user, report: Report) -> bool:
-    """Officers and supervisors of an immigration office record prevention actions on any
-    report they see as their own agency's — closed ones too: a deferral often comes later."""
-    return (
-        can_create_report(user)
-        and user.agency.kind == user.agency.Kind.IMMIGRATION
-        and is_own_report(user, report)
-    )
-
-
-def can_delete_report(user, report: Report) -> bool:
-    return report.status == ReportStatus.DRAFT and report.created_by_id == user.pk
+    return access.get_for(user, visible_reports, pk)
 
 
 # --- Lists ---------------------------------------------------------------------------------
@@ -384,7 +292,7 @@ def case_data(*, user, filters: ReportFilters) -> QuerySet[Report]:
 def review_queue(*, user) -> QuerySet[Report]:
     """Submitted reports of the supervisor's agency and the offices below it, oldest first;
     those under review (by anyone) after those still waiting."""
-    if user.role != user.Role.SUPERVISOR:
+    if not access.is_supervisor(user):
         return Report.objects.none()
     return (
         own_reports(user)
@@ -405,9 +313,7 @@ def report_detail(*, report: Report) -> Report:
 def get_report_detail_for(user, pk: int) -> Report:
     """get_report_for() and report_detail() in one query (and the prefetches): the report
     page's first read. Http404 alike when missing or not visible."""
-    report = _with_detail(visible_reports(user).filter(pk=pk)).first()
-    if report is None:
-        raise Http404
+    report = access.get_for(user, _with_detail(visible_reports(user)), pk)
     return report
 
 
@@ -559,7 +465,7 @@ def visible_shares(user) -> QuerySet[Share]:
 
 def pending_shares(*, user) -> QuerySet[Share]:
     """Shares of the supervisor's agencies' reports that wait for approval."""
-    if user.role != user.Role.SUPERVISOR:
+    if not access.is_supervisor(user):
         return Share.objects.none()
     return (
         Share.objects.filter(report__in=own_reports(user), status=ShareStatus.PENDING)
@@ -587,32 +493,7 @@ def counted_referrals(user) -> QuerySet[Referral]:
 
 
 def get_referral_for(user, pk: int) -> Referral:
-    referral = visible_referrals(user).filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def referral_side(user, referral: Referral) -> str | None:
-    """ "sender", "receiver" or None: which end of the referral the user is on."""
-    agencies = access.case_file_agency_ids(user)
-    if referral.to_agency_id in agencies:
-        return "receiver"
-    if referral.from_agency_id in agencies:
-        return "sender"
-    return None
-
-
-def can_decide_referral(user, referral: Referral) -> bool:
-    """Accept, decline, assign: the receiving agency's supervisors."""
-    return user.role == user.Role.SUPERVISOR and referral_side(user, referral) == "receiver"
-
-
-def can_work_on_referral(user, referral: Referral) -> bool:
-    """Start and complete: the receiving agency's supervisors, and the officer assigned."""
-    return referral_side(user, referral) == "receiver" and (
-        user.role == user.Role.SUPERVISOR or referral.assigned_to_id == user.pk
-    )
+    return access.get_for(user, visible_referrals, pk)
 
 
 URGENCY_RANK = {"urgent": 0, "normal": 1}

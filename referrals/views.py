@@ -18,7 +18,7 @@ from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from referrals.forms import (
     CloseForm,
     EvidenceForm,
@@ -68,14 +68,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "page": page,
             "person": person,
-            "can_create": selectors.can_create_report(request.user),
+            "can_create": permissions.can_create_report(request.user),
         },
     )
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if request.user.role != request.user.Role.SUPERVISOR:
+    if not access.is_supervisor(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.review_queue(user=request.user))
     pending = selectors.pending_shares(user=request.user)[:50]
@@ -281,7 +281,7 @@ def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
 
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_create_report(request.user):
+    if not permissions.can_create_report(request.user):
         raise PermissionDenied
     return _report_form_view(request)
 
@@ -289,7 +289,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.can_edit_report(request.user, report):
+    if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
     return _report_form_view(request, report)
 
@@ -336,7 +336,7 @@ def _render_detail(
     suggestion = suggest_categories(
         report.indicators, child_victim=selectors.child_victim(report, persons)
     )
-    may_reveal = selectors.may_see_identifiers(user, report)
+    may_reveal = permissions.may_see_identifiers(user, report)
     # A partner that may not see identifiers is not told either that a person matches one in
     # its own records (that would link the masked person to a known identity).
     matches = selectors.person_matches(user=user, report=report) if may_reveal else {}
@@ -367,7 +367,7 @@ def _render_detail(
         }
         for p in persons
     ]
-    own = selectors.is_own_report(user, report)
+    own = permissions.is_own_report(user, report)
     exchange = _exchange_context(user, report, own)
     context = {
         "report": report,
@@ -378,11 +378,11 @@ def _render_detail(
         "indicator_groups": [g for g in groups if g["items"]],
         "suggestion": suggestion,
         "timeline": _timeline(report),
-        "can_edit": selectors.can_edit_report(user, report),
-        "can_delete": selectors.can_delete_report(user, report),
-        "can_review": selectors.can_review_report(user, report),
+        "can_edit": permissions.can_edit_report(user, report),
+        "can_delete": permissions.can_delete_report(user, report),
+        "can_review": permissions.can_review_report(user, report),
         "can_submit": report.is_draft and report.created_by_id == user.pk,
-        "can_prevent": bool(persons) and selectors.can_record_prevention(user, report),
+        "can_prevent": bool(persons) and permissions.can_record_prevention(user, report),
         "evidence_form": EvidenceForm(),
         "close_form": CloseForm(),
         **extra,
@@ -412,10 +412,10 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
     return {
         "shares": shares,
         "share_form": ShareForm(options=options) if options else None,
-        "can_share": not report.is_draft and selectors.can_create_report(user),
-        "can_decide_shares": user.role == user.Role.SUPERVISOR,
+        "can_share": permissions.may_share_report(user, report),
+        "can_decide_shares": permissions.may_decide_shares(user, report),
         "referrals": referrals,
-        "can_refer": selectors.can_create_report(user) and bool(entitled),
+        "can_refer": permissions.may_share_report(user, report) and bool(entitled),
     }
 
 
@@ -474,7 +474,7 @@ def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.can_review_report(request.user, report):
+    if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -522,7 +522,7 @@ def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> 
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.can_edit_report(request.user, report):
+    if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -561,7 +561,7 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
     everything else downloads as an attachment. Every download is audited."""
     item = _visible_evidence(request, evidence_pk)
-    if not selectors.may_see_identifiers(request.user, item.report):
+    if not permissions.may_see_identifiers(request.user, item.report):
         raise PermissionDenied
     inline = request.GET.get("inline") == "1" and item.is_image
     return guarded_file_response(
@@ -636,7 +636,7 @@ def _prevention_view(
 @login_required
 def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    if not selectors.can_record_prevention(request.user, report):
+    if not permissions.can_record_prevention(request.user, report):
         raise PermissionDenied
     return _prevention_view(request, report)
 
@@ -644,14 +644,8 @@ def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
-    action = report.prevention_actions.filter(pk=action_pk).first()
-    if action is None:
-        raise Http404
-    # The rule of services.prevention_update: a partner reading a shared report (or anyone
-    # outside the office that took the action) gets no edit form.
-    if not selectors.is_own_report(request.user, report) or (
-        action.office_id not in access.case_file_agency_ids(request.user)
-    ):
+    action = access.get_for(request.user, report.prevention_actions.all(), action_pk)
+    if not permissions.may_change_prevention(request.user, action):
         raise PermissionDenied
     return _prevention_view(request, report, action)
 

@@ -15,6 +15,7 @@ from portal.regions.forms import RegionField
 from portal.regions.models import Region
 from villages import selectors
 from villages.models import Activity, ActivityFile, Audience, DesaBinaan, VillageStatus
+from villages.permissions import designating_offices
 
 
 class VillageFieldsForm(forms.Form):
@@ -56,9 +57,7 @@ class VillageDesignateForm(VillageFieldsForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        offices = Agency.objects.filter(kind=Agency.Kind.IMMIGRATION, is_active=True)
-        if not access.is_system_admin(actor):
-            offices = offices.filter(pk__in=access.visible_agency_ids(actor))
+        offices = designating_offices(actor)
         self.fields["designating_office"].queryset = offices.order_by("name")
         self.fields["designating_office"].initial = actor.agency_id
         self.fields["liaison_officers"].queryset = User.objects.filter(

@@ -3,9 +3,9 @@
 A Desa Binaan is visible to its designating office, to its co-managing partners, and to every
 agency bound with the designating office by an agreement in force (any scope; see
 agreements.sharing_policy.cooperating_agency_ids). A partner's own agreements do not extend it:
-BP3MI co-managing a village does not open it to BP3MI's other partners. It may be changed by users of the
-designating office and of the partners (and by system admins). Activities follow the same rule
-through their organiser, co-organisers and the villages they reached.
+BP3MI co-managing a village does not open it to BP3MI's other partners. Who may change one
+is villages.permissions. Activities follow the same rule through their organiser,
+co-organisers and the villages they reached.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 
 from agreements.sharing_policy import cooperating_agency_ids, party_coverage
 from portal import access
@@ -58,15 +57,8 @@ def editable_villages(user: User) -> QuerySet[DesaBinaan]:
     return qs.filter(Q(designating_office_id__in=own) | Q(pk__in=partnered))
 
 
-def can_edit_village(user: User, desa: DesaBinaan) -> bool:
-    return editable_villages(user).filter(pk=desa.pk).exists()
-
-
 def get_village_for(user: User, pk: int) -> DesaBinaan:
-    desa = visible_villages(user).filter(pk=pk).first()
-    if desa is None:
-        raise Http404
-    return desa
+    return access.get_for(user, visible_villages, pk)
 
 
 @dataclass(frozen=True)
@@ -147,18 +139,8 @@ def visible_activities(user: User) -> QuerySet[Activity]:
     )
 
 
-def can_edit_activity(user: User, activity: Activity) -> bool:
-    if access.is_system_admin(user):
-        return True
-    own = access.visible_agency_ids(user)
-    return activity.organiser_id in own or activity.co_organisers.filter(pk__in=own).exists()
-
-
 def get_activity_for(user: User, pk: int) -> Activity:
-    activity = visible_activities(user).filter(pk=pk).first()
-    if activity is None:
-        raise Http404
-    return activity
+    return access.get_for(user, visible_activities, pk)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.uploads import check_upload, store_upload
 from portal.regions.models import Region
-from villages import selectors
+from villages import permissions, selectors
 from villages.models import Activity, ActivityFile, DesaBinaan, DesaBinaanPartner, VillageFigure
 
 if TYPE_CHECKING:
@@ -87,9 +87,7 @@ def village_designate(
     **fields: Any,
 ) -> DesaBinaan:
     """An immigration office adopts a village as Desa Binaan."""
-    if not access.is_system_admin(actor) and designating_office.pk not in access.visible_agency_ids(
-        actor
-    ):
+    if not permissions.may_designate_for(actor, designating_office):
         raise PermissionDenied(_("Only the designating office itself can designate its villages."))
     errors: dict[str, list[str]] = {}
     if village.level != Region.Level.VILLAGE:
@@ -129,7 +127,7 @@ def village_update(
     request: HttpRequest | None = None,
     **changes: Any,
 ) -> DesaBinaan:
-    if not selectors.can_edit_village(actor, desa):
+    if not permissions.can_edit_village(actor, desa):
         raise PermissionDenied
     diff = apply_changes(desa, changes, VILLAGE_FIELDS)
     if desa.designated_on and desa.designated_on > timezone.localdate():
@@ -184,7 +182,7 @@ def village_partner_add(
     since: dt.date | None = None,
     request: HttpRequest | None = None,
 ) -> DesaBinaanPartner:
-    if not selectors.can_edit_village(actor, desa):
+    if not permissions.can_edit_village(actor, desa):
         raise PermissionDenied
     errors = {}
     if agency.pk == desa.designating_office_id:
@@ -220,7 +218,7 @@ def village_partner_remove(
     *, actor: User, partner: DesaBinaanPartner, request: HttpRequest | None = None
 ) -> None:
     desa = partner.desa
-    if not selectors.can_edit_village(actor, desa):
+    if not permissions.can_edit_village(actor, desa):
         raise PermissionDenied
     name = str(partner.agency)
     partner.delete()
@@ -247,7 +245,7 @@ def village_figures_save(
     request: HttpRequest | None = None,
 ) -> VillageFigure:
     """Create or correct one year's figures."""
-    if not selectors.can_edit_village(actor, desa):
+    if not permissions.can_edit_village(actor, desa):
         raise PermissionDenied
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationError({"year": _("Enter a year between 2000 and this year.")})
@@ -357,7 +355,7 @@ def activity_update(
     request: HttpRequest | None = None,
     **changes: Any,
 ) -> Activity:
-    if not selectors.can_edit_activity(actor, activity):
+    if not permissions.can_edit_activity(actor, activity):
         raise PermissionDenied
     diff = apply_changes(activity, changes, ACTIVITY_FIELDS)
     _save_activity(actor, activity, co_organisers, villages)
@@ -384,7 +382,7 @@ def activity_file_upload(
 ) -> ActivityFile:
     """A photo (JPEG, PNG, WebP; 10 MB) or material (those or PDF; 20 MB), recognised by its
     content, never by its name."""
-    if not selectors.can_edit_activity(actor, activity):
+    if not permissions.can_edit_activity(actor, activity):
         raise PermissionDenied
     allowed, limit = (
         (PHOTO_TYPES, MAX_PHOTO_BYTES)

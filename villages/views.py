@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from agreements.selectors import get_agreement_for
+from portal import access
 from portal.core.fields import mask
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
-from villages import selectors, services
+from villages import permissions, selectors, services
 from villages.forms import (
     ActivityFileForm,
     ActivityFilterForm,
@@ -46,8 +47,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
         {
             "filter_form": form,
             "page": paginate(request, selectors.village_list(user=request.user, filters=filters)),
-            "can_designate": request.user.agency.kind == "immigration"
-            or request.user.role == "system_admin",
+            "can_designate": permissions.may_designate_villages(request.user),
         },
     )
 
@@ -84,7 +84,7 @@ def _render_profile(request: HttpRequest, desa, revealed: dict | None = None) ->
             "desa": desa,
             "contacts": contacts,
             "revealed": revealed,
-            "can_edit": selectors.can_edit_village(request.user, desa),
+            "can_edit": permissions.can_edit_village(request.user, desa),
             "chart": _figures_chart(desa),
             "activities": activities,
             "figure_form": FigureForm(),
@@ -112,9 +112,9 @@ def village_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 @login_required
 def village_create(request: HttpRequest) -> HttpResponse:
-    form = VillageDesignateForm(request.POST or None, actor=request.user)
-    if not form.fields["designating_office"].queryset.exists():
+    if not permissions.may_designate_villages(request.user):
         raise PermissionDenied
+    form = VillageDesignateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -130,7 +130,7 @@ def village_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
-    if not selectors.can_edit_village(request.user, desa):
+    if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
     initial = {name: getattr(desa, name) for name in services.VILLAGE_FIELDS}
     initial["liaison_officers"] = list(desa.liaison_officers.values_list("pk", flat=True))
@@ -154,7 +154,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
-    if not selectors.can_edit_village(request.user, desa):
+    if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
     form = FigureForm(request.POST)
     if form.is_valid():
@@ -177,7 +177,7 @@ def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def village_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
-    if not selectors.can_edit_village(request.user, desa):
+    if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
     form = PartnerForm(request.POST or None, actor=request.user, desa=desa)
     if request.method == "POST" and form.is_valid():
@@ -197,9 +197,7 @@ def village_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def village_partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
-    partner = desa.partners.filter(pk=partner_pk).first()
-    if partner is None:
-        raise Http404
+    partner = access.get_for(request.user, desa.partners, partner_pk)
     services.village_partner_remove(actor=request.user, partner=partner, request=request)
     messages.success(request, _("Partner removed."))
     return redirect(desa)
@@ -224,7 +222,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "villages/activity_detail.html",
         {
             "activity": activity,
-            "can_edit": selectors.can_edit_activity(request.user, activity),
+            "can_edit": permissions.can_edit_activity(request.user, activity),
             "file_form": ActivityFileForm(),
         },
     )
@@ -282,7 +280,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, pk)
-    if not selectors.can_edit_activity(request.user, activity):
+    if not permissions.can_edit_activity(request.user, activity):
         raise PermissionDenied
     return _activity_form_view(request, activity)
 
@@ -291,7 +289,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, pk)
-    if not selectors.can_edit_activity(request.user, activity):
+    if not permissions.can_edit_activity(request.user, activity):
         raise PermissionDenied
     form = ActivityFileForm(request.POST, request.FILES)
     if form.is_valid():

@@ -220,15 +220,3 @@ class User(AbstractUser):
     @property
     def requires_mfa(self) -> bool:
         return self.role in self.MFA_REQUIRED_ROLES
-
-    @property
-    def is_system_admin(self) -> bool:
-        return self.role == self.Role.SYSTEM_ADMIN
-
-    @property
-    def is_agency_admin(self) -> bool:
-        return self.role == self.Role.AGENCY_ADMIN
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == self.Role.SUPERVISOR

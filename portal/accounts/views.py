@@ -228,9 +228,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "accounts.change_agency")
-    agency = access.manageable_agencies(request.user).filter(pk=pk).first()
-    if agency is None:
-        raise Http404
+    agency = access.get_for(request.user, access.manageable_agencies, pk)
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         try:

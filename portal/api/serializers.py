@@ -24,7 +24,8 @@ from referrals.models import (
     ReportPerson,
     Share,
 )
-from referrals.selectors import RowColumns, may_see_identifiers
+from referrals.permissions import may_see_identifiers
+from referrals.selectors import RowColumns
 from referrals.vocabularies import (
     ControlMethod,
     ExploitationType,
@@ -239,7 +240,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download(self, item) -> str | None:
-        """null while the file is locked for the caller (referrals.selectors.may_see_identifiers:
+        """null while the file is locked for the caller (referrals.permissions.may_see_identifiers:
         a partner until it accepts a referral), as on the report page."""
         request = self.context.get("request")
         if request is None:

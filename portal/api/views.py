@@ -9,7 +9,6 @@ from functools import partial
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -17,7 +16,6 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,6 +27,7 @@ from portal.api import serializers as s
 from portal.api import services as token_services
 from portal.api.base import LanguageMixin
 from portal.api.models import ApiToken
+from portal.api.permissions import ReadsCaseFiles, SignedIn
 from portal.api.schema import form_parameters
 from portal.core.uploads import guarded_file_response
 from portal.notifications import services as notification_services
@@ -39,6 +38,7 @@ from referrals import selectors as report_selectors
 from referrals import services as report_services
 from referrals.forms import ReportQueryForm, report_filters
 from referrals.models import Evidence
+from referrals.permissions import may_see_identifiers
 from villages.selectors import visible_activities, visible_villages
 
 
@@ -53,6 +53,8 @@ class DocsView(SpectacularSwaggerSplitView):
 
 
 class MeView(LanguageMixin, APIView):
+    permission_classes = [SignedIn]
+
     @extend_schema(responses=s.MeSerializer)
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
@@ -60,6 +62,8 @@ class MeView(LanguageMixin, APIView):
 
 class AgencyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """The directory of agencies (every signed-in user reads it)."""
+
+    permission_classes = [SignedIn]
 
     serializer_class = s.AgencySerializer
     filter_backends = [OrderingFilter]
@@ -74,6 +78,8 @@ class AgencyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
 class RegionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Kemendagri regions: `?parent=36.71` for the children of a region, `?q=` by name."""
+
+    permission_classes = [SignedIn]
 
     serializer_class = s.RegionSerializer
     lookup_field = "code"
@@ -105,6 +111,8 @@ class RegionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 class AgreementViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Agreements binding the caller's agency (all of them for system admins)."""
 
+    permission_classes = [SignedIn]
+
     serializer_class = s.AgreementSerializer
 
     def get_queryset(self):
@@ -118,6 +126,8 @@ class AgreementViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [SignedIn]
+
     serializer_class = s.VillageSerializer
 
     def get_queryset(self):
@@ -129,6 +139,8 @@ class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ActivityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [SignedIn]
+
     serializer_class = s.ActivitySerializer
 
     def get_queryset(self):
@@ -141,19 +153,6 @@ class ActivityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
 
 # --- Reports -------------------------------------------------------------------------------
-
-
-class ReadsCaseFiles(IsAuthenticated):
-    """The lists (and creation) of case files are refused (403) to a role that reads none, a
-    system admin (portal.access.reads_case_files), as on the pages; its requests for single
-    records answer 404 through the selectors, which give it nothing."""
-
-    def has_permission(self, request, view) -> bool:
-        if getattr(view, "action", None) is None:
-            return super().has_permission(request, view)  # a method it lacks: DRF's 405
-        return super().has_permission(request, view) and (
-            bool(view.detail) or access.reads_case_files(request.user)
-        )
 
 
 # The list's parameters, documented from the form that parses them (referrals.forms).
@@ -352,7 +351,7 @@ class ReportViewSet(
     def evidence_download(self, request, pk=None, evidence_pk=None):
         report = self.get_object()
         item = get_object_or_404(Evidence, pk=evidence_pk, report=report)
-        if not report_selectors.may_see_identifiers(request.user, report):
+        if not may_see_identifiers(request.user, report):
             raise PermissionDenied
         return guarded_file_response(
             request,
@@ -417,16 +416,14 @@ class ReferralViewSet(
     def create(self, request, *args, **kwargs):
         # A report the caller may not see and one that does not exist answer alike (404).
         report_id = str(request.data.get("report", ""))
-        if report_id.isdigit() and not (
-            report_selectors.visible_reports(request.user).filter(pk=int(report_id)).exists()
-        ):
-            raise Http404
+        if report_id.isdigit():
+            access.get_for(request.user, report_selectors.visible_reports, int(report_id))
         serializer = s.ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        report = data.pop("report")
-        if not report_selectors.visible_reports(request.user).filter(pk=report.pk).exists():
-            raise Http404
+        report = access.get_for(
+            request.user, report_selectors.visible_reports, data.pop("report").pk
+        )
         referral = report_services.referral_send(
             actor=request.user, report=report, request=request, **data
         )
@@ -504,6 +501,8 @@ class ReferralViewSet(
 
 
 class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [SignedIn]
+
     serializer_class = s.NotificationSerializer
     queryset = Notification.objects.none()  # for the schema; requests use get_queryset
 
@@ -538,6 +537,8 @@ class TokenViewSet(
     viewsets.GenericViewSet,
 ):
     """My API tokens. Creating one answers its secret once; deleting one revokes it."""
+
+    permission_classes = [SignedIn]
 
     serializer_class = s.TokenSerializer
     queryset = ApiToken.objects.none()  # for the schema; requests use get_queryset

@@ -18,6 +18,7 @@ def portal(request: HttpRequest) -> dict:
             "audit": rules.has_perm("audit.view_auditentry", user),
             "scopes": rules.has_perm("agreements.manage_scopes", user),
             "cases": rules.has_perm("referrals.read_case_files", user),
+            "review": rules.has_perm("referrals.view_review_queue", user),
         },
         "unread_notifications": unread_count(user=user),
     }

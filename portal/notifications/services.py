@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.access import CASE_WORKER_ROLES
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.notifications.kinds import EMAIL_KINDS
@@ -113,7 +114,7 @@ def publish(
     url: str = "",
     dedupe_key: str,
     agency_ids: Iterable[int],
-    roles: Iterable[str] = ("officer", "supervisor"),
+    roles: Iterable[str] = CASE_WORKER_ROLES,
     exclude_user: User | None = None,
 ) -> OutboxEvent | None:
     """Record, inside the caller's transaction, that the users with `roles` of `agency_ids`

@@ -62,7 +62,6 @@ from referrals.services.reports import (
 from referrals.services.sharing import (
     activate_share,
     entitled_partners,
-    may_share,
     report_share,
     share_decide,
     share_options,
@@ -95,7 +94,6 @@ __all__ = [
     "evidence_download_record",
     "evidence_remove",
     "evidence_upload",
-    "may_share",
     "next_referral_number",
     "next_report_number",
     "next_serial",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.core.uploads import check_upload, store_upload
-from referrals import selectors
+from referrals import permissions
 from referrals.models import Evidence, Report
 from referrals.vocabularies import ReportStatus
 
@@ -53,7 +53,7 @@ def evidence_upload(
     request: HttpRequest | None = None,
 ) -> Evidence:
     """A photo (JPEG, PNG, WebP) or a PDF of at most 20 MB, recognised by its content."""
-    if not selectors.can_edit_report(actor, report):
+    if not permissions.can_edit_report(actor, report):
         raise PermissionDenied(_("You cannot add evidence to this report."))
     if kind not in Evidence.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of evidence.")})
@@ -80,7 +80,7 @@ def evidence_upload(
 def evidence_remove(*, actor: User, item: Evidence, request: HttpRequest | None = None) -> None:
     """Evidence can be removed from a draft; once submitted it stays (chain of custody)."""
     report = item.report
-    if report.status != ReportStatus.DRAFT or not selectors.can_edit_report(actor, report):
+    if report.status != ReportStatus.DRAFT or not permissions.can_edit_report(actor, report):
         raise PermissionDenied(_("Evidence of a submitted report cannot be removed."))
     name, digest, stored = item.original_name, item.sha256, item.file
     item.delete()

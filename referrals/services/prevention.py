@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
-from referrals import selectors
+from referrals import permissions
 from referrals.models import PreventionAction, Report, ReportPerson
 from referrals.vocabularies import PASSPORT_KINDS, Checkpoint
 
@@ -72,7 +72,7 @@ def prevention_record(
     request: HttpRequest | None = None,
     **fields: Any,
 ) -> PreventionAction:
-    if not selectors.can_record_prevention(actor, report):
+    if not permissions.can_record_prevention(actor, report):
         raise PermissionDenied(_("You cannot record prevention actions on this report."))
     if person.report_id != report.pk:
         raise PermissionDenied
@@ -104,7 +104,7 @@ def prevention_update(
     """Correct an action or record that it was lifted (closed reports too: a deferral is
     often lifted months later)."""
     report = action.report
-    if action.office_id not in _own_agencies(actor) or not selectors.is_own_report(actor, report):
+    if action.office_id not in _own_agencies(actor) or not permissions.is_own_report(actor, report):
         raise PermissionDenied(_("Only the office that took the action can change it."))
     diff = apply_changes(action, changes, PREVENTION_FIELDS)
     _check_prevention(action)

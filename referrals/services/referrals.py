@@ -14,11 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.sharing_policy import share_bases
+from portal import access
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.core.uploads import store_upload
 from portal.notifications.services import publish
-from referrals import selectors
+from referrals import permissions
 from referrals.models import (
     REFERRAL_SERIES,
     Referral,
@@ -28,6 +29,7 @@ from referrals.models import (
     Share,
     format_referral_number,
 )
+from referrals.permissions import may_share_report
 from referrals.services._common import (
     EVENT_MESSAGES,
     EVENT_REFERRAL_ACCEPTED,
@@ -40,7 +42,7 @@ from referrals.services._common import (
     next_serial,
 )
 from referrals.services.evidence import checked_case_file
-from referrals.services.sharing import activate_share, may_share
+from referrals.services.sharing import activate_share
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
     ReferralOutcome,
@@ -106,7 +108,7 @@ def referral_send(
     is not yet (same policy). Where the agency requires approval of shares, an officer can
     refer only a report already shared with that partner: referring is no way round it."""
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    if not may_share(actor, report):
+    if not may_share_report(actor, report):
         raise PermissionDenied(_("You cannot refer this report."))
     errors: dict[str, list[str]] = {}
     if requested_action not in RequestedAction.values:
@@ -132,7 +134,7 @@ def referral_send(
             % {"name": to_agency.short_name}
         ]
     shared = share is not None and share.status == Share.Status.ACTIVE
-    if not shared and report.agency.share_requires_approval and actor.role != actor.Role.SUPERVISOR:
+    if not shared and report.agency.share_requires_approval and not access.is_supervisor(actor):
         errors["to_agency"] = [
             _(
                 "Your agency requires a supervisor's approval to share: share the report with "
@@ -221,7 +223,9 @@ def referral_accept(
     request: HttpRequest | None = None,
 ) -> Referral:
     referral = _lock_referral(referral)
-    if referral.status != ReferralStatus.SENT or not selectors.can_decide_referral(actor, referral):
+    if referral.status != ReferralStatus.SENT or not permissions.can_decide_referral(
+        actor, referral
+    ):
         raise PermissionDenied(_("Only a supervisor of the receiving agency accepts a referral."))
     _check_assignee(referral, assigned_to)
     referral.status = ReferralStatus.ACCEPTED
@@ -251,7 +255,7 @@ def _check_assignee(referral: Referral, assignee: User | None) -> None:
         assignee.agency_id != referral.to_agency_id
         or not assignee.is_active
         # as AcceptForm offers: the agency's case workers, not its administrators
-        or assignee.role not in (assignee.Role.OFFICER, assignee.Role.SUPERVISOR)
+        or assignee.role not in access.CASE_WORKER_ROLES
     ):
         raise ValidationError(
             {"assigned_to": [_("Assign the referral to someone of the receiving agency.")]}
@@ -280,7 +284,7 @@ def referral_assign(
     referral = _lock_referral(referral)
     if not referral.is_open or referral.status == ReferralStatus.SENT:
         raise PermissionDenied(_("Accept the referral before assigning it."))
-    if not selectors.can_decide_referral(actor, referral):
+    if not permissions.can_decide_referral(actor, referral):
         raise PermissionDenied(_("Only a supervisor of the receiving agency assigns it."))
     _check_assignee(referral, assigned_to)
     referral.assigned_to = assigned_to
@@ -301,7 +305,9 @@ def referral_decline(
     *, actor: User, referral: Referral, reason: str, request: HttpRequest | None = None
 ) -> Referral:
     referral = _lock_referral(referral)
-    if referral.status != ReferralStatus.SENT or not selectors.can_decide_referral(actor, referral):
+    if referral.status != ReferralStatus.SENT or not permissions.can_decide_referral(
+        actor, referral
+    ):
         raise PermissionDenied(_("Only a supervisor of the receiving agency declines a referral."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for declining.")]})
@@ -327,7 +333,7 @@ def referral_start(
     *, actor: User, referral: Referral, request: HttpRequest | None = None
 ) -> Referral:
     referral = _lock_referral(referral)
-    if referral.status != ReferralStatus.ACCEPTED or not selectors.can_work_on_referral(
+    if referral.status != ReferralStatus.ACCEPTED or not permissions.can_work_on_referral(
         actor, referral
     ):
         raise PermissionDenied(_("Only the receiving agency works on an accepted referral."))
@@ -351,7 +357,7 @@ def referral_complete(
     if referral.status not in (
         ReferralStatus.ACCEPTED,
         ReferralStatus.IN_PROGRESS,
-    ) or not selectors.can_work_on_referral(actor, referral):
+    ) or not permissions.can_work_on_referral(actor, referral):
         raise PermissionDenied(_("Only the receiving agency completes an accepted referral."))
     if outcome not in ReferralOutcome.values:
         raise ValidationError({"outcome": [_("Choose the outcome.")]})
@@ -383,7 +389,7 @@ def referral_comment(
 ) -> ReferralComment:
     """A comment (and optionally a file) from either side; the other side is told."""
     referral = _lock_referral(referral)
-    side = selectors.referral_side(actor, referral)
+    side = permissions.referral_side(actor, referral)
     if side is None:
         raise PermissionDenied
     if not body.strip():

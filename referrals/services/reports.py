@@ -32,7 +32,7 @@ from portal.regions.nik import (
     parse_nik,
     validate_passport_number,
 )
-from referrals import search, selectors
+from referrals import permissions, search, selectors
 from referrals.indicators import INDICATOR_CODES, suggest_categories
 from referrals.models import REPORT_SERIES, Report, ReportPerson, format_report_number
 from referrals.services._common import next_serial
@@ -331,7 +331,7 @@ def report_create(
     **fields: Any,
 ) -> Report:
     """A new report of the actor's agency, saved as a draft, or submitted at once."""
-    if not selectors.can_create_report(actor):
+    if not permissions.can_create_report(actor):
         raise PermissionDenied(_("Only officers and supervisors record indication reports."))
     report = Report(agency=actor.agency, created_by=actor)
     apply_changes(report, fields, REPORT_FIELDS)
@@ -367,7 +367,7 @@ def report_update(
     """Save changes. A submitted report is corrected: `correction_reason` is required and
     every changed field is audited (personal identifiers without their values)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if not selectors.can_edit_report(actor, report):
+    if not permissions.can_edit_report(actor, report):
         raise PermissionDenied(_("You cannot change this report."))
     correcting = report.status != ReportStatus.DRAFT
     if correcting and not correction_reason.strip():
@@ -436,7 +436,7 @@ def report_start_review(
     *, actor: User, report: Report, request: HttpRequest | None = None
 ) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.SUBMITTED or not selectors.can_review_report(actor, report):
+    if report.status != ReportStatus.SUBMITTED or not permissions.can_review_report(actor, report):
         raise PermissionDenied(_("Only a supervisor can take a submitted report into review."))
     report.status = ReportStatus.UNDER_REVIEW
     report.reviewer = actor
@@ -458,7 +458,9 @@ def report_close(
     request: HttpRequest | None = None,
 ) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.UNDER_REVIEW or not selectors.can_review_report(actor, report):
+    if report.status != ReportStatus.UNDER_REVIEW or not permissions.can_review_report(
+        actor, report
+    ):
         raise PermissionDenied(_("Only a supervisor can close a report under review."))
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("Choose the outcome.")]})
@@ -485,7 +487,7 @@ def report_close(
 def report_delete(*, actor: User, report: Report, request: HttpRequest | None = None) -> None:
     """Delete a draft (its author only). Submitted reports are never deleted."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if not selectors.can_delete_report(actor, report):
+    if not permissions.can_delete_report(actor, report):
         raise PermissionDenied(_("Only drafts can be deleted, by their author."))
     files = [e.file for e in report.evidence.all()]
     audit_record(
@@ -506,7 +508,7 @@ def person_reveal(
     """The full value of a personal identifier, for someone who may see the report; audited."""
     if field not in PERSONAL_FIELDS:
         raise ValueError(field)
-    if not selectors.may_see_identifiers(actor, person.report):
+    if not permissions.may_see_identifiers(actor, person.report):
         raise PermissionDenied(
             _("Identifiers of a shared report can be shown once your agency accepts a referral.")
         )
@@ -533,7 +535,7 @@ def report_print_record(
     """Record that `actor` printed `report` as PDF; when its identifiers are printed in full,
     record that as a reveal too (one entry naming the persons and fields shown)."""
     if reveal:
-        if not selectors.may_see_identifiers(actor, report):
+        if not permissions.may_see_identifiers(actor, report):
             raise PermissionDenied(
                 _(
                     "Identifiers of a shared report can be shown once your agency accepts a referral."

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.sharing_policy import entitled_recipients, share_bases
+from portal import access
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.notifications.services import publish
-from referrals import selectors
 from referrals.models import Report, Share
+from referrals.permissions import may_decide_shares, may_share_report
 from referrals.services._common import EVENT_MESSAGES, EVENT_SHARE_REQUESTED, EVENT_SHARED
 from referrals.vocabularies import ReportStatus
 
@@ -56,14 +57,6 @@ def share_options(
     return {pk: bases for pk, bases in options.items() if pk not in taken}
 
 
-def may_share(actor: User, report: Report) -> bool:
-    return (
-        selectors.is_own_report(actor, report)
-        and report.status != ReportStatus.DRAFT
-        and actor.role in (actor.Role.OFFICER, actor.Role.SUPERVISOR)
-    )
-
-
 def activate_share(share: Share, actor: User, request: HttpRequest | None) -> None:
     share.status = Share.Status.ACTIVE
     share.shared_at = timezone.now()
@@ -99,7 +92,7 @@ def report_share(
     allows it today (the first one, by the policy's order). If the reporting agency requires
     approval and the actor is not its supervisor, the shares wait for a supervisor."""
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    if not may_share(actor, report):
+    if not may_share_report(actor, report):
         raise PermissionDenied(_("You cannot share this report."))
     if not agencies:
         raise ValidationError({"agencies": [_("Choose at least one partner agency.")]})
@@ -114,7 +107,7 @@ def report_share(
                 ]
             }
         )
-    needs_approval = report.agency.share_requires_approval and actor.role != actor.Role.SUPERVISOR
+    needs_approval = report.agency.share_requires_approval and not access.is_supervisor(actor)
     shares = []
     for agency in agencies:
         basis = options[agency.pk][0]
@@ -168,9 +161,7 @@ def share_decide(
     checks the policy again: the agreement may have ended meanwhile."""
     share = Share.objects.select_for_update().select_related("report__agency").get(pk=share.pk)
     report = share.report
-    if share.status != Share.Status.PENDING or not (
-        actor.role == actor.Role.SUPERVISOR and selectors.is_own_report(actor, report)
-    ):
+    if share.status != Share.Status.PENDING or not may_decide_shares(actor, report):
         raise PermissionDenied(_("Only a supervisor of the reporting agency decides this."))
     share.decided_by = actor
     if not approve:

@@ -5,7 +5,7 @@ import pytest
 
 from portal.audit.models import AuditEntry
 from portal.exports.datasets import get_dataset
-from referrals import services
+from referrals import permissions, services
 from tests.exports.helpers import column, content, export, first_sheet, read_csv, read_xlsx
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
@@ -227,7 +227,7 @@ def test_batch_identifier_rule_agrees_with_the_single_one(
     reports = [shared, ours_other_source, theirs]
     ids = [r.pk for r in reports]
     for user in (officer, bp3mi_officer, cilegon_officer):
-        expected = {r.pk for r in reports if selectors.may_see_identifiers(user, r)}
+        expected = {r.pk for r in reports if permissions.may_see_identifiers(user, r)}
         assert selectors.reports_with_identifiers(user, ids) == expected
     assert selectors.reports_with_identifiers(bp3mi_officer, ids) == set()
     services.referral_accept(actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer)

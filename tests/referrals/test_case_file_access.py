@@ -18,7 +18,7 @@ from portal.exports import selectors as export_selectors
 from portal.exports import services as export_services
 from portal.exports.datasets import get_dataset
 from portal.stats.selectors import StatsFilters, referral_figures
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from referrals.models import ReferralAttachment
 from referrals.selectors import ReportFilters
 from tests.referrals import exchange as x
@@ -78,11 +78,11 @@ def test_a_system_admin_reads_no_case_file_of_its_agency_nor_shared_with_it(
         assert not selectors.referral_queue(user=admin, incoming=True).exists()
         assert not selectors.referral_queue(user=admin, incoming=False).exists()
         assert not selectors.case_data(user=admin, filters=ReportFilters()).exists()
-        assert not selectors.is_own_report(admin, report)
-        assert not selectors.may_see_identifiers(admin, report)
+        assert not permissions.is_own_report(admin, report)
+        assert not permissions.may_see_identifiers(admin, report)
         assert selectors.share_of(admin, report) is None
-        assert selectors.referral_side(admin, referral) is None
-        assert not selectors.may_open_attachment(admin, referral.attachments.get())
+        assert permissions.referral_side(admin, referral) is None
+        assert not permissions.may_open_attachment(admin, referral.attachments.get())
 
 
 def test_a_system_admin_cannot_export_case_files_nor_take_an_old_export(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from tests.referrals import factories as f
 from tests.villages.factories import agreement, scope
 
@@ -31,7 +31,7 @@ def test_share_refer_accept_complete(
     assert share.status == "active"
     assert share.agreement == pks
     assert selectors.visible_reports(bp3mi_officer).filter(pk=report.pk).exists()
-    assert not selectors.may_see_identifiers(bp3mi_officer, report)
+    assert not permissions.may_see_identifiers(bp3mi_officer, report)
     person = report.persons.get()
     with pytest.raises(PermissionDenied):
         services.person_reveal(actor=bp3mi_officer, person=person, field="nik")
@@ -56,7 +56,7 @@ def test_share_refer_accept_complete(
     with pytest.raises(PermissionDenied):
         services.referral_accept(actor=bp3mi_officer, referral=referral)
     services.referral_accept(actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer)
-    assert selectors.may_see_identifiers(bp3mi_officer, report)
+    assert permissions.may_see_identifiers(bp3mi_officer, report)
     assert services.person_reveal(actor=bp3mi_officer, person=person, field="nik") == f.NIK_FEMALE
     services.referral_start(actor=bp3mi_officer, referral=referral)
     services.referral_comment(actor=bp3mi_officer, referral=referral, body="Korban didampingi.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from referrals.models import Referral, ReferralAttachment, ReferralComment, Share
 from referrals.workdays import add_working_days
 from tests.referrals import exchange as x
@@ -395,11 +395,11 @@ def test_identifiers_open_to_the_partner_once_accepted(
     referral, report, bp3mi_supervisor, bp3mi_officer
 ):
     person = report.persons.get()
-    assert not selectors.may_see_identifiers(bp3mi_officer, report)
+    assert not permissions.may_see_identifiers(bp3mi_officer, report)
     with pytest.raises(PermissionDenied):
         services.person_reveal(actor=bp3mi_officer, person=person, field="nik")
     services.referral_accept(actor=bp3mi_supervisor, referral=referral)
-    assert selectors.may_see_identifiers(bp3mi_officer, report)
+    assert permissions.may_see_identifiers(bp3mi_officer, report)
     assert services.person_reveal(actor=bp3mi_officer, person=person, field="nik") == (f.NIK_FEMALE)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.PII_REVEALED)
     assert entry.agency == bp3mi_officer.agency
@@ -408,7 +408,7 @@ def test_identifiers_open_to_the_partner_once_accepted(
 
 def test_a_declined_referral_opens_nothing(referral, report, bp3mi_supervisor, bp3mi_officer):
     services.referral_decline(actor=bp3mi_supervisor, referral=referral, reason="Tidak.")
-    assert not selectors.may_see_identifiers(bp3mi_officer, report)
+    assert not permissions.may_see_identifiers(bp3mi_officer, report)
 
 
 # --- Comments and attachments --------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal import access
-from referrals import search, selectors, services
+from referrals import permissions, search, selectors, services
 from referrals.models import Report, ReportPerson
 from referrals.selectors import ReportFilters
 from tests.referrals import factories as f
@@ -119,21 +119,21 @@ def test_an_inactive_user_sees_nothing(officer, colleague):
 
 def test_who_may_edit_a_report(officer, colleague, kanim_supervisor, kanwil_supervisor):
     draft = f.draft(officer)
-    assert selectors.can_edit_report(officer, draft)
-    assert not selectors.can_edit_report(colleague, draft)
-    assert not selectors.can_edit_report(kanim_supervisor, draft)
+    assert permissions.can_edit_report(officer, draft)
+    assert not permissions.can_edit_report(colleague, draft)
+    assert not permissions.can_edit_report(kanim_supervisor, draft)
 
     report = f.submitted(officer)
-    assert selectors.can_edit_report(officer, report)
-    assert selectors.can_edit_report(kanim_supervisor, report)
-    assert selectors.can_edit_report(kanwil_supervisor, report)
-    assert not selectors.can_edit_report(colleague, report)
+    assert permissions.can_edit_report(officer, report)
+    assert permissions.can_edit_report(kanim_supervisor, report)
+    assert permissions.can_edit_report(kanwil_supervisor, report)
+    assert not permissions.can_edit_report(colleague, report)
 
     review(kanim_supervisor, report)
     services.report_close(actor=kanim_supervisor, report=report, outcome="unfounded")
     report.refresh_from_db()
     for someone in (officer, kanim_supervisor, kanwil_supervisor):
-        assert not selectors.can_edit_report(someone, report)
+        assert not permissions.can_edit_report(someone, report)
 
 
 # --- report_list: search -------------------------------------------------------------------

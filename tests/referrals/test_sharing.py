@@ -10,7 +10,7 @@ from agreements import services as agreement_services
 from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
-from referrals import selectors, services
+from referrals import permissions, selectors, services
 from referrals.models import Share
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
@@ -335,11 +335,11 @@ def test_the_partner_reads_the_report_but_changes_nothing(shared, officer, bp3mi
     report = shared
     person = report.persons.get()
     assert shared_with(bp3mi_officer, report)
-    assert not selectors.is_own_report(bp3mi_officer, report)
-    assert not selectors.can_edit_report(bp3mi_officer, report)
-    assert not selectors.can_review_report(bp3mi_officer, report)
-    assert not selectors.can_record_prevention(bp3mi_officer, report)
-    assert not selectors.may_see_identifiers(bp3mi_officer, report)
+    assert not permissions.is_own_report(bp3mi_officer, report)
+    assert not permissions.can_edit_report(bp3mi_officer, report)
+    assert not permissions.can_review_report(bp3mi_officer, report)
+    assert not permissions.can_record_prevention(bp3mi_officer, report)
+    assert not permissions.may_see_identifiers(bp3mi_officer, report)
     with pytest.raises(PermissionDenied):
         services.person_reveal(actor=bp3mi_officer, person=person, field="nik")
     with pytest.raises(PermissionDenied):

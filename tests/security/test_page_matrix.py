@@ -281,7 +281,9 @@ PAGES: dict[str, list[Call]] = {
         GET(see(200, partner=403, **CASE), pk="report", action_pk="prevention")
     ],
     # --- Sharing and referrals
-    "referrals:share": ACTION(see(REDIRECT, partner=403, **CASE), pk="report"),
+    # who may share is referrals.permissions.may_share_report: an agency admin records no case
+    # file, so it is refused before its form is read (it used to get the form's errors)
+    "referrals:share": ACTION(see(REDIRECT, partner=403, agency_admin=403, **CASE), pk="report"),
     # the share is active already: nothing to decide, for anyone
     "referrals:share_decide": ACTION(
         see(403, **OWN_CASE), {"decision": "approve"}, share_pk="share"

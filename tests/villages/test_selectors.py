@@ -12,7 +12,7 @@ from agreements import services as agreement_services
 from portal.accounts.models import User
 from tests.factories import AgencyFactory
 from tests.villages import factories as f
-from villages import selectors
+from villages import permissions, selectors
 from villages.models import DesaBinaanPartner
 from villages.selectors import ActivityFilters, VillageFilters
 
@@ -29,7 +29,7 @@ def sees(user: User, desa) -> bool:
 
 
 def may_edit(user: User, desa) -> bool:
-    return selectors.can_edit_village(fresh(user), desa)
+    return permissions.can_edit_village(fresh(user), desa)
 
 
 # --- The visibility matrix -----------------------------------------------------------------
@@ -195,12 +195,12 @@ def test_can_edit_activity_for_organiser_and_co_organisers_only(
     world, kanim, bp3mi, officer, bp3mi_officer, polda_officer, system_admin
 ):
     outing = f.activity(kanim)
-    assert selectors.can_edit_activity(fresh(officer), outing)
-    assert not selectors.can_edit_activity(fresh(bp3mi_officer), outing)
-    assert not selectors.can_edit_activity(fresh(polda_officer), outing)
-    assert selectors.can_edit_activity(fresh(system_admin), outing)
+    assert permissions.can_edit_activity(fresh(officer), outing)
+    assert not permissions.can_edit_activity(fresh(bp3mi_officer), outing)
+    assert not permissions.can_edit_activity(fresh(polda_officer), outing)
+    assert permissions.can_edit_activity(fresh(system_admin), outing)
     outing.co_organisers.add(bp3mi)
-    assert selectors.can_edit_activity(fresh(bp3mi_officer), outing)
+    assert permissions.can_edit_activity(fresh(bp3mi_officer), outing)
 
 
 def test_get_activity_for_raises_404_when_not_visible(world, kanim, outsider):
