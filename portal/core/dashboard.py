@@ -152,10 +152,10 @@ def _supervisor_panels(user: User, board: Dashboard, today: dt.date) -> None:
 
 def agency_figures(user: User) -> dict[str, Any]:
     """The supervisor's headline figures: reports and persons of this month and year and
-    referrals open or overdue (portal.stats, from its summary table), plus the reports still
+    referrals open or overdue (referrals.stats, from its summary table), plus the reports still
     open (submitted or under review), counted live because they change by the minute."""
-    from portal.stats.selectors import agency_figures as stats_figures
     from referrals.selectors import own_reports
+    from referrals.stats.selectors import agency_figures as stats_figures
     from referrals.vocabularies import ReportStatus
 
     figures = stats_figures(user)

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.core.dashboard import dashboard_for
-from portal.stats.services import refresh_report_stats
 from referrals.models import Referral
+from referrals.stats.services import refresh_report_stats
 from tests.referrals import factories as f
 from tests.referrals.exchange import data_agreement, refer
 from tests.villages.factories import days

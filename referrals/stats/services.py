@@ -22,8 +22,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.accounts.models import Agency
-from portal.stats import sql
-from portal.stats.models import Part, RefreshState
+from referrals.stats import sql
+from referrals.stats.models import Part, RefreshState
 
 # pg_advisory_xact_lock id of the refresh (any constant unique in the database).
 LOCK_KEY = 73_5700_01

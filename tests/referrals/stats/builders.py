@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from portal import access
 from portal.accounts.models import Agency
-from portal.stats.models import ALL_CATEGORIES, ReportStat
 from referrals.models import Report, Share
+from referrals.stats.models import ALL_CATEGORIES, ReportStat
 from tests.referrals import factories as f
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
