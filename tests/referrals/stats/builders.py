@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from portal import access
+from portal.accounts.hierarchy import agencies_at_or_below
 from portal.accounts.models import Agency
 from referrals.models import Report, Share
 from referrals.stats.models import ALL_CATEGORIES, ReportStat
@@ -80,7 +80,7 @@ def brute_force() -> Figures:
         _count(counts, r.agency_id, "own", r)
     for agency in Agency.objects.all():
         reaches = [("shared", {agency.pk})]
-        below = access.agency_descendant_ids({agency.pk})
+        below = agencies_at_or_below({agency.pk})
         if len(below) > 1:
             reaches.append(("shared_below", below))
         for part, members in reaches:
