@@ -4,12 +4,12 @@ Two kinds of question are answered here, and nowhere else:
 
 * *Which records may this user see?* — `visible_agency_ids(user)` names the agencies a user
   sees as their own: their agency, and for a supervisor of a parent agency (a Kanwil, a Polda)
-  every agency below it (the cached agency tree, portal/accounts/hierarchy.py). Their villages, agreements and aggregate figures follow it. Case files
-  (reports, persons, evidence, shares, referrals and their exports) follow
-  `case_file_agency_ids(user)`, which is the same set for whoever `reads_case_files(user)` and
-  empty for a system admin: running the portal gives no right to read a case, not even of its
-  own agency. Shares under agreements (agreements app) add to this for single records; they
-  never widen it.
+  every agency below it (the cached agency tree, portal/accounts/hierarchy.py). Their
+  villages, agreements and aggregate figures follow it. Case files (reports, persons,
+  evidence, shares, referrals and their exports) follow `case_file_agency_ids(user)`, which
+  is the same set for whoever `reads_case_files(user)` and empty for a system admin: running
+  the portal gives no right to read a case, not even of its own agency. Shares under
+  agreements (agreements app) add to this for single records; they never widen it.
 * *May this user do X to this object?* — one idiom: a typed predicate function decorated with
   `@rules.predicate`, here or (when it needs a domain's models) in that app's `permissions.py`,
   and registered with `rules.add_perm("<app>.<action>_<model>", predicate)`. Python (views,
