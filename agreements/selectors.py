@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
-from agreements.sharing_policy import agencies_above
 from portal import access
+from portal.accounts.hierarchy import agency_ancestor_ids
 from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 
@@ -29,7 +29,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
         return qs.none()
     ancestors = getattr(user, "_agency_ancestor_ids", None)
     if ancestors is None:  # memoised for the request: lists ask more than once
-        ancestors = agencies_above(own)
+        ancestors = agency_ancestor_ids(own)
         user._agency_ancestor_ids = ancestors
     binds_us = Party.objects.filter(agreement=OuterRef("pk")).filter(
         Q(agency_id__in=own) | Q(agency_id__in=ancestors, covers_child_offices=True)

@@ -26,22 +26,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementScope, Party, Scope
+from portal.accounts import hierarchy
+from portal.accounts.hierarchy import AgencyTree
 from portal.accounts.models import Agency
-
-T = TypeVar("T")
+from portal.core.versioned_cache import VersionedCache
 
 
 @dataclass(frozen=True)
@@ -56,46 +55,30 @@ class ShareBasis:
 #
 # The rule reads few rows (40 agencies, some 15 agreements in force) that change rarely and
 # are the same for every user on a given day, yet every report page and list needs them. So
-# they are read once into plain, immutable data and kept in the cache (Redis in production),
-# under a key naming the day and the policy's *version*:
+# they are read once into plain, immutable data and kept in the cache under a version that
+# every write to an input replaces (portal/core/versioned_cache.py: why that is correct):
 #
-#   sharing-policy:<format>:<version>:hierarchy     agencies: who is below whom, who is active
-#   sharing-policy:<format>:<version>:<yyyy-mm-dd>  agreements in force that day, with parties
-#                                                   (and whom each covers) and data scopes
+#   sharing-policy:<format>:<version>:<tree version>:<yyyy-mm-dd>
+#       agreements in force that day, with parties (and whom each covers) and data scopes
 #
-# The version is a random token under VERSION_KEY. Every write that can change an input
-# (Agency, Agreement, Party, Scope, AgreementScope and its parties; agreements/signals.py,
-# and policy_changed() called by the few bulk writers) replaces it, once at once and once
-# again when its transaction commits. The second one is what makes the cache correct: until
-# the commit, readers see the old rows and may store them under the first new version; the
-# version set after the commit was never read before the new rows were visible, and the
-# writer sets it before its own request answers. A transaction that wrote the inputs itself
-# reads them from the database and stores nothing: its rows are not committed (and may be
-# rolled back), and the cache may hold what other readers saw before them.
-#
-# Days are keys of their own: an agreement starts and ends at midnight in TIME_ZONE, with no
-# write at all. Entries expire after SNAPSHOT_TTL as a second line of defence only (a bump
-# lost while Redis was unreachable, or a commit hook that never ran); correctness comes from
-# the version. With the cache unreachable, every call reads the database. Each process keeps
-# what it last loaded under the same key (and expiry), so a warm decision is one cache read:
-# the version's.
+# The agencies (who is below whom, who is active) come from the agency tree, which has its
+# own version (portal/accounts/hierarchy.py); a snapshot's key names it, so that a snapshot is
+# never read after the tree changed. Writes to Agreement, Party, Scope, AgreementScope and its
+# parties renew the policy's version (agreements/signals.py, and policy_changed() called by
+# the few bulk writers). Days are keys of their own: an agreement starts and ends at midnight
+# in TIME_ZONE, with no write at all.
 
-VERSION_KEY = "sharing-policy:version"
 SNAPSHOT_TTL = 300  # seconds; a backstop, not the invalidation (see above)
-_FORMAT = 1  # bump when the snapshot's shape changes: old entries are then never read
-_DIRTY = "_sharing_policy_written"  # set on a connection whose transaction wrote the inputs
-_local: dict[str, tuple[float, object]] = {}  # this process's copy of what it last loaded
+_CACHE = VersionedCache("sharing-policy", ttl=SNAPSHOT_TTL, fmt=2)
+VERSION_KEY = _CACHE.version_key
 
 
-class _Hierarchy(NamedTuple):
-    below: dict[int, frozenset[int]]  # agency id: every agency under it, at any depth
-    active: frozenset[int]
-    built_at: float
-
-    def covered(self, agency_id: int, covers_child_offices: bool) -> frozenset[int]:
-        if covers_child_offices:
-            return frozenset({agency_id}) | self.below.get(agency_id, frozenset())
-        return frozenset({agency_id})
+def _covered(tree: AgencyTree, agency_id: int, covers_child_offices: bool) -> frozenset[int]:
+    """Whom a party of `agency_id` stands for: itself, and its child offices when its flag
+    says so."""
+    if covers_child_offices:
+        return frozenset(tree.at_or_below({agency_id}))
+    return frozenset({agency_id})
 
 
 class _PartyRow(NamedTuple):
@@ -156,30 +139,7 @@ def _instance(model, values: tuple):
     return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
-def _build_hierarchy() -> _Hierarchy:
-    children: dict[int | None, set[int]] = defaultdict(set)
-    active = set()
-    for pk, parent_id, is_active in Agency.objects.order_by().values_list(
-        "id", "parent_id", "is_active"
-    ):
-        children[parent_id].add(pk)
-        if is_active:
-            active.add(pk)
-    below = {}
-    for agency_id in {pk for ids in children.values() for pk in ids}:
-        found: set[int] = set()
-        frontier = {agency_id}
-        while frontier:
-            nxt: set[int] = set()
-            for pk in frontier:
-                nxt |= children.get(pk, set())
-            frontier = nxt - found - {agency_id}
-            found |= frontier
-        below[agency_id] = frozenset(found)
-    return _Hierarchy(below=below, active=frozenset(active), built_at=time.time())
-
-
-def _build_snapshot(day: dt.date, hierarchy: _Hierarchy) -> _Snapshot:
+def _build_snapshot(day: dt.date, tree: AgencyTree) -> _Snapshot:
     """Two queries: the parties of the agreements in force with their agreement (one without
     a party binds nobody), and the data-exchange scopes of those with their parties."""
     in_force = Agreement.objects.in_force_on(day)
@@ -222,100 +182,44 @@ def _build_snapshot(day: dt.date, hierarchy: _Hierarchy) -> _Snapshot:
         agreement_id = agreement[agreement_fields.index("id")]
         values[agreement_id] = tuple(agreement)
         parties.setdefault(agreement_id, []).append(
-            _PartyRow(party_id, agency_id, hierarchy.covered(agency_id, covers_child_offices))
+            _PartyRow(party_id, agency_id, _covered(tree, agency_id, covers_child_offices))
         )
     return _Snapshot(
         day=day,
-        active=hierarchy.active,
+        active=tree.active,
         agreements=tuple(
             _AgreementRow(
                 id=pk, parties=tuple(rows), data_scopes=tuple(scopes.get(pk, ())), values=values[pk]
             )
             for pk, rows in parties.items()
         ),
-        built_at=min(time.time(), hierarchy.built_at),
+        built_at=min(time.time(), tree.built_at),
     )
-
-
-def _version() -> str | None:
-    """The policy's current version; None when the cache cannot be reached."""
-    version = cache.get(VERSION_KEY)
-    if version is None:  # never set, evicted or cleared: any new token will do
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def _written_here() -> bool:
-    """Whether the current transaction wrote the policy's inputs (see policy_changed())."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        setattr(connection, _DIRTY, False)  # whatever wrote them has ended
-        return False
-    return getattr(connection, _DIRTY, False)
-
-
-def _cached(version: str, name: str, build: Callable[[], T]) -> T:
-    key = f"sharing-policy:{_FORMAT}:{version}:{name}"
-    now = time.time()
-    kept = _local.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]  # type: ignore[return-value]
-    value = cache.get(key)
-    if value is None or value.built_at + SNAPSHOT_TTL <= now:
-        value = build()
-        cache.set(key, value, max(1, round(value.built_at + SNAPSHOT_TTL - time.time())))
-    if len(_local) > 16:
-        _local.clear()
-    _local[key] = (value.built_at + SNAPSHOT_TTL, value)
-    return value
-
-
-def _current_version() -> str | None:
-    """The version to read under; None to read the database (and store nothing)."""
-    return None if _written_here() else _version()
-
-
-def _hierarchy_under(version: str | None) -> _Hierarchy:
-    if version is None:
-        return _build_hierarchy()
-    return _cached(version, "hierarchy", _build_hierarchy)
-
-
-def _hierarchy() -> _Hierarchy:
-    return _hierarchy_under(_current_version())
 
 
 def _snapshot(on: dt.date | None) -> _Snapshot:
     """The inputs for day `on` (today in TIME_ZONE by default)."""
     day = on or timezone.localdate()
-    version = _current_version()
+    tree_version = hierarchy.tree_version()
+    # A transaction that wrote agencies or the policy's inputs reads them from the database.
+    version = None if tree_version is None else _CACHE.current_version()
 
     def build() -> _Snapshot:
-        return _build_snapshot(day, _hierarchy_under(version))
+        return _build_snapshot(day, hierarchy.agency_tree_under(tree_version))
 
-    return build() if version is None else _cached(version, day.isoformat(), build)
+    if version is None:
+        return build()
+    return _CACHE.get(version, f"{tree_version}:{day.isoformat()}", build)
 
 
 def policy_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """The inputs of the policy changed (or may have): give it a new version now and again
     when the current transaction commits, and until then let this transaction read them from
     the database. Signals call this for every save and delete; callers that write with
-    QuerySet.update(), bulk_create() or SQL must call it themselves."""
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        setattr(connection, _DIRTY, True)
-    _new_version()
-    transaction.on_commit(lambda: _committed(using), using=using, robust=True)
-
-
-def _committed(using: str) -> None:
-    setattr(transaction.get_connection(using), _DIRTY, False)
-    _new_version()
-
-
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    QuerySet.update(), bulk_create() or SQL must call it themselves. Agencies are inputs too
+    (through their tree), so this renews the tree's version as well."""
+    _CACHE.changed(using=using)
+    hierarchy.agency_tree_changed(using=using)
 
 
 # --- Deciding ----------------------------------------------------------------------------------
@@ -491,30 +395,12 @@ def cooperating_agency_ids(*, agencies: Iterable[int], on: dt.date | None = None
     return (found - wanted) & snapshot.active
 
 
-def agencies_at_or_below(root_ids: Iterable[int]) -> set[int]:
-    """The given agencies and every agency below them, however deep, from the same cached
-    hierarchy the rule uses (renewed by every write to an agency): portal.access draws a
-    supervisor's reach with it, without a query per level on every page."""
-    below = _hierarchy().below
-    found = set(root_ids)
-    for pk in list(found):
-        found |= below.get(pk, frozenset())
-    return found
-
-
-def agencies_above(agency_ids: Iterable[int]) -> set[int]:
-    """Every agency above any of `agency_ids` (parent, grandparent, ...), from the same cached
-    hierarchy as agencies_at_or_below."""
-    wanted = set(agency_ids)
-    return {pk for pk, under in _hierarchy().below.items() if under & wanted}
-
-
 def party_coverage(*, agreement: Agreement) -> dict[int, set[int]]:
     """{party id: agencies it covers} for one agreement (itself, and its child offices when
     the party's flag says so)."""
-    hierarchy = _hierarchy()
+    tree = hierarchy.agency_tree()
     return {
-        party.pk: set(hierarchy.covered(party.agency_id, party.covers_child_offices))
+        party.pk: set(_covered(tree, party.agency_id, party.covers_child_offices))
         for party in agreement.parties.all()
     }
 

@@ -17,9 +17,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 
 from agreements.models import Agreement, AgreementScope, Party, Scope
 from agreements.sharing_policy import policy_changed
-from portal.accounts.models import Agency
 
-POLICY_INPUTS = (Agency, Agreement, Party, Scope, AgreementScope)
+# Agencies are inputs too, through the agency tree, whose own version portal.accounts renews
+# (portal/accounts/signals.py) and which the snapshot's key names.
+POLICY_INPUTS = (Agreement, Party, Scope, AgreementScope)
 
 
 def _changed(sender: Any, using: str = "default", **kwargs: Any) -> None:

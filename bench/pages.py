@@ -224,7 +224,7 @@ class Scenario:
     few_rows_url: Callable[[Targets], str] | None = None
     kind: str = "list"  # list, detail, search, stats, export: which targets apply
     data: dict | None = None  # POSTed when given (an export button), else GET
-    # The statistics page keeps its figures a minute (portal.stats.selectors): measured
+    # The statistics page keeps its figures a minute (referrals.stats.selectors): measured
     # computed every time (uncached, what the target is about) and as a repeat view.
     uncached: bool = False
 
@@ -443,7 +443,7 @@ def _get(client: Client, url: str, data: dict | None = None):
 
 def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Result:
     if scenario.uncached:
-        from portal.stats import selectors as stats_selectors
+        from referrals.stats import selectors as stats_selectors
 
         kept = stats_selectors.OVERVIEW_CACHE_SECONDS
         stats_selectors.OVERVIEW_CACHE_SECONDS = 0  # 0: computed every time

@@ -700,9 +700,9 @@ def seed_scale(
     t = time.monotonic()
     from django.apps import apps
 
-    if apps.is_installed("portal.stats"):
+    if apps.is_installed("referrals.stats"):
         # The statistics summary is kept by statement triggers, skipped with the others.
-        from portal.stats.services import refresh_report_stats
+        from referrals.stats.services import refresh_report_stats
 
         refresh_report_stats(full=True)
         t = lap("statistics summary rebuilt", t)

@@ -4,12 +4,12 @@ Two kinds of question are answered here, and nowhere else:
 
 * *Which records may this user see?* — `visible_agency_ids(user)` names the agencies a user
   sees as their own: their agency, and for a supervisor of a parent agency (a Kanwil, a Polda)
-  every agency below it. Their villages, agreements and aggregate figures follow it. Case files
-  (reports, persons, evidence, shares, referrals and their exports) follow
-  `case_file_agency_ids(user)`, which is the same set for whoever `reads_case_files(user)` and
-  empty for a system admin: running the portal gives no right to read a case, not even of its
-  own agency. Shares under agreements (agreements app) add to this for single records; they
-  never widen it.
+  every agency below it (the cached agency tree, portal/accounts/hierarchy.py). Their
+  villages, agreements and aggregate figures follow it. Case files (reports, persons,
+  evidence, shares, referrals and their exports) follow `case_file_agency_ids(user)`, which
+  is the same set for whoever `reads_case_files(user)` and empty for a system admin: running
+  the portal gives no right to read a case, not even of its own agency. Shares under
+  agreements (agreements app) add to this for single records; they never widen it.
 * *May this user do X to this object?* — one idiom: a typed predicate function decorated with
   `@rules.predicate`, here or (when it needs a domain's models) in that app's `permissions.py`,
   and registered with `rules.add_perm("<app>.<action>_<model>", predicate)`. Python (views,
@@ -25,14 +25,14 @@ Http404 for "does not exist" and "not yours", so nothing leaks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import rules
 from django.db.models import Manager, Model, QuerySet
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from portal.accounts.models import Agency, User
+from portal.accounts.hierarchy import agencies_at_or_below
+from portal.accounts.models import Agency, AgencyKind, User
 
 M = TypeVar("M", bound=Model)
 
@@ -41,15 +41,6 @@ CASE_WORKER_ROLES = ("officer", "supervisor")
 
 
 # --- Which agencies' records a user may see ------------------------------------------------
-
-
-def agency_descendant_ids(root_ids: set[int]) -> set[int]:
-    """The given agencies and every agency below them, however deep. The agency tree is read
-    from the sharing policy's cached hierarchy (agreements.sharing_policy: renewed by every
-    write to an agency, read from the database inside a transaction that wrote one)."""
-    from agreements.sharing_policy import agencies_at_or_below
-
-    return agencies_at_or_below(root_ids)
 
 
 def visible_agency_ids(user: User) -> frozenset[int]:
@@ -62,7 +53,7 @@ def visible_agency_ids(user: User) -> frozenset[int]:
         return cached
     ids = {user.agency_id}
     if is_supervisor(user):
-        ids = agency_descendant_ids(ids)
+        ids = agencies_at_or_below(ids)
     result = frozenset(ids)
     user._visible_agency_ids = result  # type: ignore[attr-defined]
     return result
@@ -117,8 +108,6 @@ def is_case_worker(user: User) -> bool:
 @rules.predicate
 def works_at_immigration_office(user: User) -> bool:
     """A case worker of an immigration office (Kanim): who records prevention actions."""
-    from portal.accounts.models import AgencyKind
-
     return is_case_worker(user) and user.agency.kind == AgencyKind.IMMIGRATION
 
 
@@ -159,12 +148,10 @@ rules.add_perm("referrals.view_review_queue", is_supervisor)
 
 def assignable_roles(user: User) -> list[str]:
     """Roles `user` may give to the accounts they manage."""
-    from portal.accounts.models import User as UserModel
-
     if is_system_admin(user):
-        return [r.value for r in UserModel.Role]
+        return [r.value for r in User.Role]
     if is_agency_admin(user):
-        return [r.value for r in UserModel.Role if r != UserModel.Role.SYSTEM_ADMIN]
+        return [r.value for r in User.Role if r != User.Role.SYSTEM_ADMIN]
     return []
 
 
@@ -187,13 +174,11 @@ def get_for(
 def manageable_users(user: User) -> QuerySet[User]:
     """Accounts `user` may list and change: all for a system admin, their own agency's (less
     system admins) for an agency admin, none for anyone else."""
-    from portal.accounts.models import User as UserModel
-
-    qs = UserModel.objects.select_related("agency")
+    qs = User.objects.select_related("agency")
     if is_system_admin(user):
         return qs
     if is_agency_admin(user):
-        return qs.filter(agency_id=user.agency_id).exclude(role=UserModel.Role.SYSTEM_ADMIN)
+        return qs.filter(agency_id=user.agency_id).exclude(role=User.Role.SYSTEM_ADMIN)
     return qs.none()
 
 
@@ -204,8 +189,6 @@ def get_user_for(user: User, pk: int) -> User:
 
 def manageable_agencies(user: User) -> QuerySet[Agency]:
     """Agencies whose profile `user` may change."""
-    from portal.accounts.models import Agency
-
     if is_system_admin(user):
         return Agency.objects.all()
     return Agency.objects.none()
@@ -213,8 +196,6 @@ def manageable_agencies(user: User) -> QuerySet[Agency]:
 
 def assignable_agencies(user: User) -> QuerySet[Agency]:
     """Agencies `user` may place an account in."""
-    from portal.accounts.models import Agency
-
     if is_system_admin(user):
         return Agency.objects.filter(is_active=True)
     if is_agency_admin(user):

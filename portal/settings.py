@@ -56,8 +56,8 @@ INSTALLED_APPS = [
     "agreements",
     "villages",
     "referrals",
+    "referrals.stats",  # summary figures of the reports: above referrals, which it reads
     "portal.exports",
-    "portal.stats",  # summary figures of the reports: above referrals, which it reads
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -183,12 +183,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Statistics: recompute the (agency, month) buckets reports changed in; rebuild nightly.
     "stats-refresh": {
-        "task": "portal.stats.tasks.refresh_report_stats",
+        "task": "referrals.stats.tasks.refresh_report_stats",
         "schedule": 60.0,
         "options": {"expires": 55},  # a backlog while the worker was down needs one run
     },
     "stats-rebuild": {
-        "task": "portal.stats.tasks.refresh_report_stats",
+        "task": "referrals.stats.tasks.refresh_report_stats",
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"full": True},
     },

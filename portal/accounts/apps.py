@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Agencies and accounts")
+
+    def ready(self) -> None:
+        from portal.accounts.signals import connect
+
+        connect(self)  # the cached agency tree follows every write to an agency

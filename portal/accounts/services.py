@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from portal import access
+from portal.accounts.hierarchy import agencies_at_or_below
 from portal.accounts.models import Agency, User, agency_code_from
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
@@ -205,7 +206,7 @@ def _check_parent(agency: Agency) -> None:
     """Refuse a parent that is the agency itself or lies below it (a cycle)."""
     if agency.parent_id is None or agency.pk is None:
         return
-    if agency.parent_id in access.agency_descendant_ids({agency.pk}):
+    if agency.parent_id in agencies_at_or_below({agency.pk}):
         raise ValidationError(
             {"parent": _("An agency cannot be placed under itself or one of its own offices.")}
         )

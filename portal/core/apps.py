@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,5 @@ class CoreConfig(AppConfig):
 
         # A failed database connection answers 503 even with DEBUG on (portal/core/errors.py).
         got_request_exception.connect(note_database_unavailable, dispatch_uid="sinergi-503")
+        # Each app's dashboard.py registers the home page's panels of its data.
+        autodiscover_modules("dashboard")

@@ -28,6 +28,7 @@ from agreements.sharing_policy import (
     share_bases,
 )
 from portal.accounts import services as account_services
+from portal.accounts.hierarchy import agency_tree_changed
 from portal.accounts.models import Agency
 from portal.core.categories import ReportCategory
 from tests.agreements.factories import (
@@ -257,6 +258,18 @@ def test_moving_an_agency_out_from_under_a_covering_party(system_admin, kanwil, 
     assert not allowed(kanim, bp3mi)
     account_services.agency_update(actor=system_admin, agency=kanim, parent=kanwil)
     assert allowed(kanim, bp3mi)
+
+
+def test_the_snapshot_follows_the_agency_trees_own_version(kanwil, kanim, bp3mi):
+    """Agencies are not the policy's own inputs: a renewed agency tree alone (what accounts
+    code writing agencies in bulk calls) is enough, since the snapshot's key names it."""
+    agreement_between(kanwil, bp3mi, covers=(kanwil,))
+    assert warm(kanim, bp3mi)
+    before = cache.get(sharing_policy.VERSION_KEY)
+    Agency.objects.filter(pk=kanim.pk).update(parent=None)
+    agency_tree_changed()
+    assert cache.get(sharing_policy.VERSION_KEY) == before
+    assert not allowed(kanim, bp3mi)
 
 
 def test_a_new_office_under_a_covering_party(system_admin, kanwil, bp3mi):

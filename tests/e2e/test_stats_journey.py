@@ -6,11 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import User
-from portal.stats import services
+from referrals.stats import services
 from tests.e2e.conftest import screenshot_dir
 from tests.e2e.test_sign_in_journey import open_menu_on_phone, sign_in
 from tests.referrals import factories as f
-from tests.stats import builders as b
+from tests.referrals.stats import builders as b
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,15 +1,13 @@
-"""The home page's dashboard: each role sees what it has to act on, and nothing it may not see."""
-
-import datetime as dt
+"""The home page's panels of case files (referrals/dashboard.py): each role sees what it has to
+act on, and nothing it may not see."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.models import User
 from portal.core.dashboard import dashboard_for
-from portal.stats.services import refresh_report_stats
 from referrals.models import Referral
+from referrals.stats.services import refresh_report_stats
 from tests.referrals import factories as f
 from tests.referrals.exchange import data_agreement, refer
 from tests.villages.factories import days
@@ -29,10 +27,9 @@ def test_officer_sees_own_drafts_assigned_referrals_and_unread_notifications(
     f.submitted(officer)
     board = dashboard_for(officer)
     assert [r.pk for r in board.panels["drafts"].rows] == [mine.pk]
-    assert counts(board) == {"drafts": 1, "assigned": 0, "notifications": 0}
-    assert "review" not in board.panels
-    assert not board.figures
-    assert not board.activity
+    assert counts(board) == {"assigned": 0, "drafts": 1, "notifications": 0}
+    assert list(board.panels) == ["assigned", "drafts", "notifications"]
+    assert "figures" not in board.summaries
 
     client.force_login(officer)
     page = client.get(reverse("home"))
@@ -66,18 +63,20 @@ def test_supervisor_sees_queues_overdue_referrals_and_figures(
     assert [r.pk for r in mine.panels["review"].rows] == [waiting.pk]
     assert mine.panels["overdue-outgoing"].count == 1
     assert mine.panels["overdue"].count == 0
-    assert mine.figures["open_reports"] == 1  # not the draft, nor the sibling office's report
-    assert mine.figures["reports_this_month"] == 1
-    assert mine.figures["persons_this_year"] == 1
-    assert mine.figures["open_referrals_outgoing"] == 1
+    figures = mine.summaries["figures"].data
+    assert figures["open_reports"] == 1  # not the draft, nor the sibling office's report
+    assert figures["reports_this_month"] == 1
+    assert figures["persons_this_year"] == 1
+    assert figures["open_referrals_outgoing"] == 1
 
     theirs = dashboard_for(bp3mi_supervisor)
     assert theirs.panels["review"].count == 0  # a partner never reviews our reports
     assert [r.pk for r in theirs.panels["incoming"].rows] == [referral.pk]
     assert [r.pk for r in theirs.panels["overdue"].rows] == [referral.pk]
-    assert theirs.figures["open_reports"] == 0
-    assert theirs.figures["open_referrals_incoming"] == 1
-    assert theirs.figures["overdue_referrals_incoming"] == 1
+    figures = theirs.summaries["figures"].data
+    assert figures["open_reports"] == 0
+    assert figures["open_referrals_incoming"] == 1
+    assert figures["overdue_referrals_incoming"] == 1
 
     client.force_login(bp3mi_supervisor)
     html = client.get(reverse("home")).content.decode()
@@ -94,30 +93,6 @@ def test_panels_show_a_few_rows_and_count_them_all(officer, kanim_supervisor):
     assert panel.count == 7
     assert len(panel.rows) == 5
     assert {r.pk for r in panel.rows} <= {r.pk for r in reports}
-
-
-def test_admin_sees_agreement_expiries_and_user_activity(
-    client, agency_admin, system_admin, kanim, bp3mi, officer, colleague
-):
-    ending = data_agreement(
-        system_admin, kanim, bp3mi, title="PKS berakhir", effective_until=days(30)
-    )
-    data_agreement(system_admin, kanim, bp3mi, title="PKS panjang", effective_until=days(400))
-    User.objects.filter(pk=officer.pk).update(last_login=timezone.now() - dt.timedelta(days=1))
-    User.objects.filter(pk=colleague.pk).update(last_login=timezone.now() - dt.timedelta(days=200))
-
-    board = dashboard_for(agency_admin)
-    assert [a.pk for a in board.panels["expiring"].rows] == [ending.pk]
-    assert "drafts" not in board.panels
-    assert board.activity["signed_in_week"] == 1
-    assert board.activity["dormant"] == 1
-    assert board.activity["active"] == User.objects.filter(agency=kanim, is_active=True).count()
-
-    client.force_login(agency_admin)
-    html = client.get(reverse("home")).content.decode()
-    assert 'id="panel-expiring" data-count="1"' in html
-    assert ending.get_absolute_url() in html
-    assert 'data-figure="dormant">1<' in html
 
 
 def test_home_page_query_count_does_not_grow_with_records(

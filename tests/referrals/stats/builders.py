@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from portal import access
+from portal.accounts.hierarchy import agencies_at_or_below
 from portal.accounts.models import Agency
-from portal.stats.models import ALL_CATEGORIES, ReportStat
 from referrals.models import Report, Share
+from referrals.stats.models import ALL_CATEGORIES, ReportStat
 from tests.referrals import factories as f
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -80,7 +80,7 @@ def brute_force() -> Figures:
         _count(counts, r.agency_id, "own", r)
     for agency in Agency.objects.all():
         reaches = [("shared", {agency.pk})]
-        below = access.agency_descendant_ids({agency.pk})
+        below = agencies_at_or_below({agency.pk})
         if len(below) > 1:
             reaches.append(("shared_below", below))
         for part, members in reaches:

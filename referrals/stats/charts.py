@@ -20,8 +20,8 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.stats.selectors import Combo, MonthRow
-from portal.stats.templatetags.stats_tags import group_digits
+from referrals.stats.selectors import Combo, MonthRow
+from referrals.stats.templatetags.stats_tags import group_digits
 
 
 @dataclass(frozen=True)

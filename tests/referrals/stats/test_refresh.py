@@ -7,15 +7,18 @@ import random
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from portal.stats import demo, services, tasks
-from portal.stats.models import DirtyBucket, RefreshState, ReportStat
 from referrals import services as report_services
 from referrals.models import Report, Share
+from referrals.stats import demo, services, tasks
+from referrals.stats.models import DirtyBucket, RefreshState, ReportStat
 from tests.referrals import factories as f
-from tests.stats import builders as b
+from tests.referrals.stats import builders as b
 
 pytestmark = pytest.mark.django_db
 
@@ -401,7 +404,17 @@ def test_the_task_the_command_and_the_demo_refresh(officer, settings):
     assert ReportStat.objects.filter(dimension="total", category="all").count() == 1
 
     schedule = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "portal.stats.tasks.refresh_report_stats" in schedule
+    assert "referrals.stats.tasks.refresh_report_stats" in schedule
     # seed_demo runs the apps' demo modules in INSTALLED_APPS order: the summary last.
     apps = settings.INSTALLED_APPS
-    assert apps.index("portal.stats") > apps.index("referrals")
+    assert apps.index("referrals.stats") > apps.index("referrals")
+
+
+def test_the_app_keeps_its_label_so_existing_databases_carry_on():
+    # Moved from portal/stats to referrals/stats: migrations, tables, permissions and URL
+    # names are keyed by the label, which stayed "stats".
+    config = django_apps.get_app_config("stats")
+    assert config.name == "referrals.stats"
+    assert ReportStat._meta.db_table == "stats_reportstat"
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("stats", "0004_mark_shared_buckets") in applied

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from portal.stats import services
-from portal.stats.selectors import (
+from referrals import services as report_services
+from referrals.models import Referral, Report, Share
+from referrals.stats import services
+from referrals.stats.selectors import (
     OTHER,
     StatsFilters,
     add_months,
@@ -17,11 +19,9 @@ from portal.stats.selectors import (
     referral_figures,
     statistics_overview,
 )
-from referrals import services as report_services
-from referrals.models import Referral, Report, Share
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
-from tests.stats import builders as b
+from tests.referrals.stats import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
-    name = "portal.stats"
+    name = "referrals.stats"
     label = "stats"
     verbose_name = _("Statistics")

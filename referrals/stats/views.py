@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.stats import charts, reference
-from portal.stats.charts import HRow
-from portal.stats.forms import StatsFilterForm
-from portal.stats.selectors import (
+from referrals.stats import charts, reference
+from referrals.stats.charts import HRow
+from referrals.stats.forms import StatsFilterForm
+from referrals.stats.selectors import (
     Bar,
     Overview,
     cached_statistics_overview,

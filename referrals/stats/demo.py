@@ -1,6 +1,6 @@
 """After the demo reports: fill the summary so that `make run` shows charts at once."""
 
-from portal.stats.services import refresh_report_stats
+from referrals.stats.services import refresh_report_stats
 
 
 def seed() -> None:

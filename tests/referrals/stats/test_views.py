@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from portal.stats import services
+from referrals.stats import services
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
-from tests.stats import builders as b
+from tests.referrals.stats import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.accounts.hierarchy import descendants
 from portal.accounts.models import Agency
-from portal.stats import sql
-from portal.stats.models import Part, RefreshState
+from referrals.stats import sql
+from referrals.stats.models import Part, RefreshState
 
 # pg_advisory_xact_lock id of the refresh (any constant unique in the database).
 LOCK_KEY = 73_5700_01
@@ -126,21 +127,14 @@ def _reaches() -> tuple[sql.Reach, str]:
     (`Part.SHARED`, an officer's reach, or anyone's narrowed to one agency) and an agency with
     the agencies below it (`Part.SHARED_BELOW`, a supervisor's, for agencies that have some) —
     and a digest of the agency tree they come from."""
+    # From the rows, not the cached tree: the digest must describe what this refresh read.
     tree = sorted(Agency.objects.values_list("id", "parent_id"))
-    children: dict[int, set[int]] = defaultdict(set)
-    for agency_id, parent_id in tree:
-        if parent_id is not None:
-            children[parent_id].add(agency_id)
+    below = descendants(tree)
     reach: sql.Reach = {}
     for agency_id, _parent in tree:
         reach[(agency_id, Part.SHARED)] = {agency_id}
-        # access.agency_descendant_ids({agency_id}), from the rows read once.
-        below, frontier = {agency_id}, {agency_id}
-        while frontier:
-            frontier = set().union(*(children[a] for a in frontier)) - below
-            below |= frontier
-        if len(below) > 1:
-            reach[(agency_id, Part.SHARED_BELOW)] = below
+        if below[agency_id]:
+            reach[(agency_id, Part.SHARED_BELOW)] = {agency_id} | below[agency_id]
     return reach, hashlib.sha256(repr(tree).encode()).hexdigest()
 
 

@@ -44,9 +44,9 @@ from django_countries import countries
 from portal import access
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
-from portal.stats import reference
-from portal.stats.models import ALL_CATEGORIES, Dimension, Part, RefreshState, ReportStat
 from referrals.selectors import counted_referrals
+from referrals.stats import reference
+from referrals.stats.models import ALL_CATEGORIES, Dimension, Part, RefreshState, ReportStat
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
     ReferralStatus,

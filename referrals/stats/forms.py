@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Agency
 from portal.core.categories import ReportCategory
-from portal.stats.selectors import MAX_MONTHS, StatsFilters, current_month, months_between
+from referrals.stats.selectors import MAX_MONTHS, StatsFilters, current_month, months_between
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGENCY_RE = re.compile(r"^\d{2}\.\d{2}$")

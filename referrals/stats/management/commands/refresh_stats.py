@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.stats.services import refresh_report_stats
+from referrals.stats.services import refresh_report_stats
 
 
 class Command(BaseCommand):

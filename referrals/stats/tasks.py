@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from portal.stats import services
+from referrals.stats import services
 
 
 @shared_task(

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from portal.stats import charts
-from portal.stats.charts import HRow
-from portal.stats.selectors import Combo, MonthRow
+from referrals.stats import charts
+from referrals.stats.charts import HRow
+from referrals.stats.selectors import Combo, MonthRow
 
 SVG = "{http://www.w3.org/2000/svg}"
 

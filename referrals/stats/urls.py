@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.stats import views
+from referrals.stats import views
 
 app_name = "stats"
 
