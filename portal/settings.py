@@ -53,10 +53,10 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
+    "portal.exports",  # the machinery; the apps below add their datasets (their exports.py)
     "agreements",
     "villages",
     "referrals",
-    "portal.exports",
     "portal.stats",  # summary figures of the reports: above referrals, which it reads
     "django_filters",
     "drf_spectacular",

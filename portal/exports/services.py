@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.core.pagination import PAGE_SIZE
-from portal.exports.datasets import Dataset, ExportRun, chunks, get_dataset
+from portal.exports.datasets import Dataset, ExportRun, chunks
 from portal.exports.models import CONTENT_TYPES, ExportError, ExportJob, ExportStatus
+from portal.exports.registry import get_dataset
 from portal.exports.selectors import may_export
 from portal.exports.writers import WRITERS
 
@@ -51,7 +52,7 @@ class ExportOptions:
     identifiers: bool = False
     part: str = "main"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, bool | str]:
         return {"identifiers": self.identifiers, "part": self.part}
 
 
@@ -118,7 +119,7 @@ def _audit_created(
     *,
     actor: User,
     dataset: Dataset,
-    params: dict,
+    params: dict[str, list[str]],
     options: ExportOptions,
     result: WriteResult,
     request: HttpRequest | None = None,

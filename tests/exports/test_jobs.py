@@ -11,8 +11,8 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.celery import app
 from portal.exports import datasets, services, tasks
-from portal.exports.datasets import get_dataset
 from portal.exports.models import ExportJob
+from portal.exports.registry import get_dataset
 from referrals import services as report_services
 from referrals.models import Share
 from tests.exports.builders import many_reports
