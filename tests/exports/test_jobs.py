@@ -339,6 +339,11 @@ def test_beat_schedules_housekeeping(settings):
     assert entry["task"] in app.tasks
 
 
+def test_the_services_queue_the_task_by_its_name():
+    assert tasks.run_export.name == services.RUN_EXPORT_TASK
+    assert services.RUN_EXPORT_TASK in app.tasks
+
+
 @pytest.fixture
 def eager():
     app.conf.task_always_eager = True
