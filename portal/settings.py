@@ -53,11 +53,11 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
+    "portal.exports",  # the machinery; the apps below add their datasets (their exports.py)
     "agreements",
     "villages",
     "referrals",
     "referrals.stats",  # summary figures of the reports: above referrals, which it reads
-    "portal.exports",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -9,8 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal import access
-from portal.exports.datasets import Dataset, get_dataset
+from portal.exports.datasets import Dataset
 from portal.exports.models import ExportJob, ExportStatus
+from portal.exports.registry import get_dataset
 
 if TYPE_CHECKING:
     from portal.accounts.models import User

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -24,8 +25,9 @@ from django.utils import timezone, translation
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.core.pagination import PAGE_SIZE
-from portal.exports.datasets import Dataset, ExportRun, chunks, get_dataset
+from portal.exports.datasets import Dataset, ExportRun, chunks
 from portal.exports.models import CONTENT_TYPES, ExportError, ExportJob, ExportStatus
+from portal.exports.registry import get_dataset
 from portal.exports.selectors import may_export
 from portal.exports.writers import WRITERS
 
@@ -43,6 +45,9 @@ STALE_AFTER = dt.timedelta(minutes=10)
 REQUEUE_AFTER = dt.timedelta(minutes=5)
 # At most this many report ids are named in an audit entry of revealed identifiers.
 AUDIT_ID_LIMIT = 1000
+# Queued by name: portal.exports.tasks calls this module, so this module does not import it
+# (ExportsConfig.ready() registers the tasks in every process).
+RUN_EXPORT_TASK = "portal.exports.tasks.run_export"
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class ExportOptions:
     identifiers: bool = False
     part: str = "main"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, bool | str]:
         return {"identifiers": self.identifiers, "part": self.part}
 
 
@@ -118,7 +123,7 @@ def _audit_created(
     *,
     actor: User,
     dataset: Dataset,
-    params: dict,
+    params: dict[str, list[str]],
     options: ExportOptions,
     result: WriteResult,
     request: HttpRequest | None = None,
@@ -180,8 +185,7 @@ def export_inline(
 def _enqueue(job_id: int) -> None:
     """Hand the job to a worker. If the broker is down the job stays queued and the periodic
     housekeeping queues it again."""
-    from portal.exports.tasks import run_export
-
+    run_export = current_app.tasks[RUN_EXPORT_TASK]  # outside the try: a wrong name is a bug
     try:
         run_export.delay(job_id)
     except Exception:  # the broker's errors vary with the transport

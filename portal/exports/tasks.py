@@ -19,6 +19,6 @@ def run_export(job_id: int) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def exports_housekeeping() -> dict:
+def exports_housekeeping() -> dict[str, int]:
     """Run by beat: expired files deleted, stranded jobs queued again."""
     return services.exports_housekeeping()

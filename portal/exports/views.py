@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from portal.exports import selectors, services
-from portal.exports.datasets import filter_params, get_dataset
+from portal.exports.datasets import filter_params
 from portal.exports.forms import ExportOptionsForm
 from portal.exports.models import ExportJob, ExportStatus
+from portal.exports.registry import get_dataset
 
 
 @login_required

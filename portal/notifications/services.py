@@ -4,8 +4,9 @@ the e-mail goes out after the commit, through Celery, at most once per row."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, Subquery
@@ -15,17 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import CASE_WORKER_ROLES
+from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.notifications.kinds import EMAIL_KINDS
 from portal.notifications.models import Notification, OutboxEvent
 
-if TYPE_CHECKING:
-    from portal.accounts.models import User
-
 # The attribute a user loaded with `unread_count_subquery()` (the session's user: see
 # portal.accounts.backends) carries their unread count in; `unread_count()` reads it.
 UNREAD_COUNT_ATTR = "unread_notification_count"
+
+# Queued by name: portal.notifications.tasks calls this module, so this module does not import
+# it (NotificationsConfig.ready() registers the tasks in every process).
+SEND_EMAIL_TASK = "portal.notifications.tasks.send_notification_email"
+DELIVER_EVENT_TASK = "portal.notifications.tasks.deliver_event"
+
+
+def _queue(task_name: str, object_id: int) -> None:
+    current_app.tasks[task_name].delay(object_id)
 
 
 def notify(
@@ -40,8 +48,6 @@ def notify(
 ) -> list[Notification]:
     """Create one notification per active recipient unless it exists already; return the new
     ones. `message` is an untranslated string with %(name)s placeholders filled from `params`."""
-    from portal.notifications.tasks import send_notification_email
-
     created: list[Notification] = []
     for user in recipients:
         if not user.is_active:
@@ -67,7 +73,7 @@ def notify(
             # robust: a broker outage must not turn a saved change into an error page; the
             # row stays unsent and send_pending_notification_emails picks it up later.
             transaction.on_commit(
-                lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
+                lambda pk=notification.pk: _queue(SEND_EMAIL_TASK, pk), robust=True
             )
     return created
 
@@ -120,8 +126,6 @@ def publish(
     """Record, inside the caller's transaction, that the users with `roles` of `agency_ids`
     must be told; after the commit a task delivers it (see OutboxEvent). The same
     `dedupe_key` twice is one event. `message` is untranslated (gettext_noop)."""
-    from portal.notifications.tasks import deliver_event
-
     event, created = OutboxEvent.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
@@ -137,15 +141,13 @@ def publish(
     if not created:
         return None
     # robust: a broker outage must not undo the change; the sweep delivers the event later.
-    transaction.on_commit(lambda pk=event.pk: deliver_event.delay(pk), robust=True)
+    transaction.on_commit(lambda pk=event.pk: _queue(DELIVER_EVENT_TASK, pk), robust=True)
     return event
 
 
 def deliver(*, event_id: int) -> int:
     """Turn an outbox event into notifications (and e-mails), once. Returns how many users
     were newly told."""
-    from portal.accounts.models import User as UserModel
-
     with transaction.atomic():
         event = (
             OutboxEvent.objects.select_for_update(skip_locked=True)
@@ -154,7 +156,7 @@ def deliver(*, event_id: int) -> int:
         )
         if event is None:
             return 0  # done already, or being done by another worker right now
-        recipients = UserModel.objects.filter(
+        recipients = User.objects.filter(
             agency_id__in=event.agency_ids, role__in=event.roles, is_active=True
         )
         if event.exclude_user_id:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.notifications import services
 from portal.notifications.models import Notification, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -82,9 +83,7 @@ def send_pending_notification_emails(older_than_seconds: int = 120) -> int:
 )
 def deliver_event(event_id: int) -> int:
     """Notify the users an outbox event concerns (see services.deliver)."""
-    from portal.notifications.services import deliver
-
-    return deliver(event_id=event_id)
+    return services.deliver(event_id=event_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -1,4 +1,5 @@
-"""Reading the files the exports write, and making exports through the pages."""
+"""Reading the files the exports write, making exports through the pages, and counting the
+queries of an export."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from portal.accounts.models import User
+from portal.exports import services
+from portal.exports.registry import get_dataset
+from referrals.forms import banten_regencies
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -98,3 +106,23 @@ def first_sheet(content: bytes) -> list[list]:
 
 def sheet(content: bytes, index: int) -> list[list]:
     return list(read_xlsx(content).values())[index]
+
+
+def fresh(user: User) -> User:
+    return User.objects.get(pk=user.pk)  # nothing memoised from an earlier run
+
+
+def export_queries(
+    user: User, dataset: str, options: services.ExportOptions, params: dict | None = None
+) -> int:
+    """The queries of writing `dataset` for `user` (to nowhere)."""
+    banten_regencies()  # reference data cached between requests: count a warm process's queries
+    with CaptureQueriesContext(connection) as ctx, open("/dev/null", "wb") as sink:
+        services.export_write(
+            dataset=get_dataset(dataset),
+            user=user,
+            params=params or {},
+            options=options,
+            fh=sink,
+        )
+    return len(ctx)

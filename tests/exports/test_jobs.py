@@ -11,8 +11,8 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.celery import app
 from portal.exports import datasets, services, tasks
-from portal.exports.datasets import get_dataset
 from portal.exports.models import ExportJob
+from portal.exports.registry import get_dataset
 from referrals import services as report_services
 from referrals.models import Share
 from tests.exports.builders import many_reports
@@ -337,6 +337,11 @@ def test_beat_schedules_housekeeping(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["exports-housekeeping"]
     assert entry["task"] == "portal.exports.tasks.exports_housekeeping"
     assert entry["task"] in app.tasks
+
+
+def test_the_services_queue_the_task_by_its_name():
+    assert tasks.run_export.name == services.RUN_EXPORT_TASK
+    assert services.RUN_EXPORT_TASK in app.tasks
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
-from portal.notifications import tasks
+from portal.notifications import services, tasks
 from portal.notifications.kinds import EMAIL_KINDS
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver, notify, preferences_update, publish
@@ -340,6 +341,12 @@ def test_the_e_mail_sweep_requeues_only_old_unsent_notifications(people):
         assert tasks.send_pending_notification_emails() == 1
     delay.assert_called_once_with(old.pk)
     assert fresh.pk != old.pk
+
+
+def test_the_services_queue_the_tasks_by_their_names():
+    assert tasks.send_notification_email.name == services.SEND_EMAIL_TASK
+    assert tasks.deliver_event.name == services.DELIVER_EVENT_TASK
+    assert {services.SEND_EMAIL_TASK, services.DELIVER_EVENT_TASK} <= set(current_app.tasks)
 
 
 def test_the_sweeps_are_scheduled():

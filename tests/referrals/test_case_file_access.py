@@ -16,7 +16,8 @@ from portal import access
 from portal.accounts.models import User
 from portal.exports import selectors as export_selectors
 from portal.exports import services as export_services
-from portal.exports.datasets import get_dataset
+from portal.exports.registry import get_dataset
+from referrals.stats.selectors import StatsFilters, referral_figures
 from referrals import permissions, selectors, services
 from referrals.models import ReferralAttachment
 from referrals.selectors import ReportFilters

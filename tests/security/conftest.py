@@ -17,7 +17,7 @@ from agreements import services as agreement_services
 from portal.accounts.models import User
 from portal.api import services as token_services
 from portal.exports import services as export_services
-from portal.exports.datasets import get_dataset
+from portal.exports.registry import get_dataset
 from portal.notifications.services import notify
 from referrals import services
 from tests.factories import AgencyFactory

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from portal.exports.htcds import FIELDS, age_band, organisation_type, pseudonym
 from referrals import services
+from referrals.htcds import FIELDS, age_band, organisation_type, pseudonym
 from tests.exports.helpers import content, export, first_sheet, read_csv
 from tests.factories import AgencyFactory
 from tests.referrals import exchange as x

@@ -10,23 +10,25 @@ pseudonymous ids (keyed HMAC of the database ids), stable from one export to the
 task forces can merge exports, and meaningless without the portal's key.
 
 The stored values of the HTCDS picklists are HTCDS's own value names (referrals.vocabularies),
-so they are written as they are. docs/exports.md lists the fields.
+so they are written as they are. docs/exports.md lists the fields. Registered with the other
+case-file datasets in referrals/exports.py.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from portal.accounts.models import Agency, AgencyKind
 from portal.core.crypto import blind_index
-from portal.exports.datasets import Dataset, ExportRun, Sheet, _report_filters, local_date
+from portal.exports.datasets import Dataset, ExportRun, Sheet, local_date, querydict
 from portal.exports.models import Dataset as DatasetName
 from referrals import selectors as report_selectors
-from referrals.models import ReportPerson
+from referrals.forms import report_filters
+from referrals.models import Report, ReportPerson
 from referrals.vocabularies import (
     ExploitationType,
     Outcome,
@@ -155,7 +157,7 @@ def organisation_type(text: str, agencies: dict[str, str]) -> str:
     return "Unknown"
 
 
-def case_status(report, referrals: int) -> str:
+def case_status(report: Report, referrals: int) -> str:
     if report.status == ReportStatus.CLOSED:
         referred = referrals or report.outcome == Outcome.REFERRED_TO_INVESTIGATION
         return "ClosedReferred" if referred else "Closed"
@@ -173,7 +175,7 @@ def _agency_kinds(run: ExportRun) -> dict[str, str]:
     return run.cache["agency_kinds"]
 
 
-def _joined(values) -> str:
+def _joined(values: Iterable[str]) -> str:
     return ";".join(values)
 
 
@@ -250,7 +252,8 @@ class HtcdsDataset(Dataset):
     case_files = True
 
     def queryset(self, user: User, params: dict[str, list[str]]) -> QuerySet:
-        return report_selectors.case_data(user=user, filters=_report_filters(user, params))
+        filters = report_filters(querydict(params), user=user)
+        return report_selectors.case_data(user=user, filters=filters)
 
     def sheets(self) -> list[Sheet]:
         # Machine field names: the standard's, never translated.

@@ -1,81 +1,24 @@
-"""Referral, Desa Binaan and activity exports: the same list as the page, never another
-agency's records; village telephone numbers masked unless asked for (and then audited)."""
+"""Desa Binaan and activity exports: the same list as the page, never another agency's records;
+village telephone numbers masked unless asked for (and then audited); as many queries for 100
+records as for 10."""
 
 import pytest
 
 from portal.audit.models import AuditEntry
-from portal.exports.datasets import get_dataset
-from referrals import services
-from tests.exports.helpers import content, export, first_sheet, read_csv
-from tests.referrals import exchange as x
-from tests.referrals import factories as f
+from portal.exports import services
+from portal.exports.registry import get_dataset
+from tests.exports.helpers import content, export, export_queries, first_sheet, fresh, read_csv
 from tests.villages import factories as v
 from villages.models import Activity
 
 pytestmark = pytest.mark.django_db
 
-REFERRAL_KEYS = get_dataset("referrals").sheets()[0].keys
 VILLAGE_KEYS = get_dataset("villages").sheets()[0].keys
 ACTIVITY_KEYS = get_dataset("activities").sheets()[0].keys
 
 
 def values(rows, keys, key):
     return [row[keys.index(key)] for row in rows[1:]]
-
-
-# --- Referrals -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def referral(pks, officer, bp3mi):
-    report = f.submitted(officer)
-    services.report_share(actor=officer, report=report, agencies=[bp3mi])
-    return x.refer(officer, report, bp3mi)
-
-
-@pytest.fixture
-def declined(pks, officer, bp3mi, bp3mi_supervisor):
-    report = f.submitted(officer)
-    services.report_share(actor=officer, report=report, agencies=[bp3mi])
-    sent = x.refer(officer, report, bp3mi)
-    return services.referral_decline(
-        actor=bp3mi_supervisor, referral=sent, reason="Bukan wewenang kami."
-    )
-
-
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_incoming_referrals_of_the_receiving_agency(client, bp3mi_officer, referral, fmt):
-    client.force_login(bp3mi_officer)
-    data = content(export(client, "referrals", "direction=incoming", format=fmt))
-    rows = read_csv(data) if fmt == "csv" else first_sheet(data)
-    assert values(rows, REFERRAL_KEYS, "report") == [referral.report.number]
-    assert values(rows, REFERRAL_KEYS, "to") == ["BP3MI Banten"]
-
-
-def test_outgoing_is_the_senders_and_nobody_elses(
-    client, officer, cilegon_officer, bp3mi_officer, referral
-):
-    client.force_login(officer)
-    rows = read_csv(content(export(client, "referrals", "direction=outgoing")))
-    assert values(rows, REFERRAL_KEYS, "report") == [referral.report.number]
-    assert read_csv(content(export(client, "referrals", "direction=incoming")))[1:] == []
-    client.force_login(bp3mi_officer)
-    assert read_csv(content(export(client, "referrals", "direction=outgoing")))[1:] == []
-    client.force_login(cilegon_officer)
-    for direction in ("incoming", "outgoing"):
-        data = content(export(client, "referrals", f"direction={direction}&all=1"))
-        assert referral.report.number.encode() not in data
-
-
-def test_closed_referrals_only_with_all(client, bp3mi_officer, referral, declined):
-    client.force_login(bp3mi_officer)
-    open_only = read_csv(content(export(client, "referrals", "direction=incoming")))
-    assert values(open_only, REFERRAL_KEYS, "report") == [referral.report.number]
-    everything = read_csv(content(export(client, "referrals", "direction=incoming&all=1")))
-    assert set(values(everything, REFERRAL_KEYS, "report")) == {
-        referral.report.number,
-        declined.report.number,
-    }
 
 
 # --- Desa Binaan -----------------------------------------------------------------------------
@@ -159,3 +102,29 @@ def test_activities_export_follows_the_filters(client, officer, kanim):
     client.force_login(officer)
     rows = read_csv(content(export(client, "activities", "kind=coordination_meeting")))
     assert values(rows, ACTIVITY_KEYS, "title") == ["Rapat koordinasi"]
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def _villages(kanim, bp3mi, start, n):
+    made = []
+    for i in range(start, start + n):
+        desa = v.village(f"36.03.01.{2100 + i}", kanim)
+        made.append(desa)
+        v.activity(kanim, co_organisers=[bp3mi], villages=[desa], title=f"Kegiatan {i}")
+    return made
+
+
+@pytest.mark.parametrize("dataset", ["villages", "activities"])
+def test_village_and_activity_exports_have_a_constant_query_count(
+    officer, kanim, bp3mi, dataset, django_assert_max_num_queries
+):
+    options = services.ExportOptions(fmt="xlsx", identifiers=True)
+    _villages(kanim, bp3mi, 0, 10)
+    ten = export_queries(fresh(officer), dataset, options)
+    _villages(kanim, bp3mi, 10, 90)
+    user = fresh(officer)
+    with django_assert_max_num_queries(ten):
+        hundred = export_queries(user, dataset, options)
+    assert hundred == ten

@@ -1,12 +1,24 @@
 """Reports exports (my agency's list, the shared list): exactly the filtered list the user sees,
-in CSV and XLSX, with the persons; identifiers masked unless asked for and allowed; audited."""
+in CSV and XLSX, with the persons; identifiers masked unless asked for and allowed; audited.
+Referral exports: the queue the page shows. Each takes as many queries for 100 records as for 10."""
 
 import pytest
 
 from portal.audit.models import AuditEntry
-from portal.exports.datasets import get_dataset
-from referrals import permissions, services
-from tests.exports.helpers import column, content, export, first_sheet, read_csv, read_xlsx
+from portal.exports import services as export_services
+from portal.exports.registry import get_dataset
+from referrals import permissions, selectors, services
+from tests.exports.builders import many_reports
+from tests.exports.helpers import (
+    column,
+    content,
+    export,
+    export_queries,
+    first_sheet,
+    fresh,
+    read_csv,
+    read_xlsx,
+)
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
 
@@ -18,6 +30,7 @@ PHONE = "081298765432"
 REPORT_KEYS = get_dataset("reports").sheets()[0].keys
 SHARED_KEYS = get_dataset("shared").sheets()[0].keys
 PERSON_KEYS = get_dataset("reports").sheets()[1].keys
+REFERRAL_KEYS = get_dataset("referrals").sheets()[0].keys
 
 
 def col(key, keys=REPORT_KEYS):
@@ -221,8 +234,6 @@ def test_formulas_stay_text_in_xlsx(client, officer):
 def test_batch_identifier_rule_agrees_with_the_single_one(
     officer, bp3mi_officer, bp3mi_supervisor, cilegon_officer, shared, ours_other_source, theirs
 ):
-    from referrals import selectors
-
     referral = x.refer(officer, shared, shared.shares.get().agency)
     reports = [shared, ours_other_source, theirs]
     ids = [r.pk for r in reports]
@@ -233,3 +244,125 @@ def test_batch_identifier_rule_agrees_with_the_single_one(
     services.referral_accept(actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer)
     assert selectors.reports_with_identifiers(bp3mi_officer, ids) == {shared.pk}
     assert selectors.reports_with_identifiers(officer, []) == set()
+
+
+def values(rows, keys, key):
+    return [row[keys.index(key)] for row in rows[1:]]
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def referral(pks, officer, bp3mi):
+    report = f.submitted(officer)
+    services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    return x.refer(officer, report, bp3mi)
+
+
+@pytest.fixture
+def declined(pks, officer, bp3mi, bp3mi_supervisor):
+    report = f.submitted(officer)
+    services.report_share(actor=officer, report=report, agencies=[bp3mi])
+    sent = x.refer(officer, report, bp3mi)
+    return services.referral_decline(
+        actor=bp3mi_supervisor, referral=sent, reason="Bukan wewenang kami."
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_incoming_referrals_of_the_receiving_agency(client, bp3mi_officer, referral, fmt):
+    client.force_login(bp3mi_officer)
+    data = content(export(client, "referrals", "direction=incoming", format=fmt))
+    rows = read_csv(data) if fmt == "csv" else first_sheet(data)
+    assert values(rows, REFERRAL_KEYS, "report") == [referral.report.number]
+    assert values(rows, REFERRAL_KEYS, "to") == ["BP3MI Banten"]
+
+
+def test_outgoing_is_the_senders_and_nobody_elses(
+    client, officer, cilegon_officer, bp3mi_officer, referral
+):
+    client.force_login(officer)
+    rows = read_csv(content(export(client, "referrals", "direction=outgoing")))
+    assert values(rows, REFERRAL_KEYS, "report") == [referral.report.number]
+    assert read_csv(content(export(client, "referrals", "direction=incoming")))[1:] == []
+    client.force_login(bp3mi_officer)
+    assert read_csv(content(export(client, "referrals", "direction=outgoing")))[1:] == []
+    client.force_login(cilegon_officer)
+    for direction in ("incoming", "outgoing"):
+        data = content(export(client, "referrals", f"direction={direction}&all=1"))
+        assert referral.report.number.encode() not in data
+
+
+def test_closed_referrals_only_with_all(client, bp3mi_officer, referral, declined):
+    client.force_login(bp3mi_officer)
+    open_only = read_csv(content(export(client, "referrals", "direction=incoming")))
+    assert values(open_only, REFERRAL_KEYS, "report") == [referral.report.number]
+    everything = read_csv(content(export(client, "referrals", "direction=incoming&all=1")))
+    assert set(values(everything, REFERRAL_KEYS, "report")) == {
+        referral.report.number,
+        declined.report.number,
+    }
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+XLSX_WITH_IDS = export_services.ExportOptions(fmt="xlsx", identifiers=True)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "options"),
+    [
+        ("reports", XLSX_WITH_IDS),
+        ("reports", export_services.ExportOptions(fmt="csv", part="persons", identifiers=True)),
+        ("htcds", export_services.ExportOptions(fmt="csv")),
+    ],
+)
+def test_report_exports_take_as_many_queries_for_100_rows_as_for_10(
+    officer, dataset, options, django_assert_max_num_queries
+):
+    many_reports(officer, 10, persons=2)
+    ten = export_queries(fresh(officer), dataset, options)
+    many_reports(officer, 90, persons=2)
+    user = fresh(officer)
+    with django_assert_max_num_queries(ten):
+        hundred = export_queries(user, dataset, options)
+    assert hundred == ten
+
+
+def test_shared_export_with_identifiers_has_a_constant_query_count(
+    pks, officer, bp3mi, bp3mi_officer, bp3mi_supervisor, django_assert_max_num_queries
+):
+    def share(reports):
+        for report in reports:
+            services.report_share(actor=officer, report=report, agencies=[bp3mi])
+        referral = x.refer(officer, reports[0], bp3mi)
+        services.referral_accept(
+            actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer
+        )
+
+    share(many_reports(officer, 10))
+    ten = export_queries(fresh(bp3mi_officer), "shared", XLSX_WITH_IDS)
+    share(many_reports(officer, 90))
+    user = fresh(bp3mi_officer)
+    with django_assert_max_num_queries(ten):
+        assert export_queries(user, "shared", XLSX_WITH_IDS) == ten
+
+
+def test_referral_export_has_a_constant_query_count(
+    pks, officer, bp3mi, bp3mi_officer, django_assert_max_num_queries
+):
+    def refer(reports):
+        for report in reports:
+            services.report_share(actor=officer, report=report, agencies=[bp3mi])
+            x.refer(officer, report, bp3mi)
+
+    options = export_services.ExportOptions(fmt="xlsx")
+    refer(many_reports(officer, 10))
+    ten = export_queries(fresh(bp3mi_officer), "referrals", options)
+    refer(many_reports(officer, 90))
+    user = fresh(bp3mi_officer)
+    with django_assert_max_num_queries(ten):
+        hundred = export_queries(user, "referrals", options)
+    assert hundred == ten
