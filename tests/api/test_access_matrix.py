@@ -27,7 +27,7 @@ from django.db import transaction
 from django.urls import URLPattern, reverse
 
 from portal.accounts.models import User
-from portal.api.urls import router, urlpatterns
+from portal.api_router import router, urlpatterns
 from tests.api.conftest import png
 
 pytestmark = pytest.mark.django_db
