@@ -84,6 +84,12 @@ def api():
     return make
 
 
+def fresh(user: User) -> User:
+    """`user` as a request loads it, without what earlier calls memoised on the object (the
+    agency tree, for one): a list's query count is then that of a real request."""
+    return User.objects.get(pk=user.pk)
+
+
 def png(seed: int = 0) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"foto-{seed}.png", f.png_bytes(seed), content_type="image/png")
 

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from portal.api import services as token_services
 from portal.api.base import UserOrTokenThrottle
 from portal.api.models import ApiToken, hash_token
+from tests.api.fixtures import fresh
 from tests.referrals import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -356,3 +357,21 @@ def test_docs_render_without_inline_script(api, officer):
     assert "style=" not in html
     assert "<style" not in html
     assert nonces.pop() in response["Content-Security-Policy"]
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def test_the_token_list_reads_a_fixed_number_of_queries(
+    officer, api, django_assert_max_num_queries
+):
+    """Four tokens, one revoked and one used: a query per row would pass the bound."""
+    made = [
+        token_services.token_create(actor=officer, name=f"skrip-{i}", days=30) for i in range(4)
+    ]
+    token_services.token_revoke(actor=officer, token=made[0][0])
+    bearer(made[1][1]).get("/api/v1/me/")
+    client = api(fresh(officer))
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/v1/tokens/")
+    assert response.json()["count"] == 4

@@ -7,7 +7,8 @@ import pytest
 
 from portal.notifications.models import Notification
 from portal.notifications.selectors import notifications_of
-from portal.notifications.services import notify
+from portal.notifications.services import notification_mark_read, notify
+from tests.api.fixtures import fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,15 @@ def test_notifications_come_from_one_selector_for_page_and_api(officer, api, cli
     client.force_login(officer)
     page = client.get("/notifications/").context["page"]
     assert [n.pk for n in page] == [n.pk for n in notifications_of(officer)]
+
+
+def test_the_notification_list_reads_a_fixed_number_of_queries(
+    officer, api, django_assert_max_num_queries
+):
+    """Four notifications, one read: a query per row would pass the bound."""
+    made = [_notify(officer, key) for key in ("a", "b", "c", "d")]
+    notification_mark_read(user=officer, notification_id=made[0].pk)
+    client = api(fresh(officer))
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/v1/notifications/")
+    assert response.json()["count"] == 4

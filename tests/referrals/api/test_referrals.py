@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from referrals import services
+from tests.api.fixtures import fresh
 from tests.referrals import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,32 @@ def test_referring_a_missing_or_invisible_report_is_404_alike(officer, make_user
     assert (
         api.post("/api/v1/referrals/", {**body, "report": 999999}, format="json").status_code == 404
     )
+
+
+def test_the_referral_lists_read_a_fixed_number_of_queries(
+    officer, bp3mi, bp3mi_officer, bp3mi_supervisor, pks, api, django_assert_max_num_queries
+):
+    """Four referrals, two accepted and assigned: a query per row (its report, its agencies,
+    its assignee) would pass the bound, in every direction."""
+    for i in range(4):
+        referral = services.referral_send(
+            actor=officer,
+            report=f.submitted(officer),
+            to_agency=bp3mi,
+            requested_action="investigation",
+            urgency="urgent" if i % 2 else "normal",
+            message="Mohon ditindaklanjuti.",
+        )
+        if i % 2:
+            services.referral_accept(
+                actor=bp3mi_supervisor, referral=referral, assigned_to=bp3mi_officer
+            )
+    for user, url in (
+        (officer, "/api/v1/referrals/"),
+        (officer, "/api/v1/referrals/?direction=outgoing"),
+        (bp3mi_officer, "/api/v1/referrals/?direction=incoming&open=1"),
+    ):
+        client = api(fresh(user))
+        with django_assert_max_num_queries(3):
+            response = client.get(url)
+        assert response.json()["count"] == 4, url

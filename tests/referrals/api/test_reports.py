@@ -4,9 +4,11 @@ query count, the partner's view of a shared report, and evidence downloads."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from portal.api.base import Pagination
 from referrals import services
+from tests.api.fixtures import fresh
 from tests.referrals import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,24 @@ def test_own_agency_downloads_evidence(world, officer, api):
 def test_evidence_of_another_report_is_not_found(world, officer, api):
     response = api(officer).get(f"/api/v1/reports/{world.fresh.pk}/evidence/{world.evidence.pk}/")
     assert response.status_code == 404
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def test_the_report_lists_read_a_fixed_number_of_queries(
+    officer, bp3mi, bp3mi_officer, pks, reports, api, django_assert_max_num_queries
+):
+    """Four reports with persons, regions and categories (three shared with BP3MI): a query
+    per row would pass the bound."""
+    for key in ("rina", "budi", "smuggling"):
+        services.report_share(actor=officer, report=reports[key], agencies=[bp3mi])
+    for user, url, count in (
+        (officer, "/api/v1/reports/", 4),
+        (bp3mi_officer, "/api/v1/reports/?shared=1", 3),
+    ):
+        client = api(fresh(user))
+        cache.clear()  # the filter form's regencies are cached: count the cold request
+        with django_assert_max_num_queries(7):
+            response = client.get(url)
+        assert response.json()["count"] == count

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from referrals import services
 from referrals.models import Share
+from tests.api.fixtures import fresh
 from tests.referrals import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +38,17 @@ def test_a_draft_cannot_be_shared(officer, bp3mi, pks, api):
     )
     assert response.status_code == 403
     assert not Share.objects.exists()
+
+
+def test_the_share_list_reads_a_fixed_number_of_queries(
+    officer, bp3mi, bp3mi_officer, pks, api, django_assert_max_num_queries
+):
+    """Four shares, each with its report, agency and agreement: a query per row would pass
+    the bound, for the sharing agency and for the receiving one."""
+    for _ in range(4):
+        services.report_share(actor=officer, report=f.submitted(officer), agencies=[bp3mi])
+    for user in (officer, bp3mi_officer):
+        client = api(fresh(user))
+        with django_assert_max_num_queries(3):
+            response = client.get("/api/v1/shares/")
+        assert response.json()["count"] == 4
