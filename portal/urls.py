@@ -29,7 +29,7 @@ urlpatterns = [
     path("reports/", include("referrals.urls")),
     path("exports/", include("portal.exports.urls")),
     path("statistics/", include("referrals.stats.urls")),
-    path("api/", include("portal.api.urls")),
+    path("api/", include("portal.api_router")),
     path("api-tokens/", api_pages.token_list, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", api_pages.token_revoke, name="api_token_revoke"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -252,7 +252,7 @@ class RowColumns:
 
 
 # What a row of the HTML report lists shows (templates/referrals/report_list.html and
-# shared_list.html). The API's rows: portal.api.serializers.ReportListSerializer.row_columns().
+# shared_list.html). The API's rows: referrals.api.serializers.ReportListSerializer.row_columns().
 PAGE_ROW = RowColumns(
     related=("agency", "created_by", "region", "desa__village"),
     fields=(

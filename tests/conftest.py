@@ -4,6 +4,9 @@ from django.core.cache import cache
 from portal.accounts.models import User
 from tests.factories import AgencyFactory, UserFactory, enrol_totp
 
+# The API landscape (`api`, `world`, `roles`, ...): the tests of every app's endpoints use it.
+pytest_plugins = ["tests.api.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

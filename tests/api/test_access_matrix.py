@@ -3,7 +3,7 @@
 One table, MATRIX, holds the expected status of every (URL name, method) for every role. The
 first tests compare it with the URL configuration, so that a new endpoint, or a new method of
 an existing one, without an entry here fails the suite. The parametrised test then makes each
-call against the landscape of conftest.world (records of Kanim Tangerang, some shared and
+call against the landscape of tests/api/fixtures.py's world (records of Kanim Tangerang, some shared and
 referred to BP3MI Banten).
 
 The roles: anonymous; an officer of the reporting agency (Kanim) who wrote the records; a
@@ -27,8 +27,8 @@ from django.db import transaction
 from django.urls import URLPattern, reverse
 
 from portal.accounts.models import User
-from portal.api.urls import router, urlpatterns
-from tests.api.conftest import png
+from portal.api_router import router, urlpatterns
+from tests.api.fixtures import png
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,13 @@ def expect(default: int, anonymous: int = 401, **by_role: int) -> dict[str, int]
 class Call:
     method: str
     status: dict[str, int]
-    target: str = ""  # an attribute of conftest.world whose pk goes in the URL
+    target: str = ""  # an attribute of fixtures.world whose pk goes in the URL
     body: Any = None  # a dict, or a callable world -> dict
     format: str = "json"
     label: str = field(default="")
 
 
-# Who sees what in conftest.world, as the pages decide it:
+# Who sees what in fixtures.world, as the pages decide it:
 #  - Kanim's records (report, its share and referral): officer and supervisor of Kanim, and the
 #    partner (BP3MI) for what was shared with or referred to it; nobody else: not a system
 #    admin, whatever its agency (404), whose lists of case files are refused (403).

@@ -73,17 +73,3 @@ def test_token_page_creates_shows_once_and_revokes(client, officer):
     client.post(f"/api-tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
-
-
-def test_referring_a_missing_or_invisible_report_is_404_alike(officer, make_user, bp3mi):
-    other = f.submitted(make_user("officer", bp3mi, username="lain"))
-    api = APIClient()
-    api.force_authenticate(officer)
-    body = {"to_agency": bp3mi.pk, "requested_action": "investigation", "message": "x"}
-    assert (
-        api.post("/api/v1/referrals/", {**body, "report": other.pk}, format="json").status_code
-        == 404
-    )
-    assert (
-        api.post("/api/v1/referrals/", {**body, "report": 999999}, format="json").status_code == 404
-    )

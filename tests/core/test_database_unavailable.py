@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from portal.accounts.api import MeView
 from referrals import selectors
 
 pytestmark = pytest.mark.django_db
@@ -123,14 +124,12 @@ def test_the_api_answers_503_in_json_whatever_debug(client, monkeypatch, setting
 def test_the_api_answers_503_when_a_view_loses_the_connection(
     client, monkeypatch, settings, debug_on
 ):
-    from portal.api import views
-
     settings.DEBUG = debug_on
 
     def down(self, *args, **kwargs):
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr(views.MeView, "get", down)
+    monkeypatch.setattr(MeView, "get", down)
     response = client.get(reverse("api:me"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

@@ -26,7 +26,8 @@ AGENCY_KIND_VALUES = {"immigration", "police", "manpower_office", "local_governm
 
 def _is_checked_module(path: Path) -> bool:
     """Views, forms, serializers, API modules and the home page's panels: where a rule must not
-    be restated."""
+    be restated. `path` is relative to the repository, so that the checkout's own folders do not
+    count."""
     name = path.name
     in_api = "api" in path.parts[:-1]
     return (
@@ -43,7 +44,7 @@ def checked_modules(root: Path = ROOT) -> list[Path]:
             rel = path.relative_to(root).as_posix()
             if "migrations" in path.parts or rel in ALLOWED:
                 continue
-            if _is_checked_module(path):
+            if _is_checked_module(path.relative_to(root)):
                 found.append(path)
     return sorted(found)
 
@@ -133,6 +134,15 @@ def test_the_checks_catch_a_restated_rule():
 
 def test_every_view_module_is_checked():
     checked = {p.relative_to(ROOT).as_posix() for p in checked_modules()}
-    assert {"referrals/views.py", "villages/views.py", "portal/api/views.py"} <= checked
+    assert {
+        "referrals/views.py",
+        "villages/views.py",
+        "referrals/api/views.py",
+        "referrals/api/serializers.py",
+        "villages/api.py",
+        "agreements/api.py",
+        "portal/accounts/api.py",
+        "portal/api/tokens.py",
+    } <= checked
     assert {"portal/core/dashboard.py", "referrals/dashboard.py"} <= checked
     assert not checked & ALLOWED

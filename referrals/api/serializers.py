@@ -1,18 +1,21 @@
-"""The shapes of the API. Reads mirror the pages (identifiers masked); writes are checked for
-shape here and handed to the same services as the forms."""
+"""The shapes of the case-file API (reports, shares, referrals). Reads mirror the pages
+(identifiers masked); writes are checked for shape here and handed to the same services as the
+forms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agreements.models import Agreement, AgreementScope, Party
+from portal.accounts.api import AgencyBriefSerializer
 from portal.accounts.models import Agency, User
-from portal.api.models import ApiToken
 from portal.core.categories import ReportCategory
-from portal.notifications.models import Notification
 from portal.regions.models import Region
 from referrals import indicators
 from referrals.models import (
@@ -43,149 +46,8 @@ from referrals.vocabularies import (
     Urgency,
     VictimStatus,
 )
-from villages.models import Activity, DesaBinaan
+from villages.models import DesaBinaan
 from villages.selectors import visible_villages
-
-
-class AgencyBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Agency
-        fields = ["id", "name", "short_name", "kind"]
-
-
-class AgencySerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
-
-    class Meta:
-        model = Agency
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "kind",
-            "parent",
-            "region",
-            "email",
-            "phone",
-            "address",
-            "is_active",
-        ]
-
-
-class MeSerializer(serializers.ModelSerializer):
-    agency = AgencyBriefSerializer(read_only=True)
-
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "full_name",
-            "email",
-            "role",
-            "agency",
-            "language",
-            "muted_email_kinds",
-        ]
-
-
-class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
-
-    class Meta:
-        model = Region
-        fields = ["code", "name", "level", "parent"]
-
-
-class PartySerializer(serializers.ModelSerializer):
-    agency = AgencyBriefSerializer(read_only=True)
-
-    class Meta:
-        model = Party
-        fields = [
-            "id",
-            "agency",
-            "agreement_number",
-            "signatory_name",
-            "signatory_position",
-            "role",
-            "covers_child_offices",
-        ]
-
-
-class AgreementScopeSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(source="scope.code", read_only=True)
-    name = serializers.CharField(source="scope.name", read_only=True)
-    allows_data_exchange = serializers.BooleanField(
-        source="scope.allows_data_exchange", read_only=True
-    )
-
-    class Meta:
-        model = AgreementScope
-        fields = ["id", "code", "name", "allows_data_exchange", "categories", "parties"]
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    parties = PartySerializer(many=True, read_only=True)
-    scopes = AgreementScopeSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Agreement
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "status",
-            "signed_on",
-            "signed_at",
-            "effective_from",
-            "effective_until",
-            "summary",
-            "terminated_on",
-            "parties",
-            "scopes",
-        ]
-
-
-class VillageSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(source="village.code", read_only=True)
-    name = serializers.CharField(source="village.name", read_only=True)
-    designating_office = AgencyBriefSerializer(read_only=True)
-
-    class Meta:
-        model = DesaBinaan
-        fields = [
-            "id",
-            "code",
-            "name",
-            "designating_office",
-            "designated_on",
-            "decree_number",
-            "status",
-        ]
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    organiser = AgencyBriefSerializer(read_only=True)
-
-    class Meta:
-        model = Activity
-        fields = [
-            "id",
-            "kind",
-            "title",
-            "date",
-            "place",
-            "organiser",
-            "co_organisers",
-            "villages",
-            "area",
-            "audience",
-            "participants_male",
-            "participants_female",
-            "summary",
-        ]
-
 
 # --- Reports -------------------------------------------------------------------------------
 
@@ -239,7 +101,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_download(self, item) -> str | None:
+    def get_download(self, item: Evidence) -> str | None:
         """null while the file is locked for the caller (referrals.permissions.may_see_identifiers:
         a partner until it accepts a referral), as on the report page."""
         request = self.context.get("request")
@@ -336,7 +198,7 @@ class ReportDetailSerializer(ReportListSerializer):
         ]
 
 
-def _codes(choices, **kwargs):
+def _codes(choices: Iterable[Any], **kwargs: Any) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.ChoiceField(choices=choices), required=False, **kwargs
     )
@@ -364,7 +226,7 @@ class PersonWriteSerializer(serializers.Serializer):
     victim_status_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
     perpetrator_roles = _codes(PerpetratorRole.choices)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("id") is None and not attrs.get("delete"):
             missing = [f for f in ("role", "full_name") if not attrs.get(f)]
             if missing:
@@ -380,7 +242,7 @@ class VisibleVillageField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {"does_not_exist": _("Choose a Desa Binaan you can see.")}
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[DesaBinaan]:
         return visible_villages(self.context["request"].user)
 
 
@@ -513,25 +375,3 @@ class CommentSerializer(serializers.ModelSerializer):
         model = ReferralComment
         fields = ["id", "author", "agency", "body", "created_at"]
         read_only_fields = ["id", "author", "agency", "created_at"]
-
-
-# --- Notifications and tokens --------------------------------------------------------------
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "url", "created_at", "read_at"]
-
-
-class TokenSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-
-
-class TokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    days = serializers.IntegerField(min_value=1, max_value=365, default=90)

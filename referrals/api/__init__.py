@@ -1,0 +1,1 @@
+"""The case-file API: reports (with their evidence and sharing), shares and referrals."""
