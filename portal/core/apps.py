@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.signals import got_request_exception
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.errors import note_database_unavailable
 
 
 class CoreConfig(AppConfig):
@@ -8,11 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Sinergi core")
 
     def ready(self) -> None:
-        from django.core.signals import got_request_exception
-
-        # Registers the django-rules permissions, the one place access rules live.
+        # Registers the django-rules permissions, the one place access rules live; imported
+        # here because it loads models, which the app registry has not yet when apps.py loads.
         from portal import access  # noqa: F401
-        from portal.core.errors import note_database_unavailable
 
         # A failed database connection answers 503 even with DEBUG on (portal/core/errors.py).
         got_request_exception.connect(note_database_unavailable, dispatch_uid="sinergi-503")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+import reportlab
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -82,8 +83,6 @@ _FONT_FILES = {
 
 
 def _reportlab_fonts() -> Path:
-    import reportlab
-
     return Path(reportlab.__file__).parent / "fonts"
 
 

@@ -6,6 +6,7 @@ Key rotation: put the new key first in FIELD_ENCRYPTION_KEYS, keep the old ones 
 written with the first, row by row in small transactions, so the portal can stay up.
 """
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -59,8 +60,6 @@ class Command(BaseCommand):
 
     def _rotate_totp(self) -> int:
         """allauth's TOTP authenticators keep their secret encrypted in a JSON field."""
-        from allauth.mfa.models import Authenticator
-
         count = 0
         for authenticator in Authenticator.objects.filter(type=Authenticator.Type.TOTP):
             secret = (authenticator.data or {}).get("secret")
