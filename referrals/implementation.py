@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from agreements.sharing_policy import scope_attribution
 from portal import access
@@ -90,8 +91,6 @@ class AgreementExchanges:
 
 
 def _in_period(value: dt.datetime | None, start: dt.date, end: dt.date) -> bool:
-    from django.utils import timezone
-
     return value is not None and start <= timezone.localdate(value) <= end
 
 

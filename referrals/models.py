@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -617,8 +618,6 @@ class Referral(models.Model):
         return self.status in OPEN_REFERRAL_STATUSES
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        from django.utils import timezone
-
         return self.is_open and self.due_on < (today or timezone.localdate())
 
 

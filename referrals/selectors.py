@@ -22,13 +22,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 from django.db.models.lookups import In
 from django.utils import timezone
 
 from portal import access
 from portal.audit.models import AuditEntry
+from portal.core.categories import ReportCategory
 from referrals import search
 from referrals.models import (
     NUMBER_RE,
@@ -36,6 +49,8 @@ from referrals.models import (
     Evidence,
     PreventionAction,
     Referral,
+    ReferralAttachment,
+    ReferralComment,
     Report,
     ReportPerson,
     Share,
@@ -418,8 +433,6 @@ def village_summary(*, user, desa) -> dict:
     ):
         for category in categories:
             per_category[category] += n
-    from portal.core.categories import ReportCategory
-
     return {
         "total": reports.count(),
         "per_category": [
@@ -502,8 +515,6 @@ URGENCY_RANK = {"urgent": 0, "normal": 1}
 def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[Referral]:
     """Incoming (to the user's agencies) or outgoing referrals, urgent first, then by due
     date; overdue ones are the open ones whose due date has passed."""
-    from django.db.models import Case, IntegerField, Value, When
-
     agencies = access.case_file_agency_ids(user)
     field = "to_agency_id__in" if incoming else "from_agency_id__in"
     qs = Referral.objects.filter(**{field: agencies})
@@ -521,8 +532,6 @@ def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[
 
 
 def _comment_rows() -> QuerySet:
-    from referrals.models import ReferralComment
-
     return ReferralComment.objects.select_related("author", "agency").order_by("created_at", "id")
 
 
@@ -532,8 +541,6 @@ def referral_comments(referral: Referral) -> QuerySet:
 
 
 def referral_detail(*, referral: Referral) -> Referral:
-    from referrals.models import ReferralAttachment
-
     return (
         Referral.objects.filter(pk=referral.pk)
         .select_related(
