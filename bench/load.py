@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 
@@ -81,8 +82,6 @@ def _session(user: User) -> str:
 def _admin() -> User:
     user = User.objects.filter(username=ADMIN_USERNAME).first()
     if user is None:
-        from django.contrib.auth.hashers import make_password
-
         kanwil = (
             User.objects.filter(username="skala-sysadmin")
             .values_list("agency_id", flat=True)

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from celery import Celery, current_app
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
@@ -309,7 +310,7 @@ def _measure(
     duplicates = (
         rows.values_list("recipient_id", "dedupe_key")
         .order_by()
-        .annotate(n=_count())
+        .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .count()
     )
@@ -335,12 +336,6 @@ def _measure(
         duplicate_rows=duplicates,
         duplicate_emails=0,
     )
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 __all__ = ["NotifyResult", "Share", "run"]

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ from bench import world as w
 from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
+from portal.regions.services import regions_load
 from referrals import indicators as ind
 from referrals.demo import generator, loader
 from referrals.demo import tables as d
@@ -627,8 +629,6 @@ def seed_scale(
     chunk: int = CHUNK,
     log: Callable[[str], None] = print,
 ) -> SeedResult:
-    from portal.regions.services import regions_load
-
     if Report.objects.exists() and not append:
         raise SeedRefused
     result = SeedResult()
@@ -698,10 +698,9 @@ def seed_scale(
     result.timings["COPY and insert"] = copy_time
     log(f"  generate: {gen_time:.1f}s, COPY and insert: {copy_time:.1f}s (triggers: {mode})")
     t = time.monotonic()
-    from django.apps import apps
-
     if apps.is_installed("portal.stats"):
         # The statistics summary is kept by statement triggers, skipped with the others.
+        # Imported here: portal.stats is optional in a build.
         from portal.stats.services import refresh_report_stats
 
         refresh_report_stats(full=True)

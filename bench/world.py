@@ -23,6 +23,7 @@ from portal.accounts.models import Agency, User
 from portal.accounts.services import agency_code_for
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
+from referrals.demo.tables import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
 from villages.models import DesaBinaan, DesaBinaanPartner
 
 K = Agency.Kind
@@ -199,8 +200,6 @@ def _accounts(
 ) -> int:
     """About `total` accounts: per agency one admin, a supervisor for every 12 officers (two
     at least), the rest officers; plus one system admin. Returns how many were created."""
-    from referrals.demo.tables import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
-
     if User.objects.filter(username__startswith=USERNAME_PREFIX).exists():
         return 0
     password = make_password(settings.DEMO_PASSWORD)  # one hash for all: a data set, not people
