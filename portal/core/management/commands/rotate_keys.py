@@ -1,10 +1,6 @@
 """Re-encrypt every secret at rest with the newest Fernet key, and optionally rebuild the blind
-indexes after a change of PII_INDEX_KEY.
-
-Key rotation: put the new key first in FIELD_ENCRYPTION_KEYS, keep the old ones after it, run
-`manage.py rotate_keys`, then remove the old keys. Values are read with any listed key and
-written with the first, row by row in small transactions, so the portal can stay up.
-"""
+indexes after a change of PII_INDEX_KEY (the procedure: README.md). Row by row in small
+transactions, so the portal can stay up."""
 
 from allauth.mfa.models import Authenticator
 from django.apps import apps
