@@ -1,10 +1,6 @@
-"""Writes to indication reports and their persons. Each service checks the actor's right,
-validates with messages in the user's language, saves and audits.
-
-Status: draft → submitted → under review → closed (with an outcome). Only drafts can be
-deleted. Submitted reports are corrected, never silently overwritten: a correction needs a
-reason, is audited field by field, and pghistory keeps every version of the row.
-"""
+"""Writes to indication reports and their persons: each service checks the actor's right,
+validates, saves and audits. Status: draft → submitted → under review → closed. Only drafts
+are deleted; submitted reports are corrected with a reason, audited field by field."""
 
 from __future__ import annotations
 
