@@ -1,8 +1,6 @@
-"""A load run: gunicorn with 2 workers on a free loopback port, driven by wrk from a second
-process for a bounded time. First a mixed officer workload (the report list, its second page,
-the highest-risk sort, report pages, a search, the API list), then, as a comparison point,
-Django admin's changelist of the same agency's reports (a bench-only admin site: the portal
-itself gives no one the admin of case files). Requests per second and p95 latency."""
+"""A load run: gunicorn with 2 workers on a loopback port, driven by wrk for a bounded time with a
+mixed officer workload, then Django admin's changelist of the same reports as a comparison
+point (a bench-only admin site: the portal gives no one the admin of case files)."""
 
 from __future__ import annotations
 

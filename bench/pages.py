@@ -1,10 +1,7 @@
-"""Page benchmarks: each scenario is a page (or API call) of the portal as a real seeded user
-of the right role sees it, measured in-process with Django's test client, and its *floor*: the
-same rows fetched by one hand-written SQL query through psycopg2 and serialised with
-json.dumps, measured in the same run against the same database.
-
-A scenario is a small object (SCENARIOS, and the hooks in `optional_scenarios` for pages that
-live in apps which may not be installed yet): adding one is adding one entry."""
+"""Page benchmarks: each scenario a page (or API call) as a seeded user of the right role sees
+it, measured in-process against its *floor*, the same rows fetched by one hand-written SQL
+query (docs/benchmarks.md). Adding a scenario is adding an entry to `_scenarios()`, or to
+OPTIONAL for pages of apps a build may leave out."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The fixed part of the scale data set: 40 agencies of Banten, about 2,000 accounts, the
-agreements between them (with data-exchange scopes limited by party and category, so that the
-sharing policy has real work to do) and about 300 Desa Binaan. Created through get_or_create
-on natural keys, so a second run (`seed_scale --append`) finds it and adds nothing; the nine
-agencies of the demo data set are the same rows when both are loaded."""
+"""The fixed part of the scale data set: 40 agencies of Banten, about 2,000 accounts, agreements
+with scopes limited by party and category (so that the sharing policy has work to do) and about
+300 Desa Binaan. get_or_create on natural keys: a second run adds nothing, and the demo's
+agencies are the same rows."""
 
 from __future__ import annotations
 

