@@ -57,12 +57,9 @@ from referrals.vocabularies import (
 
 
 def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
-    """Reports of the user's agencies (drafts: their author's only).
-
-    `searched`: the caller's word search already names the agencies in the index
-    (`search_query(own_agencies=...)`), so the agency condition is written as `agency_id + 0`,
-    which no btree can serve; PostgreSQL would otherwise AND in a bitmap of every report of the
-    agency (docs/benchmarks.md). The condition still checks every row."""
+    """Reports of the user's agencies (drafts: their author's only). `searched`: the caller's word
+    search names the agencies in the index already, so the condition is `agency_id + 0`, which no
+    btree serves: PostgreSQL would otherwise AND in a bitmap of all the agency's reports."""
     agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()

@@ -6,11 +6,8 @@ from django.utils import translation
 
 
 class LanguageMiddleware:
-    """Bahasa Indonesia unless the user chose otherwise with the language switch.
-
-    Django's LocaleMiddleware would follow the browser's Accept-Language header; a portal for
-    Indonesian agencies speaks Indonesian by default, whatever language the phone is set to.
-    """
+    """Bahasa Indonesia unless the user chose otherwise with the language switch: unlike Django's
+    LocaleMiddleware, not whatever language the browser or phone is set to."""
 
     def __init__(self, get_response):
         self.get_response = get_response

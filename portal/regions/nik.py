@@ -1,16 +1,7 @@
-"""Checking Indonesian identity numbers: the NIK (Nomor Induk Kependudukan) and passport numbers.
-
-A NIK has 16 digits: PP RR DD ddmmyy ssss —
-
-- PP RR DD: province, regency/city and district codes (Kemendagri) of the person's *first*
-  registration; they never follow later moves, so codes that existed before a regional split
-  (FormerRegionCode) are accepted too;
-- dd mm yy: birth date, with 40 added to the day for women; the century is not stored;
-- ssss: a serial number from 0001. There is no check digit.
-
-`parse_nik` rejects (ValidationError) only what is impossible and reports what merely disagrees
-with the person's recorded data (sex, birth date) as warnings.
-"""
+"""Checking Indonesian identity numbers: passport numbers and the NIK, 16 digits PP RR DD ddmmyy
+ssss (district of *first* registration, birth date with 40 added to the day for women, a serial
+from 0001; no check digit). A NIK never follows later moves, so codes of regions since split
+(FormerRegionCode) are accepted too."""
 
 from __future__ import annotations
 
