@@ -30,11 +30,6 @@ ROLES = [
 
 
 @pytest.fixture
-def polda(db):
-    return x.polda()
-
-
-@pytest.fixture
 def report(officer):
     return f.submitted(
         officer,

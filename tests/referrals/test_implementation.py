@@ -17,8 +17,8 @@ from portal.audit.models import AuditEntry
 from referrals import services
 from referrals.implementation import agreement_exchanges
 from referrals.models import Referral, Report, Share
-from tests.documents.pdftext import pdf_text
 from tests.factories import AgencyFactory
+from tests.pdftext import pdf_text
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
 from tests.villages import factories as vf
