@@ -26,6 +26,7 @@ from agreements.models import (
     Party,
     Scope,
 )
+from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from portal.core.categories import ReportCategory
@@ -33,7 +34,7 @@ from portal.core.uploads import check_upload
 from portal.notifications.services import notify
 
 if TYPE_CHECKING:
-    from portal.accounts.models import Agency, User
+    from portal.accounts.models import Agency
 
 AGREEMENT_FIELDS = [
     "title",
@@ -545,8 +546,6 @@ def agreements_expire_due(*, today: dt.date) -> list[Agreement]:
 
 
 def _party_admins(agreement: Agreement):
-    from portal.accounts.models import User
-
     return User.objects.filter(
         is_active=True,
         role=User.Role.AGENCY_ADMIN,

@@ -1,12 +1,7 @@
-"""Every write to an input of the sharing policy gives the policy a new version, so that the
-cached snapshot of its inputs (agreements/sharing_policy.py) is never read after it.
-
-This is cache invalidation, not domain logic: the rule itself stays in sharing_policy.py.
-Signals cover every save and delete, through services, the admin, fixtures and demo data, and
-the deletes that cascade from them. They miss QuerySet.update(), bulk_create(), bulk_update()
-and SQL: code that writes these tables that way calls sharing_policy.policy_changed() itself
-(referrals/demo, bench/seed.py). Migrations and flushes are covered by post_migrate.
-"""
+"""Every write to an input of the sharing policy gives the policy a new version, so that its
+cached snapshot (agreements/sharing_policy.py) is never read after it: cache invalidation, not
+domain logic. Signals miss QuerySet.update(), bulk writes and SQL; code that writes these
+tables that way calls sharing_policy.policy_changed() itself."""
 
 from __future__ import annotations
 

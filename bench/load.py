@@ -1,8 +1,6 @@
-"""A load run: gunicorn with 2 workers on a free loopback port, driven by wrk from a second
-process for a bounded time. First a mixed officer workload (the report list, its second page,
-the highest-risk sort, report pages, a search, the API list), then, as a comparison point,
-Django admin's changelist of the same agency's reports (a bench-only admin site: the portal
-itself gives no one the admin of case files). Requests per second and p95 latency."""
+"""A load run: gunicorn with 2 workers on a loopback port, driven by wrk for a bounded time with a
+mixed officer workload, then Django admin's changelist of the same reports as a comparison
+point (a bench-only admin site: the portal gives no one the admin of case files)."""
 
 from __future__ import annotations
 
@@ -16,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 
@@ -81,8 +80,6 @@ def _session(user: User) -> str:
 def _admin() -> User:
     user = User.objects.filter(username=ADMIN_USERNAME).first()
     if user is None:
-        from django.contrib.auth.hashers import make_password
-
         kanwil = (
             User.objects.filter(username="skala-sysadmin")
             .values_list("agency_id", flat=True)

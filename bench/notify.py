@@ -1,19 +1,7 @@
-"""Notification latency and throughput, with real processes: a private Redis, one Celery
-worker (solo pool: one task at a time) and the console e-mail backend writing to the worker's
-log.
-
-* latency: one report shared at a time with 3 partner agencies of 5 users each; from the
-  commit of the share (report_share returns) to the 15 in-app notifications being stored, and
-  to their 15 e-mails being sent (Notification.emailed_at, stamped in the transaction that
-  sends). p50 and p95 over the shares;
-* burst: N reports shared one after another as fast as this process can (each its own
-  transaction, 3 agencies x 5 users), then the time until every notification is stored and
-  every e-mail sent: throughput, and the proof of no loss (exactly N x 15 notifications, all
-  e-mailed) and no duplicate (one row per user and event, one e-mail per Message-ID in the
-  worker's log).
-
-The agencies, accounts and agreement of this part are its own (`Bench Notifikasi …`), so that
-recipients are 5 per agency whatever the scale data set holds."""
+"""Notification latency and throughput with real processes: a private Redis, one Celery worker
+(solo pool) and the console e-mail backend (what is measured: docs/benchmarks.md). The
+agencies and accounts are this part's own, so that every agency has 5 recipients whatever
+the data set holds."""
 
 from __future__ import annotations
 
@@ -30,6 +18,7 @@ from urllib.parse import quote
 from celery import Celery, current_app
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
@@ -309,7 +298,7 @@ def _measure(
     duplicates = (
         rows.values_list("recipient_id", "dedupe_key")
         .order_by()
-        .annotate(n=_count())
+        .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .count()
     )
@@ -335,12 +324,6 @@ def _measure(
         duplicate_rows=duplicates,
         duplicate_emails=0,
     )
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 __all__ = ["NotifyResult", "Share", "run"]

@@ -1,10 +1,7 @@
-"""Page benchmarks: each scenario is a page (or API call) of the portal as a real seeded user
-of the right role sees it, measured in-process with Django's test client, and its *floor*: the
-same rows fetched by one hand-written SQL query through psycopg2 and serialised with
-json.dumps, measured in the same run against the same database.
-
-A scenario is a small object (SCENARIOS, and the hooks in `optional_scenarios` for pages that
-live in apps which may not be installed yet): adding one is adding one entry."""
+"""Page benchmarks: each scenario a page (or API call) as a seeded user of the right role sees
+it, measured in-process against its *floor*, the same rows fetched by one hand-written SQL
+query (docs/benchmarks.md). Adding a scenario is adding an entry to `_scenarios()`, or to
+OPTIONAL for pages of apps a build may leave out."""
 
 from __future__ import annotations
 
@@ -14,7 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import psycopg2
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -46,7 +45,10 @@ class Targets:
         users = User.objects.filter(is_active=True, username__startswith="skala-")
         # The officer who wrote most reports in the agency that has most: full pages everywhere.
         agency_id = (
-            Report.objects.values_list("agency_id").order_by().annotate(n=_count()).order_by("-n")
+            Report.objects.values_list("agency_id")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .order_by("-n")
         )[0][0]
         author = (
             Report.objects.filter(
@@ -56,7 +58,7 @@ class Targets:
             )
             .values_list("created_by_id")
             .order_by()
-            .annotate(n=_count())
+            .annotate(n=Count("pk"))
             .order_by("-n")
         )[0][0]
         officer = users.get(pk=author)
@@ -80,7 +82,7 @@ class Targets:
             Share.objects.filter(status=ShareStatus.ACTIVE)
             .values_list("agency_id")
             .order_by()
-            .annotate(n=_count())
+            .annotate(n=Count("pk"))
             .order_by("-n")
             .first()
         )
@@ -95,7 +97,7 @@ class Targets:
             )
             .values_list("to_agency__parent_id", "to_agency_id")
             .order_by()
-            .annotate(n=_count())
+            .annotate(n=Count("pk"))
             .order_by("-n")
             .first()
         )
@@ -120,12 +122,6 @@ class Targets:
             supervisor=supervisor,
             few_rows_query=detail.number,
         )
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 # --- Floors: one hand-written query each --------------------------------------------------------
@@ -443,6 +439,7 @@ def _get(client: Client, url: str, data: dict | None = None):
 
 def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Result:
     if scenario.uncached:
+        # Imported here: referrals.stats is optional in a build (OPTIONAL above).
         from referrals.stats import selectors as stats_selectors
 
         kept = stats_selectors.OVERVIEW_CACHE_SECONDS
@@ -504,8 +501,6 @@ def _measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> R
 
 def raw_connection():
     """A psycopg2 connection of its own to the same database, for the floors."""
-    import psycopg2
-
     conn = psycopg2.connect(**connection.get_connection_params())
     conn.autocommit = True
     return conn

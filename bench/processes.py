@@ -1,7 +1,6 @@
-"""Real processes for the benchmarks, on loopback only and always stopped: a private
-redis-server (as tests/faults does: never the shared one, which other processes use), a Celery
-worker and a gunicorn server, each with its log file. Each runs in a process group of its own,
-stopped as a whole (gunicorn's workers and Celery's pool processes with their parent)."""
+"""Real processes for the benchmarks, on loopback only and always stopped: a private redis-server
+(never the shared one), a Celery worker and gunicorn, each with its log file and in a process
+group of its own, so that stopping it stops its workers too."""
 
 from __future__ import annotations
 

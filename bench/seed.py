@@ -1,36 +1,9 @@
-"""`manage.py seed_scale --reports N`: a large, realistic data set, fast.
+"""`manage.py seed_scale --reports N`: a large, realistic data set, fast. What it holds and how
+it stays true to the services' rules: docs/benchmarks.md, "The data set".
 
-What it writes, and how it stays true to the rules the services apply one report at a time:
-
-* the fixed part (bench/world.py): 40 agencies, ~2,000 accounts, agreements, ~300 Desa Binaan;
-* N indication reports over the last three years, in the proportions and with the texts of
-  the demo data set (referrals/demo/tables.py), each with 1-3 persons. Numbers (of reports
-  and referrals) come from NumberCounter, per agency code and year, so later reports and
-  referrals created in the portal continue them.
-  The suggested category is referrals.indicators.suggest_categories() of the ticked
-  indicators and the child-victim rule; the category is the suggestion, or another one with
-  a reason; person_count is the number of persons; the search document is
-  referrals.search.document_sql, the SQL form of what referrals.services.reports._refresh_derived
-  saves (number and names weight A, narrative B, route C, the 'simple' configuration, and
-  the reporting agency's lexeme);
-* persons drawn from a pool of identities, each encrypted once (NIK, passport, telephone as
-  real Fernet tokens, NIK and passport with their blind index): the same person appears in
-  several reports, as in life. NIKs are valid (portal/regions/nik.py: Banten district codes,
-  birth date with +40 for women, a serial from 0001) and agree with the recorded sex and birth
-  date;
-* shares only where agreements.sharing_policy.entitled_recipients() allows them (the first
-  agreement by the policy's order is recorded), pending and refused ones for agencies whose
-  shares need approval; referrals on active shares with statuses and timestamps in order, due
-  dates in Indonesian working days.
-
-Speed: rows go in through the demo's bulk writer (referrals/demo/loader.py: PostgreSQL COPY
-from in-memory buffers), in chunks of one transaction each. The pghistory triggers are *not* fired for the seeded rows (the session runs with
-session_replication_role = replica, which also skips the foreign-key triggers: the generator
-only writes ids it has read or reserved): a bulk seed is not a change anyone made, and the
-history of each row starts with its first real change. Without the right to set that role
-(not a superuser), the triggers run and the seed is slower. Afterwards VACUUM ANALYZE, as
-autovacuum would eventually do.
-"""
+Rows go in through the demo's bulk writer with the history and foreign-key triggers off
+(session_replication_role = replica): a bulk seed is not a change anyone made, and the
+generator writes only ids it has read or reserved."""
 
 from __future__ import annotations
 
@@ -41,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -49,6 +23,7 @@ from bench import world as w
 from portal.accounts.models import Agency
 from portal.core.crypto import blind_index, encrypt_str
 from portal.regions.models import Region
+from portal.regions.services import regions_load
 from referrals import indicators as ind
 from referrals.demo import generator, loader
 from referrals.demo import tables as d
@@ -627,8 +602,6 @@ def seed_scale(
     chunk: int = CHUNK,
     log: Callable[[str], None] = print,
 ) -> SeedResult:
-    from portal.regions.services import regions_load
-
     if Report.objects.exists() and not append:
         raise SeedRefused
     result = SeedResult()
@@ -698,10 +671,9 @@ def seed_scale(
     result.timings["COPY and insert"] = copy_time
     log(f"  generate: {gen_time:.1f}s, COPY and insert: {copy_time:.1f}s (triggers: {mode})")
     t = time.monotonic()
-    from django.apps import apps
-
     if apps.is_installed("referrals.stats"):
         # The statistics summary is kept by statement triggers, skipped with the others.
+        # Imported here: referrals.stats is optional in a build.
         from referrals.stats.services import refresh_report_stats
 
         refresh_report_stats(full=True)

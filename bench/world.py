@@ -1,8 +1,7 @@
-"""The fixed part of the scale data set: 40 agencies of Banten, about 2,000 accounts, the
-agreements between them (with data-exchange scopes limited by party and category, so that the
-sharing policy has real work to do) and about 300 Desa Binaan. Created through get_or_create
-on natural keys, so a second run (`seed_scale --append`) finds it and adds nothing; the nine
-agencies of the demo data set are the same rows when both are loaded."""
+"""The fixed part of the scale data set: 40 agencies of Banten, about 2,000 accounts, agreements
+with scopes limited by party and category (so that the sharing policy has work to do) and about
+300 Desa Binaan. get_or_create on natural keys: a second run adds nothing, and the demo's
+agencies are the same rows."""
 
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from portal.accounts.models import Agency, User
 from portal.accounts.services import agency_code_for
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
+from referrals.demo.tables import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
 from villages.models import DesaBinaan, DesaBinaanPartner
 
 K = Agency.Kind
@@ -199,8 +199,6 @@ def _accounts(
 ) -> int:
     """About `total` accounts: per agency one admin, a supervisor for every 12 officers (two
     at least), the rest officers; plus one system admin. Returns how many were created."""
-    from referrals.demo.tables import FEMALE_GIVEN, FEMALE_SECOND, MALE_GIVEN, MALE_SECOND
-
     if User.objects.filter(username__startswith=USERNAME_PREFIX).exists():
         return 0
     password = make_password(settings.DEMO_PASSWORD)  # one hash for all: a data set, not people

@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.notifications.kinds import register
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Indication reports")
 
     def ready(self) -> None:
-        from portal.notifications.kinds import register
+        # Imported here: both load models, which the app registry has not yet at import time.
         from referrals import permissions  # noqa: F401  (registers the rules)
         from referrals.services import EVENT_KINDS
 

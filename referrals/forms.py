@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal.access import CASE_WORKER_ROLES
+from portal.accounts.models import Agency, User
 from portal.core import widgets
 from portal.core.categories import ReportCategory
 from portal.core.forms import DateInput
@@ -18,6 +21,7 @@ from portal.regions.forms import RegionField
 from portal.regions.models import Region
 from referrals.indicators import indicator_choices
 from referrals.models import Evidence, PreventionAction
+from referrals.permissions import prevention_offices
 from referrals.selectors import ReportFilters
 from referrals.vocabularies import (
     Checkpoint,
@@ -239,7 +243,6 @@ PersonFormSet = forms.formset_factory(
 def banten_regencies() -> list[tuple[str, str]]:
     """(code, name) of Banten's regencies and cities: reference data that changes only with
     `manage.py load_regions`, so kept in the cache for an hour instead of read on every list."""
-    from django.core.cache import cache
 
     def read() -> list[tuple[str, str]]:
         return list(
@@ -433,8 +436,6 @@ class PreventionForm(forms.Form):
     )
 
     def __init__(self, *args, report, actor, editing: bool = False, **kwargs):
-        from referrals.permissions import prevention_offices
-
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = report.persons.all()
         self.fields["office"].queryset = prevention_offices(actor).order_by("name")
@@ -461,8 +462,6 @@ class ShareForm(forms.Form):
     )
 
     def __init__(self, *args, options: dict, **kwargs):
-        from portal.accounts.models import Agency
-
         super().__init__(*args, **kwargs)
         self.options = options
         self.fields["agencies"].queryset = Agency.objects.filter(pk__in=options).order_by("name")
@@ -491,8 +490,6 @@ class ReferralForm(forms.Form):
     )
 
     def __init__(self, *args, agency_ids, **kwargs):
-        from portal.accounts.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=agency_ids).order_by(
             "name"
@@ -503,9 +500,6 @@ class AcceptForm(forms.Form):
     assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
 
     def __init__(self, *args, agency, **kwargs):
-        from portal.access import CASE_WORKER_ROLES
-        from portal.accounts.models import User
-
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = User.objects.filter(
             agency=agency, is_active=True, role__in=CASE_WORKER_ROLES

@@ -1,31 +1,7 @@
-"""Exchanges of case data under one agreement in a period, for the agreement's implementation
-report (villages.selectors.agreement_implementation counts the activities; this counts the
-shares and referrals, which live in this app).
-
-Who sees which counts — the rule:
-
-* The page itself is open to whoever sees the agreement (agreements.selectors).
-* Counted are only the exchanges the user could see one by one: shares made under the
-  agreement of reports their agencies own (`own_reports`), shares their agencies received
-  (active ones: those they can open), and referrals sent by or to their agencies
-  (`visible_referrals`). "Their agencies" is `portal.access.case_file_agency_ids`: their
-  own, and for a supervisor of a Kanwil or a Polda the offices below it. So an officer of
-  BP3MI sees what BP3MI sent and received under the agreement, never what Kantor Imigrasi
-  Tangerang exchanged with DPD KNPI under the same three-party agreement; a system admin
-  counts none (it reads no case file, `portal.access.reads_case_files`).
-* Only counts leave this module: per scope, per report category and per pair of agencies
-  (the pairs all include one of the user's agencies) — never a report number, a place or a
-  name.
-
-A share made in the period is one whose `shared_at` falls in it (shares still waiting for
-approval or refused are not exchanges). A referral counts as sent, accepted or completed in
-the period when that step's date falls in it. A share (and its referrals) is credited to every
-data-exchange scope of the agreement that covers one of its report's categories and binds
-both agencies (agreements.sharing_policy.scope_attribution); one that none covers any more —
-the report's category was corrected, or the scope was taken out of the agreement — is
-counted under "no scope". Categories are the report's current ones; a report of two
-categories counts under each.
-"""
+"""Shares and referrals exchanged under one agreement in a period, counted for its implementation
+report (villages.selectors counts the activities). Only counts leave this module, and only of
+exchanges the user could open one by one: `own_reports`, shares to their agencies,
+`visible_referrals`."""
 
 from __future__ import annotations
 
@@ -35,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from agreements.sharing_policy import scope_attribution
 from portal import access
@@ -90,8 +67,6 @@ class AgreementExchanges:
 
 
 def _in_period(value: dt.datetime | None, start: dt.date, end: dt.date) -> bool:
-    from django.utils import timezone
-
     return value is not None and start <= timezone.localdate(value) <= end
 
 
@@ -99,8 +74,8 @@ def agreement_exchanges(
     *, user: User, agreement: Agreement, date_from: dt.date, date_to: dt.date
 ) -> AgreementExchanges:
     """Shares and referrals under `agreement` in the period that the user may count (see the
-    module's rule), per scope, per category and per pair of agencies. Seven queries, however
-    many exchanges."""
+    module's rule), per scope, per category and per pair of agencies; a fixed number of queries,
+    however many exchanges."""
     agencies = access.case_file_agency_ids(user)
     shares = list(
         Share.objects.filter(agreement=agreement, status=ShareStatus.ACTIVE)

@@ -1,21 +1,7 @@
-"""The indicator checklist and the category it suggests (DOMAIN.md, "Telling TPPO from TPPM").
-
-An officer ticks what they observed; `suggest_categories` applies the elements of UU 21/2007
-and UU 6/2011 and says *why*. The suggestion is advice: the officer confirms it or chooses
-otherwise with a reason (UNODC: an indicator neither proves nor disproves trafficking).
-
-The rules, in order:
-
-1. **TPPO** — an *act* and a *purpose* of exploitation, and a *means*; for a child victim (under
-   18) an act and a purpose suffice.
-2. **TPPM** — an *illegal crossing* (no valid documents, false documents, avoiding checkpoints)
-   arranged for someone's *profit*.
-3. TPPO and TPPM can both hold: one case, two indications.
-4. **Non-procedural PMI** — neither of those, *no* sign of a means or of exploitation, and a
-   marker of departure for work outside the procedure (visit/umrah visa, unlicensed recruiter,
-   no registration …): a risk to follow up, not a crime by itself.
-5. Otherwise nothing is suggested, and the reasons say what is missing.
-"""
+"""The indicator checklist and the category it suggests (DOMAIN.md, "Telling TPPO from TPPM"):
+`suggest_categories` applies the elements of UU 21/2007 and UU 6/2011 and says why. It is
+advice: the officer confirms it or chooses otherwise with a reason (UNODC: an indicator
+neither proves nor disproves trafficking)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""Indication reports (laporan indikasi) of TPPO/TPPM: the persons involved, the indicators
-observed, the evidence, and the prevention actions immigration took.
-
-Personal identifiers (NIK, passport number, telephone) are Fernet-encrypted at rest; NIK and
-passport number also carry a blind index (HMAC, portal.core.crypto.blind_index) so that the
-same person is found in other reports without decrypting anything. History rows (pghistory)
-never copy them, not even encrypted.
-"""
+"""Indication reports (laporan indikasi) of TPPO/TPPM: persons, indicators, evidence, prevention
+actions, shares and referrals. Identifiers are encrypted at rest, NIK and passport with a blind
+index (portal.core.crypto) to find the same person without decrypting; history never copies them."""
 
 from __future__ import annotations
 
@@ -20,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -617,8 +613,6 @@ class Referral(models.Model):
         return self.status in OPEN_REFERRAL_STATUSES
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        from django.utils import timezone
-
         return self.is_open and self.due_on < (today or timezone.localdate())
 
 

@@ -1,20 +1,11 @@
 """A report's search document (`Report.search_vector`) and the queries against it.
 
-The document holds the report's number and its persons' names (weight A), the narrative (B)
-and the route (C), in the 'simple' configuration (no stemming: names and Indonesian words stay
-as typed), plus one lexeme naming the reporting agency, `@agency:<id>`, that no search can
-type: the search box's words are `\\w+` and go through `to_tsquery`, whose parser drops the
-`@` and the `:`. A search among an agency's own reports ANDs that lexeme into the query, so
-the GIN index alone finds the agency's matches; without it PostgreSQL intersects the words'
-matches with a bitmap of every report of the agency (a quarter of a million at a million
-reports: 35-55 ms of every search, docs/benchmarks.md). The lexeme only narrows what the index
-returns: the scope itself is still the `agency_id` condition of `selectors.own_reports`.
-
-A report's agency never changes (it is the author's agency when the report is created), so
-the lexeme is written with the rest of the document whenever `services.reports._refresh_derived` runs,
-by the demo and by `seed_scale` (both with `document_sql`), and for the reports saved before it
-existed by migration 0005.
-"""
+Number and names weigh A, the narrative B, the route C, in the 'simple' configuration (names
+and Indonesian words stay as typed), plus a lexeme `@agency:<id>` that no search can type
+(`to_tsquery` drops the `@` and `:`): a search of own reports ANDs it in, so the GIN index alone
+finds the agency's matches (docs/benchmarks.md). It only narrows: the scope is still
+`selectors.own_reports`' condition. A report's agency never changes, so the lexeme cannot go
+stale."""
 
 from __future__ import annotations
 

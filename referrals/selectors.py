@@ -1,19 +1,6 @@
-"""Reads of indication reports, always starting from what the user may see.
-
-An indication report belongs to its reporting agency. A user sees *as their own* the reports of
-the agencies portal.access.case_file_agency_ids() gives them (their own; for a supervisor of a
-Kanwil or a Polda also the offices below it), except drafts, which only their author sees until
-they are submitted. A system admin gets no agency there (portal.access.reads_case_files), so
-every selector below gives it nothing — not its own agency's reports, nor those shared with it.
-
-Shares add single reports, read-only: a report shared (status active) with one of the user's
-agencies is visible too. What a partner sees of the persons: names, roles, sex and age, with
-NIK, passport and phone masked and not revealable, and evidence listed but not downloadable —
-until the partner has accepted a referral of that report; from then on its users may reveal
-identifiers and download evidence, each time audited. A share stays readable after the
-agreement it was made under has ended (the page says so); new shares need an agreement in
-force.
-"""
+"""Reads of indication reports, always starting from what the user may see: `own_reports`,
+`shared_reports` and `visible_reports` below are that rule in queryset form; what a partner
+may reveal of a shared report is referrals.permissions.may_see_identifiers."""
 
 from __future__ import annotations
 
@@ -22,13 +9,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 from django.db.models.lookups import In
 from django.utils import timezone
 
 from portal import access
 from portal.audit.models import AuditEntry
+from portal.core.categories import ReportCategory
 from referrals import search
 from referrals.models import (
     NUMBER_RE,
@@ -36,6 +36,8 @@ from referrals.models import (
     Evidence,
     PreventionAction,
     Referral,
+    ReferralAttachment,
+    ReferralComment,
     Report,
     ReportPerson,
     Share,
@@ -55,14 +57,9 @@ from referrals.vocabularies import (
 
 
 def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
-    """Reports of the user's agencies (drafts: their author's only).
-
-    `searched`: the caller adds a search by words, which names the agencies in the index too
-    (`search_query(own_agencies=...)`). The agency condition is then written so that no
-    btree index can serve it (`agency_id + 0`): PostgreSQL would otherwise intersect the
-    search's few thousand matches with a bitmap of every report of the agency (a quarter of
-    a million at a million reports, 55 ms), not knowing that the document's agency lexeme
-    already did; it is still checked on every row the index returns."""
+    """Reports of the user's agencies (drafts: their author's only). `searched`: the caller's word
+    search names the agencies in the index already, so the condition is `agency_id + 0`, which no
+    btree serves: PostgreSQL would otherwise AND in a bitmap of all the agency's reports."""
     agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()
@@ -71,7 +68,8 @@ def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
 
 
 def shared_reports(user) -> QuerySet[Report]:
-    """Reports shared (and not only requested) with the user's agencies."""
+    """Reports shared (and not only requested) with the user's agencies; a share outlives the
+    agreement it was made under (only new shares need one in force)."""
     agencies = access.case_file_agency_ids(user)
     if not agencies:
         return Report.objects.none()
@@ -88,8 +86,7 @@ def visible_reports(user) -> QuerySet[Report]:
     if not agencies:
         return Report.objects.none()
     # EXISTS, not `pk IN (shares)`: inside the OR, PostgreSQL hashes an IN subquery whole
-    # (every share of the agency, for one report page: 25 ms at a million reports), while an
-    # EXISTS can also probe share_once_per_agency per row; the planner picks (docs/benchmarks.md).
+    # (every share of the agency), while an EXISTS can probe share_once_per_agency per row.
     shared = Share.objects.filter(
         report_id=OuterRef("pk"), agency_id__in=agencies, status=ShareStatus.ACTIVE
     )
@@ -418,8 +415,6 @@ def village_summary(*, user, desa) -> dict:
     ):
         for category in categories:
             per_category[category] += n
-    from portal.core.categories import ReportCategory
-
     return {
         "total": reports.count(),
         "per_category": [
@@ -502,8 +497,6 @@ URGENCY_RANK = {"urgent": 0, "normal": 1}
 def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[Referral]:
     """Incoming (to the user's agencies) or outgoing referrals, urgent first, then by due
     date; overdue ones are the open ones whose due date has passed."""
-    from django.db.models import Case, IntegerField, Value, When
-
     agencies = access.case_file_agency_ids(user)
     field = "to_agency_id__in" if incoming else "from_agency_id__in"
     qs = Referral.objects.filter(**{field: agencies})
@@ -521,8 +514,6 @@ def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[
 
 
 def _comment_rows() -> QuerySet:
-    from referrals.models import ReferralComment
-
     return ReferralComment.objects.select_related("author", "agency").order_by("created_at", "id")
 
 
@@ -532,8 +523,6 @@ def referral_comments(referral: Referral) -> QuerySet:
 
 
 def referral_detail(*, referral: Referral) -> Referral:
-    from referrals.models import ReferralAttachment
-
     return (
         Referral.objects.filter(pk=referral.pk)
         .select_related(

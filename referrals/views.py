@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 from django.contrib import messages
@@ -26,10 +27,12 @@ from referrals.forms import (
     PreventionForm,
     ReportFilterForm,
     ReportForm,
+    ShareForm,
 )
 from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
 from referrals.models import Evidence, PreventionAction, Report, ReportPerson
 from referrals.view_helpers import paginate_reports, require_case_files
+from villages.selectors import get_village_for
 
 PERSONS_PREFIX = "persons"
 
@@ -240,8 +243,6 @@ def _indicator_groups(form: ReportForm) -> list[dict]:
 def _child_from_post(data, occurred) -> bool:
     """Is a potential victim typed in the form under 18 on the day of the indication? The
     persons as typed, judged by the rule saved reports are judged by (selectors.child_victim)."""
-    import datetime as dt
-
     try:
         total = min(int(data.get(f"{PERSONS_PREFIX}-TOTAL_FORMS", 0)), 50)
     except ValueError:
@@ -301,8 +302,6 @@ def suggest(request: HttpRequest) -> HttpResponse:
     occurred = None
     raw = request.POST.get("occurred_at", "")
     try:
-        import datetime as dt
-
         occurred = dt.datetime.fromisoformat(raw) if raw else None
     except ValueError:
         occurred = None
@@ -393,8 +392,6 @@ def _render_detail(
 def _exchange_context(user, report: Report, own: bool) -> dict:
     """Shares and referrals of the report as the user may see them: all of them for its own
     agency, with the forms to share and refer; for a partner, its share and its referrals."""
-    from referrals.forms import ShareForm
-
     referrals = report.referrals.select_related("to_agency", "from_agency").order_by("-sent_at")
     if not own:
         share = selectors.share_of(user, report)
@@ -654,8 +651,6 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
 def village_panel(request: HttpRequest, desa_pk: int) -> HttpResponse:
     """The indications and prevention actions of a Desa Binaan, for its profile page."""
     require_case_files(request)
-    from villages.selectors import get_village_for
-
     desa = get_village_for(request.user, desa_pk)
     summary = selectors.village_summary(user=request.user, desa=desa)
     return render(request, "referrals/_village_panel.html", {"desa": desa, "summary": summary})

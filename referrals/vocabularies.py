@@ -1,12 +1,7 @@
-"""The fixed lists an indication report is recorded with.
-
-Where the Human Trafficking Case Data Standard (HTCDS 2.0, IOM, CC BY 4.0) has a picklist, the
-stored value is HTCDS's own value name (`DebtBondage`, `RecruiterOrIntermediary` …) and only the
-label is ours, in English source text translated to Bahasa Indonesia: so that anonymised data can
-be exported to task forces in that standard without a mapping table. The lists that are
-Indonesian practice (how an indication came to light, the suspected mode, prevention actions)
-have lower-case codes of our own.
-"""
+"""The fixed lists an indication report is recorded with. Where HTCDS 2.0 (IOM) has a picklist,
+the stored value is its value name (`DebtBondage` …) and only the label is ours, so that
+anonymised data exports to task forces in that standard without a mapping table; lists of
+Indonesian practice have lower-case codes of our own."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

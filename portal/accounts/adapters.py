@@ -22,12 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        """The key of the per-key rule of ACCOUNT_RATE_LIMITS["login_failed"]: the account the
-        typed login names, however typed (username or e-mail, any case, spaces around).
-        allauth's own key is the typed login lower-cased, so a username and its e-mail address
-        counted apart. An unknown login keys on its normalised text: refused after 5 failures
-        like an account, so nothing tells whether it exists. allauth builds the key here both
-        to count (pre_authenticate) and to clear after a password reset."""
+        """The key of ACCOUNT_RATE_LIMITS["login_failed"]'s per-key rule: the account the typed
+        login names, however typed (allauth keys on the lower-cased text, so a username and its
+        e-mail counted apart). An unknown login keys on its normalised text: nothing is revealed."""
         login = str(credentials.get("email") or credentials.get("username") or "")
         login = login.strip().lower()
         account_id = account_id_for_login(login)

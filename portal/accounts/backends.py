@@ -1,14 +1,7 @@
-"""The authentication backends: Django's and allauth's, loading the signed-in user of a
-session with everything every page asks about them, in the one query of the session's user.
-
-Every page needs, besides the user, their agency (the navigation, the access rule), the number
-of unread notifications (the bell in the navigation) and, for the roles that must use
-two-factor authentication, whether a TOTP authenticator is enrolled (RequireMfaMiddleware).
-Asked one by one that is four queries before a page's own first one; here it is one query
-with a join and two indexed sub-selects. The readers of the annotated values fall back to a
-query of their own for a user loaded otherwise (a token's user, `refresh_from_db`, a user
-just signed in), so nothing depends on the user having come through here.
-"""
+"""Django's and allauth's authentication backends, loading a session's user with what every
+page asks about them (agency, unread notification count, TOTP enrolment) in one query instead
+of four. Readers of those annotations fall back to a query of their own for a user loaded
+otherwise (a token's user, `refresh_from_db`)."""
 
 from __future__ import annotations
 
@@ -41,10 +34,8 @@ LEGACY_BACKENDS = {
 
 @functools.cache
 def session_user_queryset() -> QuerySet[User]:
-    """Users with their agency, unread notification count and TOTP enrolment.
-
-    Built once per process, never evaluated itself: every use filters (`.get(pk=...)`),
-    which clones it. Building it (resolving the two sub-selects) cost ~0.8 ms a request."""
+    """Users with their agency, unread notification count and TOTP enrolment. Built once per
+    process, as resolving its sub-selects costs (docs/benchmarks.md); each use filters a clone."""
     return User._default_manager.select_related("agency").annotate(
         **{
             UNREAD_COUNT_ATTR: unread_count_subquery(OuterRef("pk")),

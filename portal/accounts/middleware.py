@@ -1,9 +1,5 @@
-"""Supervisors and admins must enrol a TOTP authenticator before they can use the portal.
-
-allauth has no "require MFA for role X" switch; this middleware sends such a user to the
-TOTP activation page for every request except the few needed to enrol, sign out or switch
-language. allauth itself then asks for the code at every later sign-in.
-"""
+"""Supervisors and admins must enrol a TOTP authenticator before they can use the portal:
+allauth has no "require MFA for role X" switch, so this middleware sends them to enrol first."""
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings

@@ -9,5 +9,5 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-in events reach us only as signals from Django and allauth; the receivers
-        # do nothing but call audit_record().
+        # do nothing but call audit_record(). Imported here: they load models.
         from portal.audit import receivers  # noqa: F401

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
+from django.core.signals import got_request_exception
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.errors import note_database_unavailable
 
 
 class CoreConfig(AppConfig):
@@ -9,11 +12,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Sinergi core")
 
     def ready(self) -> None:
-        from django.core.signals import got_request_exception
-
-        # Registers the django-rules permissions, the one place access rules live.
+        # Registers the django-rules permissions, the one place access rules live; imported
+        # here because it loads models, which the app registry has not yet when apps.py loads.
         from portal import access  # noqa: F401
-        from portal.core.errors import note_database_unavailable
 
         # A failed database connection answers 503 even with DEBUG on (portal/core/errors.py).
         got_request_exception.connect(note_database_unavailable, dispatch_uid="sinergi-503")

@@ -1,11 +1,6 @@
-"""The Redis cache, degrading instead of failing while Redis is unreachable.
-
-The cache holds nothing that cannot be lost: session copies (sessions live in PostgreSQL,
-`cached_db`), sign-in rate-limit counters and memoised lookups. If Redis is down, a read is a
-miss and a write is skipped, with a warning in the log, so officers keep working (and filing
-reports) instead of meeting an error page; rate limits are not enforced until Redis is back.
-Connections time out after a second, so a request does not hang on a dead server either.
-"""
+"""The Redis cache, degrading instead of failing while Redis is unreachable: it holds nothing
+that cannot be lost, so a read is a miss and a write is skipped (with a warning) and officers
+keep working; rate limits are not enforced until Redis is back."""
 
 from __future__ import annotations
 
@@ -46,10 +41,8 @@ def _incr_default(key, delta=1, version=None):
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new `redis.Redis` for every cache call (only its connection
-    pool is kept), and each one registers some 500 response callbacks: ~0.15 ms, three
-    times a request. One `redis.Redis` per pool does the same work (it is thread-safe and
-    takes its connections from the pool)."""
+    """One `redis.Redis` per connection pool (it is thread-safe), where Django's client builds a
+    new one, with its hundreds of response callbacks, for every cache call (docs/benchmarks.md)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

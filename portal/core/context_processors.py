@@ -1,4 +1,7 @@
+import rules
 from django.http import HttpRequest
+
+from portal.notifications.services import unread_count
 
 
 def portal(request: HttpRequest) -> dict:
@@ -6,10 +9,6 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    import rules
-
-    from portal.notifications.services import unread_count
-
     # The rules themselves (portal/access.py), not user.has_perm(): for a "no" that would ask
     # Django's ModelBackend too, two queries on every page for permissions nobody grants.
     return {

@@ -1,9 +1,6 @@
-"""Symmetric encryption of secrets at rest (TOTP keys now, personal identifiers later).
-
-Keys come from settings.FIELD_ENCRYPTION_KEYS (Fernet keys, newest first): MultiFernet
-encrypts with the first and decrypts with any, which is what key rotation needs. A value that
-no key opens raises DecryptionError — never returns the ciphertext as if it were the value.
-"""
+"""Symmetric encryption of secrets at rest: MultiFernet over settings.FIELD_ENCRYPTION_KEYS
+(newest first) encrypts with the first key and decrypts with any, as key rotation needs. A
+value no key opens raises DecryptionError, never passes for the plaintext."""
 
 import hashlib
 import hmac

@@ -1,17 +1,9 @@
-"""Error pages in the user's language, inside the portal's layout where it is safe to render
-it. The 500 page uses no context processors: whatever failed must not fail again here.
+"""Error pages in the user's language, inside the portal's layout where that is safe (the 500
+page uses no context processors: what failed must not fail again).
 
-When the database cannot be reached (restarting, failing over, down for maintenance), the
-request could not be served, but nothing is wrong with it: the answer is a 503 that says so and
-when to try again, not a 500. Django's persistent connections are health-checked at the start
-of each request (CONN_HEALTH_CHECKS), so the first request after the database is back works.
-
-That answer must not depend on DEBUG (on under `make run`): with DEBUG on, Django answers an
-uncaught exception with its debug page and never calls handler500. So the exception is noted
-on the request when Django handles it (the got_request_exception signal, sent for exceptions
-of views and middleware alike) and ServiceUnavailableMiddleware, the outermost one, turns the
-500 of such a request into the 503. The API answers it from its exception handler
-(portal/api/base.py)."""
+A database that cannot be reached answers 503, not 500, even with DEBUG on (when Django never
+calls handler500): the exception is noted on the request as Django handles it, and
+ServiceUnavailableMiddleware turns that request's 500 into the 503."""
 
 import logging
 import sys

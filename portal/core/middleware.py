@@ -6,11 +6,8 @@ from django.utils import translation
 
 
 class LanguageMiddleware:
-    """Bahasa Indonesia unless the user chose otherwise with the language switch.
-
-    Django's LocaleMiddleware would follow the browser's Accept-Language header; a portal for
-    Indonesian agencies speaks Indonesian by default, whatever language the phone is set to.
-    """
+    """Bahasa Indonesia unless the user chose otherwise with the language switch: unlike Django's
+    LocaleMiddleware, not whatever language the browser or phone is set to."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,16 +28,9 @@ class LanguageMiddleware:
 
 
 class SessionActivityMiddleware:
-    """The idle timeout without a session write on every request.
-
-    A session ends SESSION_COOKIE_AGE after it was last saved; saving it on every request
-    (SESSION_SAVE_EVERY_REQUEST) made that an exact idle timeout at the price of a database
-    write per page. Here a session is saved (and so extended) only when it was last extended
-    more than EXTEND_AFTER_SECONDS ago, or when the request changed it anyway: it ends between
-    SESSION_COOKIE_AGE - EXTEND_AFTER_SECONDS and SESSION_COOKIE_AGE after the last request.
-    Listed right after SessionMiddleware, so that it sees what the rest of the request did to
-    the session before SessionMiddleware saves it.
-    """
+    """The idle timeout without a session write on every request: a session is saved (and so
+    extended) only when last extended over EXTEND_AFTER_SECONDS ago, or changed anyway. Right
+    after SessionMiddleware, to see what the request did to the session before that saves it."""
 
     EXTEND_AFTER_SECONDS = 60
     # Unix time of the last save, in the session.

@@ -15,19 +15,8 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
 
 def paginate_search(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
     """`paginate()` for a full-text search: the same page, with one pass over the matches
-    instead of two.
-
-    Django's paginator counts the matches, then reads the page's rows, and for a search both
-    queries do the expensive part: the index lookup of every word and the check of each match
-    against what the user may see (70-100 ms each for a two-word prefix search at a million
-    reports; docs/benchmarks.md). Here one query numbers the matches and returns the page's
-    ids with their count, and the rows are then read by primary key: two queries as before,
-    one of them cheap. The matches are numbered in a subquery (`OFFSET 0` keeps PostgreSQL
-    from merging it): with `COUNT(*) OVER ()` beside `ORDER BY ... LIMIT`, the planner costs
-    the window as if it could stop after a page, and walks the time index through every
-    report (a second and more). A page number past the end (or below 1) costs a count, to
-    find the last page, which `Paginator.get_page` gives then; an ordering other than plain
-    field names falls back to `paginate()`."""
+    instead of two (Django's counts, then reads, each paying for the word lookups and the access
+    check). An ordering other than plain field names falls back to `paginate()`."""
     order = _plain_ordering(queryset)
     if order is None:
         return paginate(request, queryset, per_page)
@@ -69,6 +58,8 @@ def _page_ids(
     sql, params = matches.query.sql_with_params()
     by = ", ".join(f'"_o{i}" {"DESC" if desc else "ASC"}' for i, (_n, desc) in enumerate(order))
     with connections[queryset.db].cursor() as cursor:
+        # `OFFSET 0` keeps PostgreSQL from merging the subquery: merged, it costs the window as
+        # if it could stop after a page and walks the time index through every report.
         cursor.execute(
             # Only aliases of our own are formatted in; the values are parameters.
             f'SELECT "_pk", "_matches" FROM ({sql} OFFSET 0) AS matches '  # noqa: S608

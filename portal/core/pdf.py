@@ -1,19 +1,6 @@
-"""Printable documents (PDF), built with reportlab's platypus: the shared building blocks.
-
-* Fonts: a TrueType family registered once per process — DejaVu Sans when the system has it
-  (wide Unicode coverage), else Bitstream Vera, which ships inside the reportlab package — so
-  that any name prints; a character the font lacks prints as an empty box, never a crash.
-* The page: A4, the agency's letterhead (kop surat) at the top of the first page, a running
-  header on the next ones, and on every page a footer with the print time, the printing
-  user, a confidentiality line and "page X of Y".
-* Paragraph and table styles, and helpers that escape user text (reportlab paragraphs speak
-  a small markup language: a name like "A <B>" must print as typed).
-* The HTTP response: application/pdf as an attachment with a safe file name, never cached.
-
-Text goes through gettext at build time, so a document comes out in the language of the
-request (Bahasa Indonesia unless the user chose English). The audit entry for a printed
-document is written by the service of the app that owns the document.
-"""
+"""Printable documents (PDF) with reportlab's platypus: the shared fonts, page (letterhead,
+running header, footer), styles, escaping of user text and the HTTP response. The audit entry
+for a printed document is written by the service of the app that owns it."""
 
 from __future__ import annotations
 
@@ -28,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+import reportlab
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -71,6 +59,8 @@ ACCENT = colors.HexColor("#0b3d91")
 GRID = colors.HexColor("#c7ccd4")
 HEADER_FILL = colors.HexColor("#e8edf5")
 
+# DejaVu Sans (wide Unicode coverage) when the system has it, else the Vera inside reportlab:
+# any name prints, a character the font lacks as an empty box, never a crash.
 _SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 _FONT_FILES = {
     # family member: (DejaVu file, Vera file inside reportlab)
@@ -82,8 +72,6 @@ _FONT_FILES = {
 
 
 def _reportlab_fonts() -> Path:
-    import reportlab
-
     return Path(reportlab.__file__).parent / "fonts"
 
 

@@ -1,22 +1,8 @@
-"""Active content in an uploaded PDF: what a reader may run or open by itself, refused by
-portal.core.uploads.check_upload for every PDF the portal accepts.
+"""Active content in an uploaded PDF (what a reader may run or open by itself), refused by
+portal.core.uploads.check_upload: every object of the file is looked at, reachable or not.
 
-The file is parsed with pypdf (names with #xx escapes decoded, compressed object streams and
-cross-reference streams read, a broken cross-reference table rebuilt as readers do), and every
-object of the file is looked at, reachable from the catalogue or not:
-
-- JavaScript anywhere (a /JS entry, a /JavaScript name tree or action);
-- an action other than in-document navigation (GoTo, a named page action) or, when clicked, a
-  web link (URI): Launch, SubmitForm, ImportData, GoToR, GoToE, Rendition, RichMediaExecute …;
-- automatic triggers: /AA (additional actions of the document, a page, an annotation or a
-  field), and an /OpenAction that is anything but a destination or a GoTo (LibreOffice and
-  Acrobat write "open at page 1" as an /OpenAction destination: that one is harmless);
-- embedded files (/EmbeddedFiles, /EF, /EmbeddedFile streams, file attachment annotations),
-  rich media, screen, movie, sound and 3D annotations (3D can carry JavaScript), XFA forms.
-
-A file pypdf cannot read (or one encrypted with a password) cannot be checked and is refused
-too. Stripping the active parts instead would hand back a document that is no longer the one
-the uploader signed or seized: evidence keeps its SHA-256, so refusing is the honest answer."""
+A file that cannot be read is refused too. Stripping the active parts instead would hand back
+another document than the one the uploader signed or seized, and evidence keeps its SHA-256."""
 
 from __future__ import annotations
 
@@ -123,6 +109,7 @@ def _look(value, found: set[str], depth: int = 0) -> None:
     if kind == "/Action" and value.get("/S") not in CLICKED:
         _action(value, CLICKED, found, "A", depth)
     if "/OpenAction" in value:
+        # LibreOffice and Acrobat write "open at page 1" as an /OpenAction: navigation passes.
         _action(value["/OpenAction"], NAVIGATION, found, "OpenAction", depth)
     for key in ACTION_TRIGGERS:
         if key in value and (key != "/PA" or kind == "/Annot"):

@@ -1,14 +1,8 @@
-"""Text PostgreSQL cannot store, refused at the edge: a NUL character (PostgreSQL's text has
-none; psycopg2 raises "A string literal cannot contain NUL"), a lone UTF-16 surrogate (no
-UTF-8 encoding exists for it) and bytes that do not decode (Django would replace them
-silently). Wherever such text appears — a NUL in the path, a query parameter, a cookie, a header, a
-JSON body (keys and values, at any depth), a form body that does not decode — the request is
-answered 400 by UnstorableInputMiddleware, before any view, form, session or query sees it.
+"""Text PostgreSQL cannot store (a NUL, a lone surrogate, bytes that do not decode), refused with
+a 400 by UnstorableInputMiddleware before any view, form, session or query sees it.
 
-A NUL in a form field (urlencoded or multipart) is left to the form: Django's and DRF's text
-fields refuse it with a message beside the field, and the property tests show that every other
-field does too. File names need no check here: Django's multipart parser drops non-printable
-characters from them; portal.core.uploads checks the name again anyway."""
+A NUL in a form field is left to the form, which refuses it beside the field; file names need
+no check, Django's multipart parser drops such characters from them."""
 
 from __future__ import annotations
 

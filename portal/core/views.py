@@ -1,9 +1,12 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
 
 from portal import access
 from portal.accounts.models import Agency
@@ -52,9 +55,6 @@ def health(request: HttpRequest) -> JsonResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's set_language, which sets the cookie, and for a signed-in user also the
     account's language: e-mails follow it."""
-    from django.conf import settings
-    from django.views.i18n import set_language as django_set_language
-
     response = django_set_language(request)
     language = request.POST.get("language", "")
     user = getattr(request, "user", None)
@@ -65,7 +65,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
         and language in dict(settings.LANGUAGES)
         and user.language != language
     ):
-        from django.contrib.auth import get_user_model
-
         get_user_model().objects.filter(pk=user.pk).update(language=language)
     return response

@@ -8,9 +8,8 @@ from django.utils.safestring import mark_safe
 
 
 class Select(forms.Select):
-    """A single <select> built in Python instead of one template rendering per <option>: the
-    same markup, but a list of 250 countries or 300 villages costs about a millisecond
-    instead of tens (docs/benchmarks.md). Named `Select` so that templates asking
+    """A <select> built in Python instead of one template rendering per <option>: the same markup,
+    far faster for long lists (docs/benchmarks.md). Named `Select` so that templates asking
     `field.widget_type == "select"` treat it as one. Grouped choices use Django's rendering."""
 
     def render(self, name, value, attrs=None, renderer=None):

@@ -6,13 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """A message to one user, shown in the portal and sent by e-mail.
-
-    The text is stored as an untranslated message (marked with gettext_noop where it is
-    written) plus its parameters, and translated when shown, so each reader gets their own
-    language. `dedupe_key` makes "the same event to the same person" a single row, however
-    often the job that creates it runs.
-    """
+    """A message to one user, shown in the portal and sent by e-mail. Stored untranslated with its
+    parameters and translated when shown, so each reader gets their own language; `dedupe_key`
+    makes "the same event to the same person" one row, however often the job runs."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

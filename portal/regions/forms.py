@@ -4,13 +4,8 @@
         village = RegionField(label=_("Village"))  # a village (level 4) is required
         area = RegionField(Region.Level.REGENCY, allow_higher=True, required=False)
 
-The widget draws one <select> per level, province first, down to the field's level. Only the
-deepest carries the field's name; the upper ones are named `<name>__province`,
-`<name>__regency`, `<name>__district`. The server pre-renders the options of the chosen
-region's chain, so the form works (level by level, one submit per level) before any script
-runs and keeps what was chosen when it is shown again with errors; static/portal/js/
-region-picker.js then loads the next level on each change and makes the lists searchable.
-"""
+One <select> per level, pre-rendered on the server so that the form works before any script
+runs; static/portal/js/region-picker.js then loads each next level and makes lists searchable."""
 
 from django import forms
 from django.core.exceptions import ValidationError

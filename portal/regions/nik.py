@@ -1,16 +1,7 @@
-"""Checking Indonesian identity numbers: the NIK (Nomor Induk Kependudukan) and passport numbers.
-
-A NIK has 16 digits: PP RR DD ddmmyy ssss —
-
-- PP RR DD: province, regency/city and district codes (Kemendagri) of the person's *first*
-  registration; they never follow later moves, so codes that existed before a regional split
-  (FormerRegionCode) are accepted too;
-- dd mm yy: birth date, with 40 added to the day for women; the century is not stored;
-- ssss: a serial number from 0001. There is no check digit.
-
-`parse_nik` rejects (ValidationError) only what is impossible and reports what merely disagrees
-with the person's recorded data (sex, birth date) as warnings.
-"""
+"""Checking Indonesian identity numbers: passport numbers and the NIK, 16 digits PP RR DD ddmmyy
+ssss (district of *first* registration, birth date with 40 added to the day for women, a serial
+from 0001; no check digit). A NIK never follows later moves, so codes of regions since split
+(FormerRegionCode) are accepted too."""
 
 from __future__ import annotations
 
@@ -170,23 +161,10 @@ def parse_nik(
     birth_date: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> NikInfo:
-    """Check a NIK and say what it contains. Makes at most one database query (none when the
-    value is not 16 digits).
-
-    Raises ValidationError — one, or a list of them (see `.error_list`) when several parts are
-    wrong — with code `nik_digits` or `nik_length` (after normalisation: not 16 ASCII digits),
-    `nik_province` / `nik_regency` / `nik_district` (the first unknown code; a code is known
-    when it is in Region or in FormerRegionCode), `nik_date` (day not 01-31 / 41-71, month not
-    01-12, a date that exists in neither century, or one that lies after `today` in both) or
-    `nik_serial` (0000).
-
-    The century is ambiguous: the birth-year candidates are 19yy and 20yy, minus those where the
-    date does not exist (29 February) or lies after `today` (default: today in TIME_ZONE).
-
-    `sex` ("male", "female" or None) and `birth_date` are what is recorded for the person; a
-    disagreement with the NIK gives a warning in NikInfo.warnings, not an error. Any other `sex`
-    is a programming error (ValueError).
-    """
+    """Check a NIK and say what it contains (at most one query). Raises ValidationError, every wrong
+    part in `.error_list`, for what cannot be; what merely disagrees with the recorded `sex` and
+    `birth_date` comes back in NikInfo.warnings. The NIK holds no century: the birth year is 19yy
+    or 20yy, whichever exists and is not after `today`."""
     if sex not in (None, "", MALE, FEMALE):
         raise ValueError(f"sex must be {MALE!r}, {FEMALE!r} or None, not {sex!r}")
     nik = normalise_nik(value)
@@ -264,13 +242,8 @@ def normalise_passport_number(value: str) -> str:
 
 
 def validate_passport_number(value: str) -> None:
-    """A Django field validator for Indonesian passport numbers.
-
-    Rule, after normalise_passport_number: one or two ASCII letters A-Z followed by digits 0-9
-    only, 8 or 9 characters in all — that is one letter + 7 or 8 digits (`X1234567`,
-    `E1234567`, `A12345678`) or two letters + 6 or 7 digits (`AB123456`, `AB1234567`).
-    Raises ValidationError with code `passport_format` otherwise.
-    """
+    """A Django field validator for Indonesian passport numbers: after normalise_passport_number,
+    one letter and 7 or 8 digits, or two letters and 6 or 7 digits (code `passport_format`)."""
     if not _PASSPORT.match(normalise_passport_number(value)):
         raise ValidationError(
             _(

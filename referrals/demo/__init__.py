@@ -1,23 +1,7 @@
-"""The demo data of referrals (`manage.py seed_demo`): about 300 indication reports of
-2024-2025 across the demo agencies and villages, in the proportions of ../shared/DOMAIN.md
-(non-procedural PMI far more often than TPPO, TPPM rarer still), with prevention actions at
-passport interviews and departure checkpoints.
-
-People, NIKs, passport and telephone numbers are invented; the NIKs are *valid* (real district
-codes of Banten, or of Jakarta and West Java for some recruiters; the birth date with +40 for
-women; a serial from 0001) and agree with the recorded sex and birth date. A few persons (known
-sponsors, applicants who tried again) appear in more than one report. Village, district and
-agency names are real.
-
-Deterministic (random.Random(2025)) and idempotent: nothing is added when the demo reports of
-2024 exist. Fast: the rows go in through the bulk loader (loader.py, PostgreSQL COPY), which
-`manage.py seed_scale` uses too, as it draws from the same tables (tables.py).
-
-Then (exchange.py) shares and referrals between the demo agencies along their real agreements,
-from the day each took effect up to today, in every status: active, pending (Kanim Serang's
-shares need a supervisor's approval) and refused shares; referrals sent, accepted, declined, in
-progress and completed, some overdue, with comments from both sides; and in-app notifications of
-the last days. Nothing is added when any share exists. The dates depend on today's date."""
+"""The demo data of referrals (`manage.py seed_demo`): about 300 indication reports of 2024-2025
+in the proportions of ../shared/DOMAIN.md, with prevention actions, then (exchange.py) shares
+and referrals along the real agreements. People and identifiers are invented but valid (NIKs
+agree with sex and birth date); places and agencies are real. Deterministic and idempotent."""
 
 from __future__ import annotations
 

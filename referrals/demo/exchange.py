@@ -1,14 +1,7 @@
-"""Shares and referrals between the demo agencies (seed_exchanges).
-
-Along the real agreements (agreements/demo.py): the Kanwil with its offices and Polda Banten
-with its Polres exchange every category from 20 Nov 2025; the Kanwil's offices and BP3MI
-Banten exchange TPPO and TPPM from 18 Nov 2025; the KNPI agreement exchanges no case data.
-Every share is checked against agreements.sharing_policy on its own date, and takes the
-agreement the policy names first (services.entitled_partners on that day); due dates are
-services.referral_due_date and the notifications say services.EVENT_MESSAGES. Shares and
-referrals go in through the bulk loader (loader.py), not through the services: those date every
-step, and the append-only audit log, today, and would e-mail the demo accounts. The bell gets in-app notifications of the
-last days, marked e-mailed."""
+"""Shares and referrals between the demo agencies along their real agreements (agreements/demo.py),
+each checked against agreements.sharing_policy on its own date. They go in through the bulk
+loader, not the services: those would date every step and audit entry today and e-mail the
+demo accounts."""
 
 from __future__ import annotations
 

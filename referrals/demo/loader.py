@@ -1,13 +1,8 @@
-"""The bulk writer of the demo (`seed_demo`) and of `seed_scale` (bench/seed.py).
-
-Reports, persons, prevention actions, shares and referrals go in with PostgreSQL COPY from
-in-memory buffers, as tab-separated lines in the column orders below. Reports pass through a
-staging table so that their search document is computed on the way in by
-referrals.search.document_sql, the SQL form of what referrals.services.reports._refresh_derived saves.
-Numbers of reports and referrals come from the counters services.next_serial counts on, so that
-those created later in the portal continue them. The caller decides whether the history
-triggers fire (the demo lets them) or not (`bulk_session`, for seed_scale).
-"""
+"""The bulk writer of `seed_demo` and of `seed_scale` (bench/seed.py): PostgreSQL COPY from
+in-memory buffers. Reports pass through a staging table so that their search document is
+computed on the way in (referrals.search.document_sql); numbers come from the counters the
+services use, so those created later continue them. The caller decides whether the history
+triggers fire (`bulk_session`)."""
 
 from __future__ import annotations
 

@@ -23,10 +23,8 @@ def next_serial(*, series: str, code: str, year: int) -> int:
     return last
 
 
-# Notifications go through the outbox (portal.notifications.services.publish): written in the
-# same transaction as the share or the referral step, delivered by Celery after the commit,
-# swept again if the broker or the worker was down. Messages are gettext_noop: each reader
-# gets their own language.
+# Notifications go through the outbox (portal.notifications.models.OutboxEvent); messages are
+# gettext_noop, so that each reader gets their own language.
 
 EVENT_SHARED = "report_shared"
 EVENT_SHARE_REQUESTED = "share_requested"

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import access
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
 from referrals import permissions
@@ -122,6 +123,4 @@ def prevention_update(
 
 
 def _own_agencies(actor: User) -> frozenset[int]:
-    from portal import access
-
     return access.case_file_agency_ids(actor)

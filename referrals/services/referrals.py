@@ -18,7 +18,7 @@ from portal import access
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
 from portal.core.uploads import store_upload
-from portal.notifications.services import publish
+from portal.notifications.services import notify, publish
 from referrals import permissions
 from referrals.models import (
     REFERRAL_SERIES,
@@ -265,8 +265,6 @@ def _check_assignee(referral: Referral, assignee: User | None) -> None:
 def _tell_assignee(referral: Referral, actor: User) -> None:
     if referral.assigned_to is None or referral.assigned_to_id == actor.pk:
         return
-    from portal.notifications.services import notify
-
     notify(
         recipients=[referral.assigned_to],
         kind=EVENT_REFERRAL_ASSIGNED,

@@ -1,10 +1,6 @@
-"""Writes to indication reports and their persons. Each service checks the actor's right,
-validates with messages in the user's language, saves and audits.
-
-Status: draft → submitted → under review → closed (with an outcome). Only drafts can be
-deleted. Submitted reports are corrected, never silently overwritten: a correction needs a
-reason, is audited field by field, and pghistory keeps every version of the row.
-"""
+"""Writes to indication reports and their persons: each service checks the actor's right,
+validates, saves and audits. Status: draft → submitted → under review → closed. Only drafts
+are deleted; submitted reports are corrected with a reason, audited field by field."""
 
 from __future__ import annotations
 
@@ -20,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import apply_changes, audit_record
+from portal.core.categories import ReportCategory
 from portal.core.crypto import blind_index
 from portal.core.validators import normalise_phone
 from portal.regions.models import Region
@@ -37,6 +34,7 @@ from referrals.indicators import INDICATOR_CODES, suggest_categories
 from referrals.models import REPORT_SERIES, Report, ReportPerson, format_report_number
 from referrals.services._common import next_serial
 from referrals.vocabularies import Outcome, ReportStatus
+from villages.selectors import visible_villages
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -124,8 +122,6 @@ def _check_report(actor: User, report: Report) -> dict[str, list[str]]:
     elif report.occurred_at and report.occurred_at.year < 2000:
         errors["occurred_at"] = [_("Enter a date from 2000 on.")]
     if report.desa_id is not None:
-        from villages.selectors import visible_villages
-
         if not visible_villages(actor).filter(pk=report.desa_id).exists():
             errors["desa"] = [_("Choose a Desa Binaan you can see.")]
         elif report.region_id is None:
@@ -166,8 +162,6 @@ def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, li
 
 
 def _category_names(codes) -> list[str]:
-    from portal.core.categories import ReportCategory
-
     names = dict(ReportCategory.choices)
     return [str(names.get(c, c)) for c in codes]
 

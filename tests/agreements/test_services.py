@@ -149,7 +149,9 @@ def test_end_before_start_is_refused_on_update(system_admin, draft):
 
 
 @pytest.fixture
-def world(kanwil, kanim, bp3mi, data_scope, training_scope, settings, tmp_path):
+def draft_and_active_agreements(
+    kanwil, kanim, bp3mi, data_scope, training_scope, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     draft = AgreementFactory(draft=True)
     PartyFactory(agreement=draft, agency=kanwil)
@@ -210,7 +212,9 @@ OPERATIONS = {
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.SUPERVISOR, User.Role.AGENCY_ADMIN])
-def test_only_system_admin_may_manage_agreements(make_user, kanwil, world, role, operation):
+def test_only_system_admin_may_manage_agreements(
+    make_user, kanwil, draft_and_active_agreements, role, operation
+):
     actor = make_user(role, kanwil, totp=False)
     audit_before = AuditEntry.objects.count()
     agreements_before = list(Agreement.objects.order_by("pk").values())
@@ -218,7 +222,7 @@ def test_only_system_admin_may_manage_agreements(make_user, kanwil, world, role,
     scopes_before = list(AgreementScope.objects.order_by("pk").values())
 
     with pytest.raises(PermissionDenied):
-        OPERATIONS[operation](actor, world)
+        OPERATIONS[operation](actor, draft_and_active_agreements)
 
     assert AuditEntry.objects.count() == audit_before
     assert list(Agreement.objects.order_by("pk").values()) == agreements_before
@@ -228,10 +232,10 @@ def test_only_system_admin_may_manage_agreements(make_user, kanwil, world, role,
 
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
-def test_system_admin_may_manage_agreements(system_admin, world, operation):
+def test_system_admin_may_manage_agreements(system_admin, draft_and_active_agreements, operation):
     audit_before = AuditEntry.objects.count()
 
-    OPERATIONS[operation](system_admin, world)
+    OPERATIONS[operation](system_admin, draft_and_active_agreements)
 
     assert AuditEntry.objects.count() == audit_before + 1
 

@@ -6,7 +6,8 @@ The landscape: Kanim Tangerang and Kanim Cilegon are offices below the Kanwil. `
 supervises the Kanwil and so every office below it; `cilegon_officer`/`cilegon_supervisor`
 belong to a sibling office and must never see Kanim Tangerang's reports; `bp3mi_officer`
 belongs to another ministry altogether, `bp3mi_supervisor` supervises it, and `pks` is the
-data-exchange agreement between Kanim Tangerang and BP3MI."""
+data-exchange agreement between Kanim Tangerang and BP3MI. `polda` and `polda_officer`: an
+agency no agreement binds unless a test adds one."""
 
 import pytest
 
@@ -77,3 +78,13 @@ def bp3mi_supervisor(make_user, bp3mi):
 def pks(system_admin, kanim, bp3mi):
     """The agreement in force between Kanim Tangerang and BP3MI, with a data-exchange scope."""
     return x.data_agreement(system_admin, kanim, bp3mi, title="PKS Kanim Tangerang - BP3MI")
+
+
+@pytest.fixture
+def polda(db):
+    return x.polda()
+
+
+@pytest.fixture
+def polda_officer(make_user, polda):
+    return x.user(make_user, "officer", polda, "poldaofficer")

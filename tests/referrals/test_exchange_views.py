@@ -30,11 +30,6 @@ ROLES = [
 
 
 @pytest.fixture
-def polda(db):
-    return x.polda()
-
-
-@pytest.fixture
 def report(officer):
     return f.submitted(
         officer,
@@ -74,7 +69,7 @@ def english(client):
 
 
 @pytest.fixture
-def world(system_admin, kanim, polda, referral, officer):
+def referred_report_with_pending_share(system_admin, kanim, polda, referral, officer):
     """The report shared with and referred to BP3MI; a share with Polda Banten waiting for
     approval; a comment with an attachment on the referral."""
     x.data_agreement(system_admin, kanim, polda, code="data-polri", title="PKS Kanim - Polda")
@@ -160,8 +155,10 @@ AFTER_ACCEPT = {"assign", "start", "complete"}
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_anonymous_user_is_sent_to_sign_in(client, world, bp3mi_officer, name):
-    method, url, data = routes(world, bp3mi_officer)[name]
+def test_anonymous_user_is_sent_to_sign_in(
+    client, referred_report_with_pending_share, bp3mi_officer, name
+):
+    method, url, data = routes(referred_report_with_pending_share, bp3mi_officer)[name]
     response = getattr(client, method)(url, data)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -169,10 +166,12 @@ def test_anonymous_user_is_sent_to_sign_in(client, world, bp3mi_officer, name):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_status_by_role(client, request, world, bp3mi_officer, bp3mi_supervisor, role, name):
+def test_status_by_role(
+    client, request, referred_report_with_pending_share, bp3mi_officer, bp3mi_supervisor, role, name
+):
     if name in AFTER_ACCEPT:
-        accept(world["referral"], bp3mi_supervisor, bp3mi_officer)
-    method, url, data = routes(world, bp3mi_officer)[name]
+        accept(referred_report_with_pending_share["referral"], bp3mi_supervisor, bp3mi_officer)
+    method, url, data = routes(referred_report_with_pending_share, bp3mi_officer)[name]
     client.force_login(request.getfixturevalue(role))
     response = getattr(client, method)(url, data)
     assert response.status_code == EXPECTED[name][ROLES.index(role)]

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def polda(db):
-    return x.polda()
-
-
-@pytest.fixture
 def pks(system_admin, kanim, bp3mi):
     return x.data_agreement(system_admin, kanim, bp3mi)
 

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def polda(db):
-    return x.polda()
-
-
-@pytest.fixture
 def report(officer):
     return f.submitted(
         officer,

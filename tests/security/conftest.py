@@ -102,7 +102,7 @@ def clients(roles) -> dict[str, Client]:
 
 
 @pytest.fixture
-def world(roles, officer, system_admin, kanim, bp3mi, lone_agency):
+def records_of_every_kind(roles, officer, system_admin, kanim, bp3mi, lone_agency):
     """One record of every kind, all of Kanim Tangerang:
 
     - agreement: Kanim - BP3MI, in force, a data-exchange scope, a signed PDF; party and

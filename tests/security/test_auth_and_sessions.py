@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CSRF_PAGE = "errors/403_csrf.html"
 
 
-def first_url(name: str, world) -> str:
-    return PAGES[name][0].url(name, world)
+def first_url(name: str, records_of_every_kind) -> str:
+    return PAGES[name][0].url(name, records_of_every_kind)
 
 
 def csrf_refused(response) -> bool:
@@ -49,7 +49,7 @@ def csrf_refused(response) -> bool:
 # --- CSRF ----------------------------------------------------------------------------------
 
 
-def test_every_route_refuses_a_post_without_csrf_token(world, roles):
+def test_every_route_refuses_a_post_without_csrf_token(records_of_every_kind, roles):
     """Signed in (the officer) or not, a POST without the token is refused with the "form
     expired" page before any view runs: no page of the portal is exempt."""
     officer = Client(enforce_csrf_checks=True)
@@ -57,7 +57,7 @@ def test_every_route_refuses_a_post_without_csrf_token(world, roles):
     anonymous = Client(enforce_csrf_checks=True)
     accepted = []
     for name in sorted(configured_pages()):
-        url = first_url(name, world)
+        url = first_url(name, records_of_every_kind)
         for who, client in (("officer", officer), ("anonymous", anonymous)):
             response = client.post(url, {})
             if not csrf_refused(response):
@@ -65,7 +65,7 @@ def test_every_route_refuses_a_post_without_csrf_token(world, roles):
     assert not accepted, accepted
 
 
-def test_the_same_post_with_the_token_is_accepted(world, officer):
+def test_the_same_post_with_the_token_is_accepted(records_of_every_kind, officer):
     """The test above can fail: with the token from the form, the CSRF check lets it pass."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
@@ -253,7 +253,9 @@ def test_signing_out_ends_the_session_on_the_server(client, officer):
 @pytest.mark.parametrize(
     "role", [User.Role.SUPERVISOR, User.Role.AGENCY_ADMIN, User.Role.SYSTEM_ADMIN]
 )
-def test_no_page_opens_to_a_supervisor_or_admin_without_two_factor(role, world, make_user, kanim):
+def test_no_page_opens_to_a_supervisor_or_admin_without_two_factor(
+    role, records_of_every_kind, make_user, kanim
+):
     """Every page of the matrix sends such a user to the TOTP set-up first, except the few
     needed to set it up, sign out or switch language."""
     user = make_user(role, kanim, totp=False, username="needs2fa")
@@ -273,7 +275,7 @@ def test_no_page_opens_to_a_supervisor_or_admin_without_two_factor(role, world, 
     }
     leaks = []
     for name in sorted(configured_pages() - allowed):
-        url = first_url(name, world)
+        url = first_url(name, records_of_every_kind)
         response = client.get(url)
         if not (response.status_code == 302 and response.url == enrol):
             leaks.append(f"{name} {url}: {response.status_code}")

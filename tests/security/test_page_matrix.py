@@ -61,7 +61,7 @@ def see(default: Status, anonymous: Status = LOGIN, **by_role: Status) -> dict[s
 
 @dataclass(frozen=True)
 class Call:
-    """One request: `kwargs` name attributes of the world (conftest.world) whose pk goes in
+    """One request: `kwargs` name attributes of conftest.records_of_every_kind whose pk goes in
     the URL, or, starting with "=", a literal value; `query` is appended to the URL."""
 
     method: str
@@ -71,9 +71,9 @@ class Call:
     query: str = ""
     label: str = ""
 
-    def url(self, name: str, world) -> str:
+    def url(self, name: str, records_of_every_kind) -> str:
         kwargs = {
-            key: value[1:] if value.startswith("=") else getattr(world, value).pk
+            key: value[1:] if value.startswith("=") else getattr(records_of_every_kind, value).pk
             for key, value in self.kwargs.items()
         }
         return reverse(name, kwargs=kwargs) + self.query
@@ -100,7 +100,7 @@ def ACTION(  # a POST-only action
     ]
 
 
-# Who sees what (conftest.world), as README's "Who sees a report" and "Sharing" say:
+# Who sees what (conftest.records_of_every_kind), as README's "Who sees a report" and "Sharing" say:
 #  - Kanim's report, its share, referral and attachment: Kanim's officer, supervisor and agency
 #    admin, and the partner BP3MI (whose files stay locked until it accepts a referral); not
 #    the agency without agreement, nor a system admin, whatever its agency (404).
@@ -435,8 +435,8 @@ def request(client, call: Call, url: str):
 
 
 @pytest.mark.parametrize(("name", "call"), CASES)
-def test_access(name, call, world, clients, system_admins_elsewhere):
-    url = call.url(name, world)
+def test_access(name, call, records_of_every_kind, clients, system_admins_elsewhere):
+    url = call.url(name, records_of_every_kind)
     wrong = []
     everyone = {**clients, **system_admins_elsewhere}
     for role, client in everyone.items():

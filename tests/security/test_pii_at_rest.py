@@ -78,7 +78,7 @@ def rows_as_text(table: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_no_table_holds_an_identifier_in_plain_text(world, clients, officer, bp3mi):
+def test_no_table_holds_an_identifier_in_plain_text(records_of_every_kind, clients, officer, bp3mi):
     client = clients["officer"]
     # Filed through the page, revealed (audited), corrected with a reason.
     response = client.post(reverse("referrals:create"), {**report_form(), "submit": "1"})
@@ -97,12 +97,17 @@ def test_no_table_holds_an_identifier_in_plain_text(world, clients, officer, bp3
     )
     person.refresh_from_db()
     assert (person.nik, person.passport_number) == (TYPED_NIK, CORRECTED_PASSPORT)
-    # The world's person revealed too, and the village head's and contact's telephones.
+    # Its person revealed too, and the village head's and contact's telephones.
     for field in ("nik", "passport_number", "phone"):
-        url = reverse("referrals:person_reveal", args=[world.report.pk, world.person.pk, field])
+        url = reverse(
+            "referrals:person_reveal",
+            args=[records_of_every_kind.report.pk, records_of_every_kind.person.pk, field],
+        )
         assert client.post(url).status_code == 200
     for field in ("village_head_phone", "contact_phone"):
-        assert client.post(reverse("villages:reveal", args=[world.desa.pk, field])).status_code
+        assert client.post(
+            reverse("villages:reveal", args=[records_of_every_kind.desa.pk, field])
+        ).status_code
     assert "django_session" in tables()
 
     found = []
@@ -116,8 +121,8 @@ def test_no_table_holds_an_identifier_in_plain_text(world, clients, officer, bp3
     assert not found, found
 
 
-def test_the_scan_can_find_a_plain_value(world):
+def test_the_scan_can_find_a_plain_value(records_of_every_kind):
     """The scan above reads every row: a NIK in a text column is found."""
-    Report.objects.filter(pk=world.report.pk).update(place_detail=f"NIK {NIK}")
+    Report.objects.filter(pk=records_of_every_kind.report.pk).update(place_detail=f"NIK {NIK}")
     hits = [t for t in tables() for row in rows_as_text(t) if NIK in row]
     assert "referrals_report" in hits

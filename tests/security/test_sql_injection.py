@@ -76,12 +76,12 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def foreign_report(world, roles):
+def foreign_report(records_of_every_kind, roles):
     """A report of the agency without agreement: nobody of the landscape may see it."""
     return f.submitted(roles["lone"], place_detail="Rahasia Dinsos")
 
 
-def test_every_list_page_with_a_filter_form_is_listed(world, clients):
+def test_every_list_page_with_a_filter_form_is_listed(records_of_every_kind, clients):
     """A new list page with a filter form must join LISTS (and so this test)."""
     with_forms = set()
     for name, calls in PAGES.items():
@@ -89,16 +89,18 @@ def test_every_list_page_with_a_filter_form_is_listed(world, clients):
         role = next((r for r in ("officer", "system_admin") if call.expect[r] == 200), None)
         if call.method != "GET" or role is None:
             continue
-        response = clients[role].get(call.url(name, world))
+        response = clients[role].get(call.url(name, records_of_every_kind))
         if "html" in response.get("Content-Type", "") and form_fields(response.content.decode()):
             with_forms.add(name)
     assert with_forms <= set(LISTS), sorted(with_forms - set(LISTS))
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-def test_injection_in_every_filter_changes_nothing(name, world, clients, foreign_report):
+def test_injection_in_every_filter_changes_nothing(
+    name, records_of_every_kind, clients, foreign_report
+):
     client: Client = clients[LISTS[name]]
-    url = PAGES[name][0].url(name, world)
+    url = PAGES[name][0].url(name, records_of_every_kind)
     page = client.get(url)
     assert page.status_code == 200
     parameters = form_fields(page.content.decode()) | LINK_PARAMETERS
@@ -116,17 +118,17 @@ def test_injection_in_every_filter_changes_nothing(name, world, clients, foreign
     assert row_counts() == before
 
 
-def test_a_search_with_injection_finds_nothing(world, clients):
+def test_a_search_with_injection_finds_nothing(records_of_every_kind, clients):
     """The free-text search treats the payload as words: none of them is in a report."""
     for payload in PAYLOADS:
         response = clients["officer"].get("/reports/", {"q": payload})
         assert response.status_code == 200
-        assert world.report.number not in response.content.decode(), payload
+        assert records_of_every_kind.report.number not in response.content.decode(), payload
 
 
 @pytest.mark.parametrize("name", sorted(JSON))
-def test_injection_in_the_region_endpoints_changes_nothing(name, world, clients):
-    url = PAGES[name][0].url(name, world).split("?")[0]
+def test_injection_in_the_region_endpoints_changes_nothing(name, records_of_every_kind, clients):
+    url = PAGES[name][0].url(name, records_of_every_kind).split("?")[0]
     before = row_counts()
     for parameter in JSON[name]:
         for payload in PAYLOADS:

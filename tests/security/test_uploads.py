@@ -112,9 +112,11 @@ def stored_files() -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-def post(client: Client, endpoint: Endpoint, world, name: str, content: bytes, kind: str):
+def post(
+    client: Client, endpoint: Endpoint, records_of_every_kind, name: str, content: bytes, kind: str
+):
     upload = SimpleUploadedFile(name, content, content_type=kind)
-    return client.post(endpoint.url(world), {**endpoint.data, "file": upload})
+    return client.post(endpoint.url(records_of_every_kind), {**endpoint.data, "file": upload})
 
 
 def refused_with_a_message(response) -> bool:
@@ -133,45 +135,47 @@ def refused_with_a_message(response) -> bool:
 
 
 @pytest.fixture
-def as_role(world):
+def as_role(records_of_every_kind):
     def make(role: str) -> Client:
         client = Client()
-        client.force_login(world.roles[role])
+        client.force_login(records_of_every_kind.roles[role])
         return client
 
     return make
 
 
 @pytest.mark.parametrize("where", sorted(ENDPOINTS))
-def test_hostile_content_is_refused_whatever_its_name(where, world, as_role):
+def test_hostile_content_is_refused_whatever_its_name(where, records_of_every_kind, as_role):
     endpoint = ENDPOINTS[where]
     client = as_role(endpoint.role)
-    before_rows, before_files = endpoint.rows(world).count(), stored_files()
+    before_rows, before_files = endpoint.rows(records_of_every_kind).count(), stored_files()
     accepted = []
     for attack, (name, content, kind) in HOSTILE.items():
-        response = post(client, endpoint, world, name, content, kind)
+        response = post(client, endpoint, records_of_every_kind, name, content, kind)
         if not refused_with_a_message(response):
             accepted.append(f"{attack}: {response.status_code}")
     assert not accepted, accepted
-    assert endpoint.rows(world).count() == before_rows
+    assert endpoint.rows(records_of_every_kind).count() == before_rows
     assert stored_files() == before_files
 
 
 @pytest.mark.parametrize("where", sorted(ENDPOINTS))
 def test_a_photo_is_no_agreement_document_and_an_oversize_file_is_refused(
-    where, world, as_role, monkeypatch
+    where, records_of_every_kind, as_role, monkeypatch
 ):
     endpoint = ENDPOINTS[where]
     client = as_role(endpoint.role)
-    before = endpoint.rows(world).count()
+    before = endpoint.rows(records_of_every_kind).count()
     if endpoint.pdf_only:
-        assert refused_with_a_message(post(client, endpoint, world, "pks.png", PNG, "image/png"))
+        assert refused_with_a_message(
+            post(client, endpoint, records_of_every_kind, "pks.png", PNG, "image/png")
+        )
     name, content, kind = endpoint.accepts
     for module, constant in endpoint.limits:
         monkeypatch.setattr(module, constant, len(content) - 1)
-    response = post(client, endpoint, world, name, content, kind)
+    response = post(client, endpoint, records_of_every_kind, name, content, kind)
     assert refused_with_a_message(response)
-    assert endpoint.rows(world).count() == before
+    assert endpoint.rows(records_of_every_kind).count() == before
 
 
 PATH_NAMES = {
@@ -185,7 +189,7 @@ PATH_NAMES = {
 
 
 @pytest.mark.parametrize("where", sorted(ENDPOINTS))
-def test_a_name_with_a_path_is_stored_under_our_own_name(where, world, as_role):
+def test_a_name_with_a_path_is_stored_under_our_own_name(where, records_of_every_kind, as_role):
     endpoint = ENDPOINTS[where]
     client = as_role(endpoint.role)
     good_name, content, kind = endpoint.accepts
@@ -193,10 +197,10 @@ def test_a_name_with_a_path_is_stored_under_our_own_name(where, world, as_role):
     for seed, (label, name) in enumerate(PATH_NAMES.items()):
         name = name.replace(".png", "." + good_name.rsplit(".", 1)[1])
         unique = content + b"\n%% " + str(seed).encode()  # the same file twice is refused
-        before = set(endpoint.rows(world).values_list("pk", flat=True))
-        response = post(client, endpoint, world, name, unique, kind)
+        before = set(endpoint.rows(records_of_every_kind).values_list("pk", flat=True))
+        response = post(client, endpoint, records_of_every_kind, name, unique, kind)
         assert response.status_code in (200, 302), label
-        (item,) = endpoint.rows(world).exclude(pk__in=before)
+        (item,) = endpoint.rows(records_of_every_kind).exclude(pk__in=before)
         stored = Path(item.file.path).resolve()
         assert stored.is_relative_to(media), (label, stored)
         assert stored.name.startswith(item.sha256[:16]), label  # our name, not the uploader's
@@ -215,14 +219,16 @@ def test_a_name_with_a_path_is_stored_under_our_own_name(where, world, as_role):
 
 
 @pytest.mark.parametrize("where", sorted(ENDPOINTS))
-def test_downloads_are_attachments_with_the_type_found_in_the_content(where, world, as_role):
+def test_downloads_are_attachments_with_the_type_found_in_the_content(
+    where, records_of_every_kind, as_role
+):
     endpoint = ENDPOINTS[where]
     client = as_role(endpoint.role)
     name, content, kind = endpoint.accepts
     # Announced as something else: the type served is the one found in the content.
-    response = post(client, endpoint, world, name, content, "text/html")
+    response = post(client, endpoint, records_of_every_kind, name, content, "text/html")
     assert response.status_code in (200, 302)
-    item = endpoint.rows(world).order_by("-pk").first()
+    item = endpoint.rows(records_of_every_kind).order_by("-pk").first()
     download = client.get(endpoint.download(item))
     assert download.status_code == 200
     assert download["Content-Type"] == kind
@@ -232,18 +238,18 @@ def test_downloads_are_attachments_with_the_type_found_in_the_content(where, wor
     assert b"".join(download.streaming_content) == content
 
 
-def test_photos_may_be_shown_inline_but_nothing_else(world, as_role, officer):
+def test_photos_may_be_shown_inline_but_nothing_else(records_of_every_kind, as_role, officer):
     """?inline=1 shows a photo in the page; a PDF still downloads as an attachment."""
     client = as_role("officer")
     jpeg = referral_services.evidence_upload(
         actor=officer,
-        report=world.report,
+        report=records_of_every_kind.report,
         upload=SimpleUploadedFile("f.jpg", jpeg_bytes(5), "image/jpeg"),
         kind="photo",
     )
     pdf = referral_services.evidence_upload(
         actor=officer,
-        report=world.report,
+        report=records_of_every_kind.report,
         upload=SimpleUploadedFile("s.pdf", PDF_BYTES, "application/pdf"),
         kind="document",
     )
@@ -274,55 +280,61 @@ def refusal_text(response) -> str:
 
 
 @pytest.mark.parametrize("where", sorted(ENDPOINTS))
-def test_a_pdf_with_active_content_is_refused_and_a_plain_one_accepted(where, world, as_role):
+def test_a_pdf_with_active_content_is_refused_and_a_plain_one_accepted(
+    where, records_of_every_kind, as_role
+):
     endpoint = ENDPOINTS[where]
     data = {**endpoint.data, **PDF_FIELDS.get(where, {})}
-    before_rows, before_files = endpoint.rows(world).count(), stored_files()
+    before_rows, before_files = endpoint.rows(records_of_every_kind).count(), stored_files()
     accepted = []
     for attack, content in {**pdfs.ACTIVE, **pdfs.UNREADABLE}.items():
         upload = SimpleUploadedFile(f"{attack}.pdf", content, content_type="application/pdf")
         # A new client each time: messages of the previous answer are not read back.
-        response = as_role(endpoint.role).post(endpoint.url(world), {**data, "file": upload})
+        response = as_role(endpoint.role).post(
+            endpoint.url(records_of_every_kind), {**data, "file": upload}
+        )
         text = refusal_text(response)
         if not refused_with_a_message(response) or not (
             "konten aktif" in text or "tidak dapat dibaca" in text
         ):
             accepted.append(f"{attack}: {response.status_code} {text!r}")
     assert not accepted, accepted
-    assert endpoint.rows(world).count() == before_rows
+    assert endpoint.rows(records_of_every_kind).count() == before_rows
     assert stored_files() == before_files
     # What office software writes (open at page 1, a web link) is no active content.
     for name, content in (("polos.pdf", pdfs.CLEAN), ("tautan.pdf", pdfs.CLEAN_WITH_NAVIGATION)):
         content += b"%% " + where.encode() + b"\n"  # not a copy of a file already attached
         upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-        response = as_role(endpoint.role).post(endpoint.url(world), {**data, "file": upload})
+        response = as_role(endpoint.role).post(
+            endpoint.url(records_of_every_kind), {**data, "file": upload}
+        )
         assert response.status_code in (200, 302), name
         assert not refusal_text(response), (name, refusal_text(response))
-    assert endpoint.rows(world).count() == before_rows + 2
+    assert endpoint.rows(records_of_every_kind).count() == before_rows + 2
 
 
-def test_the_refusal_names_what_was_found_in_english_too(world, as_role):
+def test_the_refusal_names_what_was_found_in_english_too(records_of_every_kind, as_role):
     client = as_role("officer")
     client.cookies["sinergi_language"] = "en"
     upload = SimpleUploadedFile("a.pdf", pdfs.ACTIVE["launch"], content_type="application/pdf")
     response = client.post(
-        reverse("referrals:evidence_upload", args=[world.report.pk]),
+        reverse("referrals:evidence_upload", args=[records_of_every_kind.report.pk]),
         {"kind": "document", "file": upload},
     )
     assert "contains active content (Launch)" in refusal_text(response)
 
 
-def test_the_api_refuses_a_pdf_with_active_content(world, clients):
+def test_the_api_refuses_a_pdf_with_active_content(records_of_every_kind, clients):
     client = clients["officer"]
-    url = f"/api/v1/reports/{world.report.pk}/evidence/"
-    before = Evidence.objects.filter(report=world.report).count()
+    url = f"/api/v1/reports/{records_of_every_kind.report.pk}/evidence/"
+    before = Evidence.objects.filter(report=records_of_every_kind.report).count()
     for attack, content in {**pdfs.ACTIVE, **pdfs.UNREADABLE}.items():
         upload = SimpleUploadedFile(f"{attack}.pdf", content, content_type="application/pdf")
         response = client.post(url, {"kind": "document", "file": upload})
         assert response.status_code == 400, (attack, response.status_code)
         (message,) = response.json()["file"]
         assert "konten aktif" in message or "tidak dapat dibaca" in message, (attack, message)
-    assert Evidence.objects.filter(report=world.report).count() == before
+    assert Evidence.objects.filter(report=records_of_every_kind.report).count() == before
     upload = SimpleUploadedFile("polos.pdf", pdfs.CLEAN, content_type="application/pdf")
     response = client.post(url, {"kind": "document", "file": upload})
     assert response.status_code == 201, response.content

@@ -2,12 +2,13 @@
 
 Every text field (CharField/TextField without choices; not the encrypted identifiers, hashes,
 numbers and codes that validation keeps to digits and letters) of every record of
-conftest.world — reports, persons, shares, referrals, comments, prevention actions, evidence,
-villages, activities and their files, agreements, parties, scopes, documents, the agencies and
-the officer — is overwritten with a payload and a tag naming the field. Then every page of
-the access matrix that a role may open is read as that role: the payload must appear only
-escaped, never as markup. A notification and a failed sign-in with the payload as its name
-(which the audit log shows) are added, as an attacker without an account could leave one."""
+conftest.records_of_every_kind — reports, persons, shares, referrals, comments, prevention
+actions, evidence, villages, activities and their files, agreements, parties, scopes,
+documents, the agencies and the officer — is overwritten with a payload and a tag naming the
+field. Then every page of the access matrix that a role may open is read as that role: the
+payload must appear only escaped, never as markup. A notification and a failed sign-in with
+the payload as its name (which the audit log shows) are added, as an attacker without an
+account could leave one."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ NOT_FREE_TEXT = {
     "email",
 }
 
-# The records of conftest.world whose fields are overwritten.
+# The records of conftest.records_of_every_kind whose fields are overwritten.
 RECORDS = (
     "report",
     "fresh",
@@ -115,11 +116,11 @@ def tag(model, field: str) -> str:
     return f"xss-{model.__name__}.{field}"
 
 
-def poison(world, payload: str) -> set[str]:
-    """Overwrite every free-text field of the world's records; return the tags written."""
+def poison(records_of_every_kind, payload: str) -> set[str]:
+    """Overwrite every free-text field of those records; return the tags written."""
     written = set()
     for name in RECORDS:
-        obj = getattr(world, name)
+        obj = getattr(records_of_every_kind, name)
         model = type(obj)
         values = {}
         for field in free_text_fields(model):
@@ -134,10 +135,10 @@ def poison(world, payload: str) -> set[str]:
 
 
 @pytest.fixture
-def poisoned(world, officer):
-    written = poison(world, PAYLOAD)
+def poisoned(records_of_every_kind, officer):
+    written = poison(records_of_every_kind, PAYLOAD)
     # A notification whose parameters carry the payload (names of people and agencies do).
-    Notification.objects.filter(pk=world.notification.pk).update(
+    Notification.objects.filter(pk=records_of_every_kind.notification.pk).update(
         params={"name": f"{PAYLOAD} {tag(Notification, 'params')}"}
     )
     # A failed sign-in with the payload as the name tried: the audit log shows that name.
@@ -163,11 +164,11 @@ FRAGMENTS = {"villages:agreement_implementation"}
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
-def test_stored_payloads_render_inert(role, poisoned, world, clients):
+def test_stored_payloads_render_inert(role, poisoned, records_of_every_kind, clients):
     client = clients[role]
     raw, shown = [], set()
     for name, call in pages_for(role):
-        url = call.url(name, world)
+        url = call.url(name, records_of_every_kind)
         variants = ({}, {"HTTP_HX_REQUEST": "true"}) if name in FRAGMENTS else ({},)
         for headers in variants:
             response = client.get(url, **headers)

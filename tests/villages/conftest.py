@@ -1,6 +1,6 @@
 """Agencies, users and one cooperation landscape for the villages tests.
 
-The landscape (`world`): Kanim Tangerang (below the Kanwil) designated Desa Bulakan; BP3MI
+`co_managed_village`: Kanim Tangerang (below the Kanwil) designated Desa Bulakan; BP3MI
 co-manages it under the Kanwil (covering its offices) - BP3MI agreement; the Kanwil (covering
 its offices) and Polda (covering Polres) have an agreement with a cooperation scope only;
 BP3MI has its own agreement with KNPI; "Luar" has no agreement at all."""
@@ -104,7 +104,7 @@ def outreach_scope(db):
 
 
 @pytest.fixture
-def world(
+def co_managed_village(
     system_admin, kanwil, kanim, polda, polres, bp3mi, knpi, cooperation_scope, outreach_scope
 ):
     kanwil_polda = f.agreement(

@@ -35,76 +35,82 @@ def may_edit(user: User, desa) -> bool:
 # --- The visibility matrix -----------------------------------------------------------------
 
 
-def test_designating_office_officer_sees_and_may_edit_its_village(world, officer):
-    assert sees(officer, world.desa)
-    assert may_edit(officer, world.desa)
+def test_designating_office_officer_sees_and_may_edit_its_village(co_managed_village, officer):
+    assert sees(officer, co_managed_village.desa)
+    assert may_edit(officer, co_managed_village.desa)
 
 
-def test_kanwil_supervisor_sees_and_may_edit_villages_of_its_offices(world, kanwil_supervisor):
-    assert sees(kanwil_supervisor, world.desa)
-    assert may_edit(kanwil_supervisor, world.desa)
+def test_kanwil_supervisor_sees_and_may_edit_villages_of_its_offices(
+    co_managed_village, kanwil_supervisor
+):
+    assert sees(kanwil_supervisor, co_managed_village.desa)
+    assert may_edit(kanwil_supervisor, co_managed_village.desa)
 
 
 def test_polda_sees_village_through_agreement_with_kanwil_covering_its_offices(
-    world, polda_officer
+    co_managed_village, polda_officer
 ):
-    assert sees(polda_officer, world.desa)
+    assert sees(polda_officer, co_managed_village.desa)
 
 
 def test_polres_below_polda_sees_village_when_polda_party_covers_child_offices(
-    world, polres_officer
+    co_managed_village, polres_officer
 ):
-    assert sees(polres_officer, world.desa)
+    assert sees(polres_officer, co_managed_village.desa)
 
 
-def test_cooperating_agency_may_not_edit_village(world, polda_officer, polres_officer):
-    assert not may_edit(polda_officer, world.desa)
-    assert not may_edit(polres_officer, world.desa)
+def test_cooperating_agency_may_not_edit_village(co_managed_village, polda_officer, polres_officer):
+    assert not may_edit(polda_officer, co_managed_village.desa)
+    assert not may_edit(polres_officer, co_managed_village.desa)
     assert not selectors.editable_villages(fresh(polda_officer)).exists()
 
 
-def test_partner_sees_and_may_edit_the_village(world, bp3mi_officer):
-    assert sees(bp3mi_officer, world.desa)
-    assert may_edit(bp3mi_officer, world.desa)
+def test_partner_sees_and_may_edit_the_village(co_managed_village, bp3mi_officer):
+    assert sees(bp3mi_officer, co_managed_village.desa)
+    assert may_edit(bp3mi_officer, co_managed_village.desa)
 
 
-def test_partner_without_agreement_sees_village_only_while_it_is_a_partner(world, make_user):
+def test_partner_without_agreement_sees_village_only_while_it_is_a_partner(
+    co_managed_village, make_user
+):
     dinas = AgencyFactory(short_name="Disnaker Cilegon", kind="manpower_office")
     user = make_user(User.Role.OFFICER, dinas)
-    assert not sees(user, world.desa)
-    partner = DesaBinaanPartner.objects.create(desa=world.desa, agency=dinas)
-    assert sees(user, world.desa)
-    assert may_edit(user, world.desa)
+    assert not sees(user, co_managed_village.desa)
+    partner = DesaBinaanPartner.objects.create(desa=co_managed_village.desa, agency=dinas)
+    assert sees(user, co_managed_village.desa)
+    assert may_edit(user, co_managed_village.desa)
     partner.delete()
-    assert not sees(user, world.desa)
+    assert not sees(user, co_managed_village.desa)
 
 
-def test_partners_own_agreements_do_not_open_the_village_to_its_partners(world, knpi_officer):
+def test_partners_own_agreements_do_not_open_the_village_to_its_partners(
+    co_managed_village, knpi_officer
+):
     # KNPI is bound with BP3MI only; BP3MI co-manages the village, which does not extend it.
-    assert not sees(knpi_officer, world.desa)
-    assert not may_edit(knpi_officer, world.desa)
+    assert not sees(knpi_officer, co_managed_village.desa)
+    assert not may_edit(knpi_officer, co_managed_village.desa)
 
 
-def test_agency_without_agreement_sees_no_village(world, outsider):
+def test_agency_without_agreement_sees_no_village(co_managed_village, outsider):
     assert not selectors.visible_villages(fresh(outsider)).exists()
-    assert not may_edit(outsider, world.desa)
+    assert not may_edit(outsider, co_managed_village.desa)
     with pytest.raises(Http404):
-        selectors.get_village_for(fresh(outsider), world.desa.pk)
+        selectors.get_village_for(fresh(outsider), co_managed_village.desa.pk)
 
 
-def test_system_admin_sees_and_may_edit_every_village(world, system_admin, cilegon):
+def test_system_admin_sees_and_may_edit_every_village(co_managed_village, system_admin, cilegon):
     other = f.village("36.72.03.1001", cilegon)
     visible = set(selectors.visible_villages(fresh(system_admin)))
-    assert {world.desa, other} <= visible
+    assert {co_managed_village.desa, other} <= visible
     assert may_edit(system_admin, other)
 
 
 def test_kanwil_officer_not_supervisor_does_not_see_villages_of_child_offices(
-    world, kanwil_officer
+    co_managed_village, kanwil_officer
 ):
     # Only a supervisor sees the offices below as their own; the Kanwil's agreements put
     # Kanim on the Kanwil's own side, not on another side.
-    assert not sees(kanwil_officer, world.desa)
+    assert not sees(kanwil_officer, co_managed_village.desa)
 
 
 def test_draft_agreement_gives_no_visibility(system_admin, kanwil, kanim, polda, polda_officer):
@@ -141,7 +147,7 @@ def test_agreement_of_kanwil_not_covering_child_offices_does_not_open_kanim_vill
     assert not sees(polda_officer, desa)
 
 
-def test_inactive_user_sees_nothing(world, officer):
+def test_inactive_user_sees_nothing(co_managed_village, officer):
     officer.is_active = False
     officer.save()
     assert not selectors.visible_villages(fresh(officer)).exists()
@@ -155,7 +161,7 @@ def activity_ids(user) -> set[int]:
 
 
 def test_activity_is_visible_to_agencies_cooperating_with_its_organiser(
-    world, kanim, officer, polda_officer, outsider, knpi_officer, system_admin
+    co_managed_village, kanim, officer, polda_officer, outsider, knpi_officer, system_admin
 ):
     outing = f.activity(kanim)  # reached no village
     assert outing.pk in activity_ids(officer)
@@ -165,34 +171,36 @@ def test_activity_is_visible_to_agencies_cooperating_with_its_organiser(
     assert outing.pk not in activity_ids(knpi_officer)
 
 
-def test_activity_is_visible_to_its_co_organiser(world, kanim, outsider_agency, outsider):
+def test_activity_is_visible_to_its_co_organiser(
+    co_managed_village, kanim, outsider_agency, outsider
+):
     outing = f.activity(kanim, co_organisers=[outsider_agency])
     assert outing.pk in activity_ids(outsider)
 
 
 def test_activity_is_visible_to_those_who_see_a_village_it_reached(
-    world, polda_officer, outsider, knpi_officer
+    co_managed_village, polda_officer, outsider, knpi_officer
 ):
     dinas = AgencyFactory(short_name="Disnaker Cilegon", kind="manpower_office")  # no agreement
-    outing = f.activity(dinas, villages=[world.desa])
+    outing = f.activity(dinas, villages=[co_managed_village.desa])
     assert outing.pk in activity_ids(polda_officer)
     assert outing.pk not in activity_ids(outsider)
     assert outing.pk not in activity_ids(knpi_officer)
 
 
 def test_activity_co_organised_by_a_partner_is_not_opened_to_the_partners_own_partners(
-    world, kanim, bp3mi, knpi_officer, bp3mi_officer
+    co_managed_village, kanim, bp3mi, knpi_officer, bp3mi_officer
 ):
     # The same rule as for villages: a co-organiser (like a partner) sees the activity, but
     # its own agreements do not extend it. Otherwise KNPI would read an activity that lists
     # a Desa Binaan KNPI may not see.
-    outing = f.activity(kanim, co_organisers=[bp3mi], villages=[world.desa])
+    outing = f.activity(kanim, co_organisers=[bp3mi], villages=[co_managed_village.desa])
     assert outing.pk in activity_ids(bp3mi_officer)
     assert outing.pk not in activity_ids(knpi_officer)
 
 
 def test_can_edit_activity_for_organiser_and_co_organisers_only(
-    world, kanim, bp3mi, officer, bp3mi_officer, polda_officer, system_admin
+    co_managed_village, kanim, bp3mi, officer, bp3mi_officer, polda_officer, system_admin
 ):
     outing = f.activity(kanim)
     assert permissions.can_edit_activity(fresh(officer), outing)
@@ -203,18 +211,20 @@ def test_can_edit_activity_for_organiser_and_co_organisers_only(
     assert permissions.can_edit_activity(fresh(bp3mi_officer), outing)
 
 
-def test_get_activity_for_raises_404_when_not_visible(world, kanim, outsider):
+def test_get_activity_for_raises_404_when_not_visible(co_managed_village, kanim, outsider):
     outing = f.activity(kanim)
     with pytest.raises(Http404):
         selectors.get_activity_for(fresh(outsider), outing.pk)
 
 
-def test_activity_list_filters_by_village_kind_and_year(world, kanim, officer):
-    reached = f.activity(kanim, villages=[world.desa], date=dt.date(2025, 3, 12))
+def test_activity_list_filters_by_village_kind_and_year(co_managed_village, kanim, officer):
+    reached = f.activity(kanim, villages=[co_managed_village.desa], date=dt.date(2025, 3, 12))
     f.activity(kanim, kind="joint_training", date=dt.date(2024, 3, 12))
     user = fresh(officer)
     assert list(
-        selectors.activity_list(user=user, filters=ActivityFilters(village_id=world.desa.pk))
+        selectors.activity_list(
+            user=user, filters=ActivityFilters(village_id=co_managed_village.desa.pk)
+        )
     ) == [reached]
     assert {
         a.kind for a in selectors.activity_list(user=user, filters=ActivityFilters(year=2024))

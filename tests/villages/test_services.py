@@ -135,10 +135,10 @@ def test_history_rows_never_copy_phone_numbers(db):
 # --- village_update ------------------------------------------------------------------------
 
 
-def test_update_audits_changes_without_the_phone_values(world, officer):
+def test_update_audits_changes_without_the_phone_values(co_managed_village, officer):
     services.village_update(
         actor=fresh(officer),
-        desa=world.desa,
+        desa=co_managed_village.desa,
         contact_phone="089912345678",
         village_head_phone="",
         village_head_name="Hj. Mulyati",
@@ -153,121 +153,158 @@ def test_update_audits_changes_without_the_phone_values(world, officer):
     logged = json.dumps(entry.data)
     for number in ("089912345678", f.HEAD_PHONE, f.CONTACT_PHONE):
         assert number not in logged
-    world.desa.refresh_from_db()
-    assert world.desa.contact_phone == "089912345678"
+    co_managed_village.desa.refresh_from_db()
+    assert co_managed_village.desa.contact_phone == "089912345678"
 
 
-def test_update_without_changes_writes_no_audit_entry(world, officer):
+def test_update_without_changes_writes_no_audit_entry(co_managed_village, officer):
     services.village_update(
-        actor=fresh(officer), desa=world.desa, village_head_name="Ahmad Suhendi"
+        actor=fresh(officer), desa=co_managed_village.desa, village_head_name="Ahmad Suhendi"
     )
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.VILLAGE_UPDATED).exists()
 
 
-def test_partner_may_update_but_cooperating_agency_may_not(world, bp3mi_officer, polda_officer):
-    services.village_update(actor=fresh(bp3mi_officer), desa=world.desa, notes="Dikelola bersama.")
+def test_partner_may_update_but_cooperating_agency_may_not(
+    co_managed_village, bp3mi_officer, polda_officer
+):
+    services.village_update(
+        actor=fresh(bp3mi_officer), desa=co_managed_village.desa, notes="Dikelola bersama."
+    )
     with pytest.raises(PermissionDenied):
-        services.village_update(actor=fresh(polda_officer), desa=world.desa, notes="Tidak boleh.")
-    world.desa.refresh_from_db()
-    assert world.desa.notes == "Dikelola bersama."
+        services.village_update(
+            actor=fresh(polda_officer), desa=co_managed_village.desa, notes="Tidak boleh."
+        )
+    co_managed_village.desa.refresh_from_db()
+    assert co_managed_village.desa.notes == "Dikelola bersama."
 
 
-def test_update_refuses_designation_date_in_the_future(world, officer):
+def test_update_refuses_designation_date_in_the_future(co_managed_village, officer):
     with pytest.raises(ValidationError) as excinfo:
-        services.village_update(actor=fresh(officer), desa=world.desa, designated_on=f.days(2))
+        services.village_update(
+            actor=fresh(officer), desa=co_managed_village.desa, designated_on=f.days(2)
+        )
     assert "designated_on" in error_fields(excinfo)
 
 
-def test_update_refuses_liaison_officer_of_another_agency(world, officer, bp3mi_officer):
+def test_update_refuses_liaison_officer_of_another_agency(
+    co_managed_village, officer, bp3mi_officer
+):
     with pytest.raises(ValidationError) as excinfo:
         services.village_update(
-            actor=fresh(officer), desa=world.desa, liaison_officers=[bp3mi_officer]
+            actor=fresh(officer), desa=co_managed_village.desa, liaison_officers=[bp3mi_officer]
         )
     assert "liaison_officers" in error_fields(excinfo)
-    assert not world.desa.liaison_officers.exists()
+    assert not co_managed_village.desa.liaison_officers.exists()
 
 
 # --- village_reveal ------------------------------------------------------------------------
 
 
-def test_reveal_returns_the_full_number_and_audits_it(world, polda_officer):
+def test_reveal_returns_the_full_number_and_audits_it(co_managed_village, polda_officer):
     value = services.village_reveal(
-        actor=fresh(polda_officer), desa=world.desa, field="village_head_phone"
+        actor=fresh(polda_officer), desa=co_managed_village.desa, field="village_head_phone"
     )
     assert value == f.HEAD_PHONE
     entry = AuditEntry.objects.get(action="pii_revealed")
     assert entry.actor == polda_officer
-    assert entry.target_id == str(world.desa.pk)
+    assert entry.target_id == str(co_managed_village.desa.pk)
     assert entry.data == {"field": "village_head_phone"}
 
 
-def test_reveal_refuses_user_who_cannot_see_the_village(world, knpi_officer, outsider):
+def test_reveal_refuses_user_who_cannot_see_the_village(co_managed_village, knpi_officer, outsider):
     for user in (knpi_officer, outsider):
         with pytest.raises(PermissionDenied):
-            services.village_reveal(actor=fresh(user), desa=world.desa, field="contact_phone")
+            services.village_reveal(
+                actor=fresh(user), desa=co_managed_village.desa, field="contact_phone"
+            )
     assert not AuditEntry.objects.filter(action="pii_revealed").exists()
 
 
-def test_reveal_only_reveals_personal_fields(world, officer):
+def test_reveal_only_reveals_personal_fields(co_managed_village, officer):
     with pytest.raises(ValueError, match="decree_number"):
-        services.village_reveal(actor=fresh(officer), desa=world.desa, field="decree_number")
+        services.village_reveal(
+            actor=fresh(officer), desa=co_managed_village.desa, field="decree_number"
+        )
 
 
 # --- village_partner_add / remove ----------------------------------------------------------
 
 
-def test_partner_added_under_agreement_binding_office_and_partner(world, officer, polda):
+def test_partner_added_under_agreement_binding_office_and_partner(
+    co_managed_village, officer, polda
+):
     partner = services.village_partner_add(
-        actor=fresh(officer), desa=world.desa, agency=polda, agreement=world.kanwil_polda
+        actor=fresh(officer),
+        desa=co_managed_village.desa,
+        agency=polda,
+        agreement=co_managed_village.kanwil_polda,
     )
-    assert partner.agreement == world.kanwil_polda
+    assert partner.agreement == co_managed_village.kanwil_polda
     assert AuditEntry.objects.filter(action=AuditEntry.Action.VILLAGE_PARTNER_ADDED).exists()
 
 
-def test_partner_may_be_added_without_agreement(world, officer, knpi):
-    assert services.village_partner_add(actor=fresh(officer), desa=world.desa, agency=knpi)
+def test_partner_may_be_added_without_agreement(co_managed_village, officer, knpi):
+    assert services.village_partner_add(
+        actor=fresh(officer), desa=co_managed_village.desa, agency=knpi
+    )
 
 
-def test_designating_office_cannot_be_its_own_partner(world, officer, kanim):
+def test_designating_office_cannot_be_its_own_partner(co_managed_village, officer, kanim):
     with pytest.raises(ValidationError) as excinfo:
-        services.village_partner_add(actor=fresh(officer), desa=world.desa, agency=kanim)
+        services.village_partner_add(
+            actor=fresh(officer), desa=co_managed_village.desa, agency=kanim
+        )
     assert "agency" in error_fields(excinfo)
 
 
-def test_partner_cannot_be_added_twice(world, officer, bp3mi):
+def test_partner_cannot_be_added_twice(co_managed_village, officer, bp3mi):
     with pytest.raises(ValidationError) as excinfo:
-        services.village_partner_add(actor=fresh(officer), desa=world.desa, agency=bp3mi)
+        services.village_partner_add(
+            actor=fresh(officer), desa=co_managed_village.desa, agency=bp3mi
+        )
     assert "agency" in error_fields(excinfo)
-    assert world.desa.partners.count() == 1
+    assert co_managed_village.desa.partners.count() == 1
 
 
-def test_partner_agreement_must_bind_both_office_and_partner(world, officer, knpi, polda):
+def test_partner_agreement_must_bind_both_office_and_partner(
+    co_managed_village, officer, knpi, polda
+):
     with pytest.raises(ValidationError) as excinfo:
         # BP3MI - KNPI binds KNPI, not Kanim Tangerang.
         services.village_partner_add(
-            actor=fresh(officer), desa=world.desa, agency=knpi, agreement=world.bp3mi_knpi
+            actor=fresh(officer),
+            desa=co_managed_village.desa,
+            agency=knpi,
+            agreement=co_managed_village.bp3mi_knpi,
         )
     assert "agreement" in error_fields(excinfo)
     with pytest.raises(ValidationError) as excinfo:
         # Kanwil - BP3MI binds Kanim Tangerang, not Polda.
         services.village_partner_add(
-            actor=fresh(officer), desa=world.desa, agency=polda, agreement=world.kanwil_bp3mi
+            actor=fresh(officer),
+            desa=co_managed_village.desa,
+            agency=polda,
+            agreement=co_managed_village.kanwil_bp3mi,
         )
     assert "agreement" in error_fields(excinfo)
-    assert not world.desa.partners.exclude(pk=world.partner.pk).exists()
+    assert not co_managed_village.desa.partners.exclude(pk=co_managed_village.partner.pk).exists()
 
 
-def test_cooperating_agency_may_not_add_or_remove_partners(world, polda_officer, knpi):
+def test_cooperating_agency_may_not_add_or_remove_partners(co_managed_village, polda_officer, knpi):
     with pytest.raises(PermissionDenied):
-        services.village_partner_add(actor=fresh(polda_officer), desa=world.desa, agency=knpi)
+        services.village_partner_add(
+            actor=fresh(polda_officer), desa=co_managed_village.desa, agency=knpi
+        )
     with pytest.raises(PermissionDenied):
-        services.village_partner_remove(actor=fresh(polda_officer), partner=world.partner)
-    assert DesaBinaanPartner.objects.filter(pk=world.partner.pk).exists()
+        services.village_partner_remove(
+            actor=fresh(polda_officer), partner=co_managed_village.partner
+        )
+    assert DesaBinaanPartner.objects.filter(pk=co_managed_village.partner.pk).exists()
 
 
-def test_designating_office_removes_a_partner_and_it_is_audited(world, officer):
-    services.village_partner_remove(actor=fresh(officer), partner=world.partner)
-    assert not world.desa.partners.exists()
+def test_designating_office_removes_a_partner_and_it_is_audited(co_managed_village, officer):
+    services.village_partner_remove(actor=fresh(officer), partner=co_managed_village.partner)
+    assert not co_managed_village.desa.partners.exists()
     entry = AuditEntry.objects.get(action=AuditEntry.Action.VILLAGE_PARTNER_REMOVED)
     assert entry.data == {"partner": "BP3MI Banten"}
 
@@ -282,10 +319,12 @@ def save_figures(actor, desa, year, **values):
     return services.village_figures_save(actor=fresh(actor), desa=desa, year=year, **values)
 
 
-def test_figures_are_created_then_corrected_for_the_same_year(world, officer, bp3mi_officer):
+def test_figures_are_created_then_corrected_for_the_same_year(
+    co_managed_village, officer, bp3mi_officer
+):
     year = f.today().year - 1
-    save_figures(officer, world.desa, year, source="Pendataan PIMPASA")
-    save_figures(bp3mi_officer, world.desa, year, returnees=11)
+    save_figures(officer, co_managed_village.desa, year, source="Pendataan PIMPASA")
+    save_figures(bp3mi_officer, co_managed_village.desa, year, returnees=11)
     figure = VillageFigure.objects.get()
     assert (figure.year, figure.procedural_abroad, figure.returnees) == (year, 120, 11)
     assert figure.updated_by == bp3mi_officer
@@ -293,36 +332,36 @@ def test_figures_are_created_then_corrected_for_the_same_year(world, officer, bp
     assert sorted(e.data["new"] for e in entries) == [False, True]
 
 
-def test_figures_of_this_year_are_accepted_but_not_of_a_future_year(world, officer):
-    save_figures(officer, world.desa, f.today().year)
+def test_figures_of_this_year_are_accepted_but_not_of_a_future_year(co_managed_village, officer):
+    save_figures(officer, co_managed_village.desa, f.today().year)
     with pytest.raises(ValidationError) as excinfo:
-        save_figures(officer, world.desa, f.today().year + 1)
+        save_figures(officer, co_managed_village.desa, f.today().year + 1)
     assert "year" in error_fields(excinfo)
     with pytest.raises(ValidationError):
-        save_figures(officer, world.desa, 1999)
+        save_figures(officer, co_managed_village.desa, 1999)
     assert VillageFigure.objects.count() == 1
 
 
-def test_figures_cannot_be_negative(world, officer):
+def test_figures_cannot_be_negative(co_managed_village, officer):
     with pytest.raises(ValidationError):
-        save_figures(officer, world.desa, 2024, returnees=-1)
+        save_figures(officer, co_managed_village.desa, 2024, returnees=-1)
     with pytest.raises(ValidationError):
-        save_figures(officer, world.desa, 2024, procedural_abroad=-5)
+        save_figures(officer, co_managed_village.desa, 2024, procedural_abroad=-5)
     assert not VillageFigure.objects.exists()
 
 
-def test_figures_beyond_a_database_integer_are_a_validation_error(world, officer):
+def test_figures_beyond_a_database_integer_are_a_validation_error(co_managed_village, officer):
     """Found by the property tests: a figure too large for PostgreSQL's integer was a server
     error; the model's own limits now refuse it like any other wrong value."""
     with pytest.raises(ValidationError) as excinfo:
-        save_figures(officer, world.desa, 2024, procedural_abroad=10**12)
+        save_figures(officer, co_managed_village.desa, 2024, procedural_abroad=10**12)
     assert "procedural_abroad" in error_fields(excinfo)
     assert not VillageFigure.objects.exists()
 
 
-def test_cooperating_agency_may_not_save_figures(world, polda_officer):
+def test_cooperating_agency_may_not_save_figures(co_managed_village, polda_officer):
     with pytest.raises(PermissionDenied):
-        save_figures(polda_officer, world.desa, 2024)
+        save_figures(polda_officer, co_managed_village.desa, 2024)
 
 
 # --- activity_create -----------------------------------------------------------------------
@@ -343,47 +382,51 @@ def scope_of(agreement, code="sosialisasi-bersama"):
     )
 
 
-def test_activity_recorded_for_own_agency_and_audited(world, officer, kanim, bp3mi):
+def test_activity_recorded_for_own_agency_and_audited(co_managed_village, officer, kanim, bp3mi):
     outing = record(
         officer,
         kanim,
         co_organisers=[bp3mi],
-        villages=[world.desa],
-        agreement_scope=scope_of(world.kanwil_bp3mi),
+        villages=[co_managed_village.desa],
+        agreement_scope=scope_of(co_managed_village.kanwil_bp3mi),
         participants_male=14,
         participants_female=23,
     )
     assert outing.created_by == officer
     assert list(outing.co_organisers.all()) == [bp3mi]
-    assert list(outing.villages.all()) == [world.desa]
+    assert list(outing.villages.all()) == [co_managed_village.desa]
     assert outing.participants == 37
     entry = AuditEntry.objects.get(action=AuditEntry.Action.ACTIVITY_CREATED)
     assert entry.agency == kanim
 
 
-def test_activity_only_for_own_agency_unless_system_admin(world, officer, bp3mi, system_admin):
+def test_activity_only_for_own_agency_unless_system_admin(
+    co_managed_village, officer, bp3mi, system_admin
+):
     with pytest.raises(PermissionDenied):
         record(officer, bp3mi)
     assert not Activity.objects.exists()
     assert record(system_admin, bp3mi).organiser == bp3mi
 
 
-def test_agreement_scope_must_be_in_force_on_the_activity_date(world, officer, kanim):
-    scope = scope_of(world.kanwil_bp3mi)  # in force from 30 days ago
+def test_agreement_scope_must_be_in_force_on_the_activity_date(co_managed_village, officer, kanim):
+    scope = scope_of(co_managed_village.kanwil_bp3mi)  # in force from 30 days ago
     with pytest.raises(ValidationError) as excinfo:
         record(officer, kanim, agreement_scope=scope, date=f.days(-31))
     assert "agreement_scope" in error_fields(excinfo)
     assert record(officer, kanim, agreement_scope=scope, date=f.days(-30))
 
 
-def test_activity_after_termination_cannot_use_the_agreement(world, officer, kanim, system_admin):
+def test_activity_after_termination_cannot_use_the_agreement(
+    co_managed_village, officer, kanim, system_admin
+):
     agreement_services.agreement_terminate(
         actor=system_admin,
-        agreement=world.kanwil_bp3mi,
+        agreement=co_managed_village.kanwil_bp3mi,
         terminated_on=f.days(-10),
         reason="Selesai.",
     )
-    scope = scope_of(world.kanwil_bp3mi)
+    scope = scope_of(co_managed_village.kanwil_bp3mi)
     with pytest.raises(ValidationError) as excinfo:
         record(officer, kanim, agreement_scope=scope, date=f.days(-10))
     assert "agreement_scope" in error_fields(excinfo)
@@ -397,9 +440,9 @@ def test_draft_agreement_scope_cannot_be_used(system_admin, kanwil, bp3mi, kanim
     assert "agreement_scope" in error_fields(excinfo)
 
 
-def test_agreement_scope_must_bind_the_organiser(world, polda_officer, polda):
+def test_agreement_scope_must_bind_the_organiser(co_managed_village, polda_officer, polda):
     with pytest.raises(ValidationError) as excinfo:
-        record(polda_officer, polda, agreement_scope=scope_of(world.kanwil_bp3mi))
+        record(polda_officer, polda, agreement_scope=scope_of(co_managed_village.kanwil_bp3mi))
     assert "agreement_scope" in error_fields(excinfo)
 
 
@@ -423,20 +466,22 @@ def test_scope_limited_to_other_parties_does_not_bind_the_organiser(
     assert "agreement_scope" in error_fields(excinfo)
 
 
-def test_organiser_cannot_also_be_co_organiser(world, officer, kanim, bp3mi):
+def test_organiser_cannot_also_be_co_organiser(co_managed_village, officer, kanim, bp3mi):
     with pytest.raises(ValidationError) as excinfo:
         record(officer, kanim, co_organisers=[bp3mi, kanim])
     assert "co_organisers" in error_fields(excinfo)
 
 
-def test_activity_may_reach_only_villages_the_actor_sees(world, outsider, outsider_agency):
+def test_activity_may_reach_only_villages_the_actor_sees(
+    co_managed_village, outsider, outsider_agency
+):
     with pytest.raises(ValidationError) as excinfo:
-        record(outsider, outsider_agency, villages=[world.desa])
+        record(outsider, outsider_agency, villages=[co_managed_village.desa])
     assert "villages" in error_fields(excinfo)
     assert not Activity.objects.exists()
 
 
-def test_activity_area_is_a_regency_city_or_district(world, officer, kanim):
+def test_activity_area_is_a_regency_city_or_district(co_managed_village, officer, kanim):
     with pytest.raises(ValidationError) as excinfo:
         record(officer, kanim, area=f.region("36.72.01.1002"))
     assert "area" in error_fields(excinfo)
@@ -444,7 +489,7 @@ def test_activity_area_is_a_regency_city_or_district(world, officer, kanim):
     assert record(officer, kanim, area=f.region("36.72.01")).area.code == "36.72.01"
 
 
-def test_activity_date_may_not_lie_more_than_a_year_ahead(world, officer, kanim):
+def test_activity_date_may_not_lie_more_than_a_year_ahead(co_managed_village, officer, kanim):
     with pytest.raises(ValidationError) as excinfo:
         record(officer, kanim, date=f.days(400))
     assert "date" in error_fields(excinfo)
@@ -454,8 +499,8 @@ def test_activity_date_may_not_lie_more_than_a_year_ahead(world, officer, kanim)
 
 
 @pytest.fixture
-def outing(world, kanim):
-    return f.activity(kanim, villages=[world.desa])
+def outing(co_managed_village, kanim):
+    return f.activity(kanim, villages=[co_managed_village.desa])
 
 
 def upload(actor, activity, name, content, kind="photo", content_type="image/jpeg", **kwargs):

@@ -20,8 +20,8 @@ ROLES = ["officer", "polda_officer", "outsider", "system_admin"]
 
 
 @pytest.fixture
-def outing(world, kanim):
-    return f.activity(kanim, villages=[world.desa], title="Sosialisasi di Bulakan")
+def outing(co_managed_village, kanim):
+    return f.activity(kanim, villages=[co_managed_village.desa], title="Sosialisasi di Bulakan")
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def material(outing, officer):
 
 
 @pytest.fixture
-def routes(world, outing, photo):
-    desa = world.desa
+def routes(co_managed_village, outing, photo):
+    desa = co_managed_village.desa
 
     def png_upload():
         return {
@@ -73,7 +73,7 @@ def routes(world, outing, photo):
         "partner_add": ("get", reverse("villages:partner_add", args=[desa.pk]), None),
         "partner_remove": (
             "post",
-            reverse("villages:partner_remove", args=[desa.pk, world.partner.pk]),
+            reverse("villages:partner_remove", args=[desa.pk, co_managed_village.partner.pk]),
             None,
         ),
         "activity_list": ("get", reverse("villages:activity_list"), None),
@@ -88,7 +88,7 @@ def routes(world, outing, photo):
         "activity_file": ("get", reverse("villages:activity_file", args=[photo.pk]), None),
         "agreement_implementation": (
             "get",
-            reverse("villages:agreement_implementation", args=[world.kanwil_polda.pk]),
+            reverse("villages:agreement_implementation", args=[co_managed_village.kanwil_polda.pk]),
             None,
         ),
     }
@@ -137,35 +137,39 @@ def test_page_status_by_role(client, request, routes, role, name):
     assert call(client, routes[name]).status_code == EXPECTED[name][ROLES.index(role)]
 
 
-def test_lists_of_an_agency_without_agreement_are_empty(client, world, outing, outsider):
+def test_lists_of_an_agency_without_agreement_are_empty(
+    client, co_managed_village, outing, outsider
+):
     client.force_login(outsider)
     assert list(client.get(reverse("villages:list")).context["page"]) == []
     assert list(client.get(reverse("villages:activity_list")).context["page"]) == []
 
 
 def test_lists_of_a_cooperating_agency_show_the_village_and_its_activity(
-    client, world, outing, polda_officer
+    client, co_managed_village, outing, polda_officer
 ):
     client.force_login(polda_officer)
-    assert list(client.get(reverse("villages:list")).context["page"]) == [world.desa]
+    assert list(client.get(reverse("villages:list")).context["page"]) == [co_managed_village.desa]
     assert list(client.get(reverse("villages:activity_list")).context["page"]) == [outing]
 
 
-def test_cooperating_agency_cannot_change_the_village_by_post(client, world, polda_officer):
+def test_cooperating_agency_cannot_change_the_village_by_post(
+    client, co_managed_village, polda_officer
+):
     client.force_login(polda_officer)
-    url = reverse("villages:edit", args=[world.desa.pk])
+    url = reverse("villages:edit", args=[co_managed_village.desa.pk])
     response = client.post(url, {"designated_on": "2025-01-01", "status": "inactive"})
     assert response.status_code == 403
-    world.desa.refresh_from_db()
-    assert world.desa.status == "active"
+    co_managed_village.desa.refresh_from_db()
+    assert co_managed_village.desa.status == "active"
 
 
-def test_designating_office_edits_the_village(client, world, officer):
+def test_designating_office_edits_the_village(client, co_managed_village, officer):
     client.force_login(officer)
     response = client.post(
-        reverse("villages:edit", args=[world.desa.pk]),
+        reverse("villages:edit", args=[co_managed_village.desa.pk]),
         {
-            "designated_on": world.desa.designated_on.isoformat(),
+            "designated_on": co_managed_village.desa.designated_on.isoformat(),
             "decree_number": "W.11-BARU",
             "village_head_name": "Ahmad Suhendi",
             "village_head_phone": "0812-3456-7890",
@@ -176,10 +180,10 @@ def test_designating_office_edits_the_village(client, world, officer):
         },
     )
     assert response.status_code == 302
-    world.desa.refresh_from_db()
-    assert world.desa.decree_number == "W.11-BARU"
-    assert world.desa.contact_phone == ""
-    assert list(world.desa.liaison_officers.all()) == [officer]
+    co_managed_village.desa.refresh_from_db()
+    assert co_managed_village.desa.decree_number == "W.11-BARU"
+    assert co_managed_village.desa.contact_phone == ""
+    assert list(co_managed_village.desa.liaison_officers.all()) == [officer]
 
 
 # --- Designating a village -----------------------------------------------------------------
@@ -230,11 +234,12 @@ def test_designate_form_with_missing_village_keeps_typed_values_and_says_so_in_i
 
 
 def test_designate_form_shows_service_refusal_beside_the_field_and_keeps_values(
-    client, world, officer, kanim
+    client, co_managed_village, officer, kanim
 ):
     client.force_login(officer)
     response = client.post(
-        reverse("villages:create"), designate_data(kanim, village=world.desa.village_id)
+        reverse("villages:create"),
+        designate_data(kanim, village=co_managed_village.desa.village_id),
     )
     assert response.status_code == 200
     assert "village" in response.context["form"].errors
@@ -268,18 +273,18 @@ def figures(client, desa, **values):
     return client.post(reverse("villages:figures", args=[desa.pk]), data, follow=True)
 
 
-def test_figures_form_saves_a_year(client, world, officer):
+def test_figures_form_saves_a_year(client, co_managed_village, officer):
     client.force_login(officer)
-    response = figures(client, world.desa)
-    assert response.redirect_chain[-1][0] == world.desa.get_absolute_url()
+    response = figures(client, co_managed_village.desa)
+    assert response.redirect_chain[-1][0] == co_managed_village.desa.get_absolute_url()
     assert VillageFigure.objects.get().procedural_abroad == 120
 
 
 def test_figures_form_refuses_negative_number_with_a_message_and_saves_nothing(
-    client, world, officer
+    client, co_managed_village, officer
 ):
     client.force_login(officer)
-    response = figures(client, world.desa, returnees=-4)
+    response = figures(client, co_managed_village.desa, returnees=-4)
     assert response.status_code == 200
     shown = [str(m) for m in get_messages(response.wsgi_request)] or [
         str(m) for m in response.context["messages"]
@@ -289,33 +294,36 @@ def test_figures_form_refuses_negative_number_with_a_message_and_saves_nothing(
     assert not VillageFigure.objects.exists()
 
 
-def test_figures_form_refuses_future_year_and_saves_nothing(client, world, officer):
+def test_figures_form_refuses_future_year_and_saves_nothing(client, co_managed_village, officer):
     client.force_login(officer)
-    response = figures(client, world.desa, year=f.today().year + 1)
+    response = figures(client, co_managed_village.desa, year=f.today().year + 1)
     assert response.status_code == 200
     assert [m for m in response.context["messages"] if m.level_tag == "error"]
     assert not VillageFigure.objects.exists()
 
 
-def test_figures_form_refuses_an_impossibly_large_figure(client, world, officer):
+def test_figures_form_refuses_an_impossibly_large_figure(client, co_managed_village, officer):
     client.force_login(officer)
-    response = figures(client, world.desa, procedural_abroad=99999999999999999999)
+    response = figures(client, co_managed_village.desa, procedural_abroad=99999999999999999999)
     assert response.status_code == 200
     assert [m for m in response.context["messages"] if m.level_tag == "error"]
     assert not VillageFigure.objects.exists()
 
 
-def test_figures_page_does_not_answer_get(client, world, officer):
+def test_figures_page_does_not_answer_get(client, co_managed_village, officer):
     client.force_login(officer)
-    assert client.get(reverse("villages:figures", args=[world.desa.pk])).status_code == 405
+    assert (
+        client.get(reverse("villages:figures", args=[co_managed_village.desa.pk])).status_code
+        == 405
+    )
 
 
 # --- Phone numbers -------------------------------------------------------------------------
 
 
-def test_detail_page_shows_phone_numbers_masked_only(client, world, polda_officer):
+def test_detail_page_shows_phone_numbers_masked_only(client, co_managed_village, polda_officer):
     client.force_login(polda_officer)
-    html = client.get(world.desa.get_absolute_url()).content.decode()
+    html = client.get(co_managed_village.desa.get_absolute_url()).content.decode()
     assert "0812****7890" in html
     assert "0857****5678" in html
     assert f.HEAD_PHONE not in html
@@ -323,9 +331,11 @@ def test_detail_page_shows_phone_numbers_masked_only(client, world, polda_office
     assert not AuditEntry.objects.filter(action="pii_revealed").exists()
 
 
-def test_reveal_by_post_shows_the_number_and_audits_it(client, world, polda_officer):
+def test_reveal_by_post_shows_the_number_and_audits_it(client, co_managed_village, polda_officer):
     client.force_login(polda_officer)
-    response = client.post(reverse("villages:reveal", args=[world.desa.pk, "village_head_phone"]))
+    response = client.post(
+        reverse("villages:reveal", args=[co_managed_village.desa.pk, "village_head_phone"])
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert f.HEAD_PHONE in html
@@ -335,10 +345,10 @@ def test_reveal_by_post_shows_the_number_and_audits_it(client, world, polda_offi
     assert entry.data == {"field": "village_head_phone"}
 
 
-def test_reveal_through_htmx_returns_only_the_number(client, world, officer):
+def test_reveal_through_htmx_returns_only_the_number(client, co_managed_village, officer):
     client.force_login(officer)
     response = client.post(
-        reverse("villages:reveal", args=[world.desa.pk, "contact_phone"]),
+        reverse("villages:reveal", args=[co_managed_village.desa.pk, "contact_phone"]),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -347,26 +357,32 @@ def test_reveal_through_htmx_returns_only_the_number(client, world, officer):
     assert AuditEntry.objects.filter(action="pii_revealed").count() == 1
 
 
-def test_reveal_is_not_allowed_by_get(client, world, officer):
+def test_reveal_is_not_allowed_by_get(client, co_managed_village, officer):
     client.force_login(officer)
-    response = client.get(reverse("villages:reveal", args=[world.desa.pk, "contact_phone"]))
+    response = client.get(
+        reverse("villages:reveal", args=[co_managed_village.desa.pk, "contact_phone"])
+    )
     assert response.status_code == 405
     assert f.CONTACT_PHONE not in response.content.decode()
     assert not AuditEntry.objects.filter(action="pii_revealed").exists()
 
 
-def test_reveal_of_a_field_that_is_not_personal_is_404(client, world, officer):
+def test_reveal_of_a_field_that_is_not_personal_is_404(client, co_managed_village, officer):
     client.force_login(officer)
-    response = client.post(reverse("villages:reveal", args=[world.desa.pk, "decree_number"]))
+    response = client.post(
+        reverse("villages:reveal", args=[co_managed_village.desa.pk, "decree_number"])
+    )
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="pii_revealed").exists()
 
 
 def test_reveal_by_user_who_cannot_see_the_village_is_404_and_not_audited(
-    client, world, knpi_officer
+    client, co_managed_village, knpi_officer
 ):
     client.force_login(knpi_officer)
-    response = client.post(reverse("villages:reveal", args=[world.desa.pk, "contact_phone"]))
+    response = client.post(
+        reverse("villages:reveal", args=[co_managed_village.desa.pk, "contact_phone"])
+    )
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="pii_revealed").exists()
 
@@ -374,9 +390,9 @@ def test_reveal_by_user_who_cannot_see_the_village_is_404_and_not_audited(
 # --- Activities and their files -----------------------------------------------------------
 
 
-def test_activity_form_records_an_activity(client, world, officer, kanim):
+def test_activity_form_records_an_activity(client, co_managed_village, officer, kanim):
     scope = AgreementScope.objects.get(
-        agreement=world.kanwil_bp3mi, scope__code="sosialisasi-bersama"
+        agreement=co_managed_village.kanwil_bp3mi, scope__code="sosialisasi-bersama"
     )
     client.force_login(officer)
     response = client.post(
@@ -388,7 +404,7 @@ def test_activity_form_records_an_activity(client, world, officer, kanim):
             "place": "Desa Bulakan",
             "organiser": kanim.pk,
             "agreement_scope": scope.pk,
-            "villages": [world.desa.pk],
+            "villages": [co_managed_village.desa.pk],
             "audience": ["calon_pmi"],
             "participants_male": 14,
             "participants_female": 23,
@@ -398,10 +414,12 @@ def test_activity_form_records_an_activity(client, world, officer, kanim):
     assert response.status_code == 302
     assert response.url == outing.get_absolute_url()
     assert outing.agreement_scope == scope
-    assert list(outing.villages.all()) == [world.desa]
+    assert list(outing.villages.all()) == [co_managed_village.desa]
 
 
-def test_activity_form_as_a_browser_sends_it_without_an_area(client, world, officer, kanim):
+def test_activity_form_as_a_browser_sends_it_without_an_area(
+    client, co_managed_village, officer, kanim
+):
     """Found by the property tests: the area picker starts at Banten, so a browser sends the
     province even when no area was chosen; that is no area, not a refused one."""
     client.force_login(officer)
@@ -413,7 +431,7 @@ def test_activity_form_as_a_browser_sends_it_without_an_area(client, world, offi
             "date": f.days(-1).isoformat(),
             "place": "Balai Desa Bulakan",
             "organiser": kanim.pk,
-            "villages": [world.desa.pk],
+            "villages": [co_managed_village.desa.pk],
             "area__province": "36",
             "area__regency": "",
             "area": "",
@@ -425,7 +443,7 @@ def test_activity_form_as_a_browser_sends_it_without_an_area(client, world, offi
     assert Activity.objects.get().area is None
 
 
-def test_activity_area_down_to_a_district_is_kept(client, world, officer, kanim):
+def test_activity_area_down_to_a_district_is_kept(client, co_managed_village, officer, kanim):
     client.force_login(officer)
     client.post(
         reverse("villages:activity_create"),
@@ -512,9 +530,11 @@ def test_file_download_is_404_for_user_who_cannot_see_the_activity(
 # --- Agreement implementation --------------------------------------------------------------
 
 
-def test_implementation_fragment_for_htmx_and_full_page_otherwise(client, world, officer):
+def test_implementation_fragment_for_htmx_and_full_page_otherwise(
+    client, co_managed_village, officer
+):
     client.force_login(officer)
-    url = reverse("villages:agreement_implementation", args=[world.kanwil_bp3mi.pk])
+    url = reverse("villages:agreement_implementation", args=[co_managed_village.kanwil_bp3mi.pk])
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     names = [t.name for t in fragment.templates]
@@ -528,10 +548,10 @@ def test_implementation_fragment_for_htmx_and_full_page_otherwise(client, world,
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
 def test_implementation_is_404_for_user_who_cannot_see_the_agreement(
-    client, world, polda_officer, outsider, htmx
+    client, co_managed_village, polda_officer, outsider, htmx
 ):
     headers = {"HX-Request": "true"} if htmx else {}
-    url = reverse("villages:agreement_implementation", args=[world.kanwil_bp3mi.pk])
+    url = reverse("villages:agreement_implementation", args=[co_managed_village.kanwil_bp3mi.pk])
     for user in (polda_officer, outsider):  # Polda is no party to Kanwil - BP3MI
         client.force_login(user)
         assert client.get(url, headers=headers).status_code == 404
@@ -566,11 +586,13 @@ def test_village_list_page_queries_do_not_grow_with_villages(client, kanim, offi
     assert count_queries(client, reverse("villages:list")) == one
 
 
-def test_activity_list_page_queries_do_not_grow_with_activities(client, world, kanim, officer):
+def test_activity_list_page_queries_do_not_grow_with_activities(
+    client, co_managed_village, kanim, officer
+):
     client.force_login(officer)
     other = f.village("36.03.01.2003", kanim)
-    f.activity(kanim, villages=[world.desa])
+    f.activity(kanim, villages=[co_managed_village.desa])
     one = count_queries(client, reverse("villages:activity_list"))
     for n in range(4):
-        f.activity(kanim, villages=[world.desa, other], title=f"Kegiatan {n}")
+        f.activity(kanim, villages=[co_managed_village.desa, other], title=f"Kegiatan {n}")
     assert count_queries(client, reverse("villages:activity_list")) == one

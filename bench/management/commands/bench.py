@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench import pages
+from bench import load, notify, pages
 from bench.seed import seed_scale
 from referrals.models import Report
 
@@ -77,8 +77,6 @@ class Command(BaseCommand):
         missing = pages.missing_scenarios(results) if not only else []
         notify_table = load_table = ""
         if not options["skip_notify"]:
-            from bench import notify
-
             out("Notifications ...")
             result = notify.run(
                 latency_shares=options["latency_shares"],
@@ -91,8 +89,6 @@ class Command(BaseCommand):
             if not result.lossless or result.duplicate_rows or result.duplicate_emails:
                 self.stderr.write("Notifications were lost or doubled: see the table.")
         if not options["skip_load"]:
-            from bench import load
-
             out("Load run ...")
             try:
                 load_results = load.run(seconds=options["load_seconds"], log=out)

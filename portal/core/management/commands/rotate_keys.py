@@ -1,11 +1,8 @@
 """Re-encrypt every secret at rest with the newest Fernet key, and optionally rebuild the blind
-indexes after a change of PII_INDEX_KEY.
+indexes after a change of PII_INDEX_KEY (the procedure: README.md). Row by row in small
+transactions, so the portal can stay up."""
 
-Key rotation: put the new key first in FIELD_ENCRYPTION_KEYS, keep the old ones after it, run
-`manage.py rotate_keys`, then remove the old keys. Values are read with any listed key and
-written with the first, row by row in small transactions, so the portal can stay up.
-"""
-
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -59,8 +56,6 @@ class Command(BaseCommand):
 
     def _rotate_totp(self) -> int:
         """allauth's TOTP authenticators keep their secret encrypted in a JSON field."""
-        from allauth.mfa.models import Authenticator
-
         count = 0
         for authenticator in Authenticator.objects.filter(type=Authenticator.Type.TOTP):
             secret = (authenticator.data or {}).get("secret")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.audit.models import AuditEntry
 from referrals import services
-from tests.documents.pdftext import pdf_pages, pdf_text
+from tests.pdftext import pdf_pages, pdf_text
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
 

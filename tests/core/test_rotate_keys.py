@@ -15,6 +15,12 @@ from tests.referrals import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _regions(db):
+    """The regions the NIK below needs."""
+    f.regions()
+
+
 def raw(person_pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nik FROM referrals_reportperson WHERE id = %s", [person_pk])

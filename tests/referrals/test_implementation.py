@@ -17,8 +17,8 @@ from portal.audit.models import AuditEntry
 from referrals import services
 from referrals.implementation import agreement_exchanges
 from referrals.models import Referral, Report, Share
-from tests.documents.pdftext import pdf_text
 from tests.factories import AgencyFactory
+from tests.pdftext import pdf_text
 from tests.referrals import exchange as x
 from tests.referrals import factories as f
 from tests.villages import factories as vf
@@ -30,7 +30,7 @@ FROM, TO = days(-60), days(1)
 
 
 @dataclass
-class World:
+class PactExchanges:
     pact: object  # Kanim Tangerang - BP3MI - DPD KNPI
     knpi: Agency
     knpi_officer: User
@@ -44,9 +44,9 @@ def fresh(user: User) -> User:
 
 
 @pytest.fixture
-def world(
+def pact_exchanges(
     system_admin, kanim, bp3mi, polda, officer, bp3mi_officer, bp3mi_supervisor, make_user
-) -> World:
+) -> PactExchanges:
     """Three parties: "pertukaran-data" lets every party exchange TPPO reports;
     "data-tppm" lets Kanim and BP3MI only exchange TPPM and non-procedural reports;
     "sosialisasi" carries activities. Kanim shares r1 (TPPO) and r2 (TPPO+TPPM) with BP3MI,
@@ -116,7 +116,9 @@ def world(
         knpi, date=days(-5), agreement_scope=scope, co_organisers=[kanim], participants_female=7
     )
     vf.activity(bp3mi, date=days(-300), agreement_scope=scope, participants_male=40)
-    return World(pact=pact, knpi=knpi, knpi_officer=knpi_officer, reports=reports, referrals=refs)
+    return PactExchanges(
+        pact=pact, knpi=knpi, knpi_officer=knpi_officer, reports=reports, referrals=refs
+    )
 
 
 def summary(user, pact, start=FROM, end=TO):
@@ -150,8 +152,8 @@ def per_pair(result) -> dict[tuple[str, str], tuple[int, int, int, int]]:
 # --- The counts --------------------------------------------------------------------------
 
 
-def test_reporting_office_counts_what_it_sent_per_scope_category_and_pair(world, officer):
-    result = summary(officer, world.pact)
+def test_reporting_office_counts_what_it_sent_per_scope_category_and_pair(pact_exchanges, officer):
+    result = summary(officer, pact_exchanges.pact)
     assert per_scope(result) == {"pertukaran-data": (3, 3, 2, 1), "data-tppm": (1, 1, 0, 0)}
     assert {code: n for code, _label, n in result.categories} == {
         "tppo": 3,
@@ -167,8 +169,10 @@ def test_reporting_office_counts_what_it_sent_per_scope_category_and_pair(world,
     assert totals.referrals_completed == 1
 
 
-def test_partner_counts_what_it_received_and_sent_never_the_others_exchanges(world, bp3mi_officer):
-    result = summary(bp3mi_officer, world.pact)
+def test_partner_counts_what_it_received_and_sent_never_the_others_exchanges(
+    pact_exchanges, bp3mi_officer
+):
+    result = summary(bp3mi_officer, pact_exchanges.pact)
     assert per_pair(result) == {
         ("BP3MI Banten", "DPD KNPI"): (1, 0, 0, 0),
         ("Kanim Tangerang", "BP3MI Banten"): (2, 2, 1, 1),
@@ -176,8 +180,8 @@ def test_partner_counts_what_it_received_and_sent_never_the_others_exchanges(wor
     assert per_scope(result) == {"pertukaran-data": (3, 2, 1, 1), "data-tppm": (1, 1, 0, 0)}
 
 
-def test_third_party_sees_only_its_own_pairs(world):
-    result = summary(world.knpi_officer, world.pact)
+def test_third_party_sees_only_its_own_pairs(pact_exchanges):
+    result = summary(pact_exchanges.knpi_officer, pact_exchanges.pact)
     assert per_pair(result) == {
         ("BP3MI Banten", "DPD KNPI"): (1, 0, 0, 0),
         ("Kanim Tangerang", "DPD KNPI"): (1, 1, 1, 0),
@@ -186,41 +190,43 @@ def test_third_party_sees_only_its_own_pairs(world):
 
 
 def test_kanwil_supervisor_counts_its_offices_and_a_system_admin_nothing(
-    world, kanwil_supervisor, officer, system_admin
+    pact_exchanges, kanwil_supervisor, officer, system_admin
 ):
-    assert per_pair(summary(kanwil_supervisor, world.pact)) == per_pair(
-        summary(officer, world.pact)
+    assert per_pair(summary(kanwil_supervisor, pact_exchanges.pact)) == per_pair(
+        summary(officer, pact_exchanges.pact)
     )
-    assert summary(system_admin, world.pact).totals.shares == 0
+    assert summary(system_admin, pact_exchanges.pact).totals.shares == 0
 
 
-def test_period_filter_keeps_to_the_dates(world, officer):
-    before = summary(officer, world.pact, days(-250), days(-150))
+def test_period_filter_keeps_to_the_dates(pact_exchanges, officer):
+    before = summary(officer, pact_exchanges.pact, days(-250), days(-150))
     assert per_pair(before) == {("Kanim Tangerang", "BP3MI Banten"): (1, 0, 0, 0)}  # r6 only
-    assert summary(officer, world.pact, days(5), days(10)).totals.shares == 0
+    assert summary(officer, pact_exchanges.pact, days(5), days(10)).totals.shares == 0
 
 
-def test_exchange_no_scope_covers_any_more_is_counted_apart(world, officer):
+def test_exchange_no_scope_covers_any_more_is_counted_apart(pact_exchanges, officer):
     # r4's category corrected to non-procedural: only "data-tppm" covers it, and that scope
     # does not bind KNPI.
-    Report.objects.filter(pk=world.reports["r4"].pk).update(categories=["pmi_nonprocedural"])
-    result = summary(officer, world.pact)
+    Report.objects.filter(pk=pact_exchanges.reports["r4"].pk).update(
+        categories=["pmi_nonprocedural"]
+    )
+    result = summary(officer, pact_exchanges.pact)
     assert per_scope(result)[None] == (1, 1, 1, 0)
     assert per_scope(result)["pertukaran-data"] == (2, 2, 1, 1)
 
 
 def test_summary_query_count_does_not_grow(
-    world, officer, kanim, bp3mi, django_assert_max_num_queries
+    pact_exchanges, officer, kanim, bp3mi, django_assert_max_num_queries
 ):
     user = fresh(officer)
     with django_assert_max_num_queries(9):
-        summary(user, world.pact)
+        summary(user, pact_exchanges.pact)
     for _i in range(4):
         report = f.submitted(officer)
         services.report_share(actor=officer, report=report, agencies=[bp3mi])
         x.refer(officer, report, bp3mi)
     with django_assert_max_num_queries(9):
-        assert summary(fresh(officer), world.pact).totals.shares == 7
+        assert summary(fresh(officer), pact_exchanges.pact).totals.shares == 7
 
 
 # --- The page and its panel ----------------------------------------------------------------
@@ -233,23 +239,25 @@ def page_url(pact, **params) -> str:
     )
 
 
-def test_page_defaults_to_the_current_year(client, world, officer):
+def test_page_defaults_to_the_current_year(client, pact_exchanges, officer):
     client.force_login(officer)
-    response = client.get(page_url(world.pact))
+    response = client.get(page_url(pact_exchanges.pact))
     assert response.status_code == 200
     year = vf.today().year
     assert response.context["period"] == (dt.date(year, 1, 1), dt.date(year, 12, 31))
     html = response.content.decode()
-    assert reverse("referrals:agreement_exchanges", args=[world.pact.pk]) in html
-    assert reverse("referrals:agreement_implementation_pdf", args=[world.pact.pk]) in html
+    assert reverse("referrals:agreement_exchanges", args=[pact_exchanges.pact.pk]) in html
+    assert reverse("referrals:agreement_implementation_pdf", args=[pact_exchanges.pact.pk]) in html
 
 
-def test_page_counts_activities_of_the_period(client, world, officer):
+def test_page_counts_activities_of_the_period(client, pact_exchanges, officer):
     client.force_login(officer)
-    response = client.get(page_url(world.pact, **{"from": FROM, "to": TO}))
+    response = client.get(page_url(pact_exchanges.pact, **{"from": FROM, "to": TO}))
     report = response.context["report"]
     assert (report.total_activities, report.total_participants) == (2, 22)
-    wide = client.get(page_url(world.pact, **{"from": days(-400), "to": TO})).context["report"]
+    wide = client.get(page_url(pact_exchanges.pact, **{"from": days(-400), "to": TO})).context[
+        "report"
+    ]
     assert wide.total_activities == 3
 
 
@@ -261,56 +269,58 @@ def test_page_counts_activities_of_the_period(client, world, officer):
         ({"from": "2025-06-01", "to": "2025-01-01"}, "to"),
     ],
 )
-def test_bad_dates_are_form_errors_never_a_500(client, world, officer, params, field):
+def test_bad_dates_are_form_errors_never_a_500(client, pact_exchanges, officer, params, field):
     client.force_login(officer)
-    response = client.get(page_url(world.pact, **params))
+    response = client.get(page_url(pact_exchanges.pact, **params))
     assert response.status_code == 200
     assert field in response.context["period_form"].errors
     assert response.context["report"] is None
-    fragment = client.get(page_url(world.pact, **params), headers={"HX-Request": "true"})
+    fragment = client.get(page_url(pact_exchanges.pact, **params), headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert fragment.context["report"] is None
     panel = client.get(
-        reverse("referrals:agreement_exchanges", args=[world.pact.pk]),
+        reverse("referrals:agreement_exchanges", args=[pact_exchanges.pact.pk]),
         params,
         headers={"HX-Request": "true"},
     )
     assert panel.status_code == 200
     assert panel.context["exchanges"] is None
     pdf = client.get(
-        reverse("referrals:agreement_implementation_pdf", args=[world.pact.pk]), params
+        reverse("referrals:agreement_implementation_pdf", args=[pact_exchanges.pact.pk]), params
     )
     assert pdf.status_code == 400
     assert field in pdf.context["period_form"].errors
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.PDF_PRINTED).exists()
 
 
-def test_exchanges_panel_counts_for_the_user(client, world, bp3mi_officer):
+def test_exchanges_panel_counts_for_the_user(client, pact_exchanges, bp3mi_officer):
     client.force_login(bp3mi_officer)
     panel = client.get(
-        reverse("referrals:agreement_exchanges", args=[world.pact.pk]),
+        reverse("referrals:agreement_exchanges", args=[pact_exchanges.pact.pk]),
         {"from": FROM, "to": TO},
         headers={"HX-Request": "true"},
     )
     assert panel.status_code == 200
-    assert per_pair(panel.context["exchanges"]) == per_pair(summary(bp3mi_officer, world.pact))
+    assert per_pair(panel.context["exchanges"]) == per_pair(
+        summary(bp3mi_officer, pact_exchanges.pact)
+    )
     assert 'data-total-shares="3"' in panel.content.decode()
 
 
-def test_exchanges_panel_outside_htmx_goes_to_the_page(client, world, officer):
+def test_exchanges_panel_outside_htmx_goes_to_the_page(client, pact_exchanges, officer):
     client.force_login(officer)
-    url = reverse("referrals:agreement_exchanges", args=[world.pact.pk])
+    url = reverse("referrals:agreement_exchanges", args=[pact_exchanges.pact.pk])
     response = client.get(url, {"from": FROM})
     assert response.status_code == 302
-    assert response.url == page_url(world.pact, **{"from": FROM})
+    assert response.url == page_url(pact_exchanges.pact, **{"from": FROM})
 
 
 @pytest.mark.parametrize("name", ["page", "panel", "pdf"])
-def test_not_a_party_gets_404(client, world, polda_officer, cilegon_officer, name):
+def test_not_a_party_gets_404(client, pact_exchanges, polda_officer, cilegon_officer, name):
     url = {
-        "page": page_url(world.pact),
-        "panel": reverse("referrals:agreement_exchanges", args=[world.pact.pk]),
-        "pdf": reverse("referrals:agreement_implementation_pdf", args=[world.pact.pk]),
+        "page": page_url(pact_exchanges.pact),
+        "panel": reverse("referrals:agreement_exchanges", args=[pact_exchanges.pact.pk]),
+        "pdf": reverse("referrals:agreement_implementation_pdf", args=[pact_exchanges.pact.pk]),
     }[name]
     for user in (polda_officer, cilegon_officer):
         client.force_login(user)
@@ -320,17 +330,20 @@ def test_not_a_party_gets_404(client, world, polda_officer, cilegon_officer, nam
 # --- The PDF -------------------------------------------------------------------------------
 
 
-def test_pdf_of_the_summary_counts_for_the_printer_and_is_audited(client, world, officer, kanim):
+def test_pdf_of_the_summary_counts_for_the_printer_and_is_audited(
+    client, pact_exchanges, officer, kanim
+):
     client.force_login(officer)
     response = client.get(
-        reverse("referrals:agreement_implementation_pdf", args=[world.pact.pk]),
+        reverse("referrals:agreement_implementation_pdf", args=[pact_exchanges.pact.pk]),
         {"from": FROM.isoformat(), "to": TO.isoformat()},
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
+    pact = pact_exchanges.pact
     assert response["Content-Disposition"] == (
-        f'attachment; filename="realisasi-pks-{world.pact.pk}-{FROM.isoformat()}-{TO.isoformat()}.pdf"'
+        f'attachment; filename="realisasi-pks-{pact.pk}-{FROM.isoformat()}-{TO.isoformat()}.pdf"'
     )
     text = pdf_text(response.content)
     for expected in (
@@ -349,7 +362,10 @@ def test_pdf_of_the_summary_counts_for_the_printer_and_is_audited(client, world,
     assert "Kanim Tangerang BP3MI Banten 2 2 1 1" in text
     entry = AuditEntry.objects.get(action=AuditEntry.Action.PDF_PRINTED)
     assert entry.actor == officer
-    assert (entry.target_type, entry.target_id) == ("agreements.Agreement", str(world.pact.pk))
+    assert (entry.target_type, entry.target_id) == (
+        "agreements.Agreement",
+        str(pact_exchanges.pact.pk),
+    )
     assert entry.data == {
         "document": "agreement_implementation",
         "from": FROM.isoformat(),
@@ -357,9 +373,11 @@ def test_pdf_of_the_summary_counts_for_the_printer_and_is_audited(client, world,
     }
 
 
-def test_pdf_query_count_is_constant(client, world, officer, bp3mi, django_assert_max_num_queries):
+def test_pdf_query_count_is_constant(
+    client, pact_exchanges, officer, bp3mi, django_assert_max_num_queries
+):
     client.force_login(officer)
-    url = reverse("referrals:agreement_implementation_pdf", args=[world.pact.pk])
+    url = reverse("referrals:agreement_implementation_pdf", args=[pact_exchanges.pact.pk])
     with django_assert_max_num_queries(32):
         assert client.get(url).status_code == 200
     for _i in range(3):

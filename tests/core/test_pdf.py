@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from reportlab.pdfbase.ttfonts import TTFont
 
 from portal.core import pdf
-from tests.documents.pdftext import pdf_pages, pdf_text
+from tests.pdftext import pdf_pages, pdf_text
 
 
 def build(story, **info) -> bytes:
