@@ -8,7 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from referrals import permissions, selectors, services
@@ -34,7 +35,7 @@ from referrals.view_helpers import paginate_reports, require_case_files
 
 
 @login_required
-def shared_list(request: HttpRequest) -> HttpResponse:
+def shared_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reports other agencies shared with mine: the same filters and search as our own."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
@@ -49,7 +50,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_share(request: HttpRequest, pk: int) -> HttpResponse:
+def report_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
@@ -79,7 +80,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
+def share_decide(request: AuthenticatedHttpRequest, share_pk: int) -> HttpResponse:
     share = (
         Share.objects.filter(pk=share_pk, report__in=selectors.own_reports(request.user))
         .select_related("report")
@@ -101,7 +102,7 @@ def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
@@ -133,7 +134,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest, direction: str) -> HttpResponse:
     """Incoming or outgoing referrals of the user's agencies: urgent first, then by due date,
     overdue ones marked. `?all=1` includes the closed ones."""
     if direction not in ("incoming", "outgoing"):
@@ -155,7 +156,7 @@ def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
     )
 
 
-def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
+def _render_referral(request: AuthenticatedHttpRequest, referral, **forms) -> HttpResponse:
     user = request.user
     referral = selectors.referral_detail(referral=referral)
     side = permissions.referral_side(user, referral)
@@ -177,13 +178,13 @@ def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     return _render_referral(request, selectors.get_referral_for(request.user, referral_pk))
 
 
 @login_required
 @require_POST
-def referral_step(request: HttpRequest, referral_pk: int, step: str) -> HttpResponse:
+def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str) -> HttpResponse:
     """accept, decline, assign, start, complete or comment: one form each on the page."""
     referral = selectors.get_referral_for(request.user, referral_pk)
     user = request.user
@@ -222,7 +223,7 @@ def _form_name(step: str) -> str:
 
 @never_cache
 @login_required
-def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+def referral_attachment(request: AuthenticatedHttpRequest, attachment_pk: int) -> HttpResponse:
     item = (
         ReferralAttachment.objects.select_related("referral__report")
         .filter(pk=attachment_pk, referral__in=selectors.visible_referrals(request.user))

@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from referrals import permissions, selectors, services
@@ -38,7 +39,7 @@ PERSONS_PREFIX = "persons"
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My agency's reports (and, for supervisors, those of the offices below)."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
@@ -74,7 +75,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.is_supervisor(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.review_queue(user=request.user))
@@ -146,7 +147,9 @@ def _initial_persons(report: Report) -> list[dict]:
     return rows
 
 
-def _report_form_view(request: HttpRequest, report: Report | None = None) -> HttpResponse:
+def _report_form_view(
+    request: AuthenticatedHttpRequest, report: Report | None = None
+) -> HttpResponse:
     correcting = report is not None and not report.is_draft
     data = request.POST if request.method == "POST" else None
     form = ReportForm(
@@ -280,14 +283,14 @@ def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
 
 
 @login_required
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_report(request.user):
         raise PermissionDenied
     return _report_form_view(request)
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
@@ -296,7 +299,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The category the ticked indicators point to (htmx, while the officer types)."""
     occurred = None
     raw = request.POST.get("occurred_at", "")
@@ -319,7 +322,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, report: Report, *, loaded: bool = False, **extra
+    request: AuthenticatedHttpRequest, report: Report, *, loaded: bool = False, **extra
 ) -> HttpResponse:
     if not loaded:  # the report page itself reads it with everything at once
         report = selectors.report_detail(report=report)
@@ -441,13 +444,13 @@ def _field_label(name: str) -> str:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.get_report_detail_for(request.user, pk), loaded=True)
 
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     try:
         services.report_submit(actor=request.user, report=report, request=request)
@@ -463,7 +466,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_start_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     services.report_start_review(actor=request.user, report=report, request=request)
     messages.success(request, _("You are reviewing this report."))
@@ -472,7 +475,7 @@ def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+def report_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
@@ -493,7 +496,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     number = report.number
     services.report_delete(actor=request.user, report=report, request=request)
@@ -503,7 +506,9 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> HttpResponse:
+def person_reveal(
+    request: AuthenticatedHttpRequest, pk: int, person_pk: int, field: str
+) -> HttpResponse:
     """Show one personal identifier in full; every reveal is written to the audit log."""
     report = selectors.get_report_for(request.user, pk)
     person = report.persons.filter(pk=person_pk).first()
@@ -520,7 +525,7 @@ def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> 
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
@@ -544,7 +549,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-def _visible_evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
+def _visible_evidence(request: AuthenticatedHttpRequest, evidence_pk: int) -> Evidence:
     item = (
         Evidence.objects.select_related("report")
         .filter(pk=evidence_pk, report__in=selectors.visible_reports(request.user))
@@ -557,7 +562,7 @@ def _visible_evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
 
 @never_cache
 @login_required
-def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, evidence_pk: int) -> HttpResponse:
     """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
     everything else downloads as an attachment. Every download is audited."""
     item = _visible_evidence(request, evidence_pk)
@@ -576,7 +581,7 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, evidence_pk: int) -> HttpResponse:
     item = _visible_evidence(request, evidence_pk)
     services.evidence_remove(actor=request.user, item=item, request=request)
     messages.success(request, _("Evidence removed."))
@@ -587,7 +592,7 @@ def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 
 
 def _prevention_view(
-    request: HttpRequest, report: Report, action: PreventionAction | None = None
+    request: AuthenticatedHttpRequest, report: Report, action: PreventionAction | None = None
 ) -> HttpResponse:
     initial = None
     if action is not None:
@@ -634,7 +639,7 @@ def _prevention_view(
 
 
 @login_required
-def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
+def prevention_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_record_prevention(request.user, report):
         raise PermissionDenied
@@ -642,7 +647,7 @@ def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def prevention_edit(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     action = access.get_for(request.user, report.prevention_actions.all(), action_pk)
     if not permissions.may_change_prevention(request.user, action):
@@ -651,7 +656,7 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
 
 
 @login_required
-def village_panel(request: HttpRequest, desa_pk: int) -> HttpResponse:
+def village_panel(request: AuthenticatedHttpRequest, desa_pk: int) -> HttpResponse:
     """The indications and prevention actions of a Desa Binaan, for its profile page."""
     require_case_files(request)
     from villages.selectors import get_village_for
