@@ -1,6 +1,7 @@
 """Model fields for personal identifiers: encrypted at rest, masked for display."""
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from portal.core.crypto import decrypt_str, encrypt_str
 
@@ -12,12 +13,14 @@ class EncryptedTextField(models.TextField):
 
     description = "Encrypted text"
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: object, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if value in (None, ""):
             return value
         return decrypt_str(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: object) -> str | None:
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value

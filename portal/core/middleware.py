@@ -1,4 +1,5 @@
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ class LanguageMiddleware:
     Indonesian agencies speaks Indonesian by default, whatever language the phone is set to.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
@@ -46,7 +47,7 @@ class SessionActivityMiddleware:
     # Unix time of the last save, in the session.
     EXTENDED_AT_KEY = "_sinergi_extended_at"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
