@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from portal.core.forms import add_service_error
+from portal.core.forms import add_service_error, field_as
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.notifications import services
@@ -52,9 +54,11 @@ class PreferencesForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email_kinds"].choices = sorted(EMAIL_KINDS.items(), key=lambda kv: str(kv[1]))
+        field_as(self.fields, "email_kinds", forms.MultipleChoiceField).choices = sorted(
+            EMAIL_KINDS.items(), key=lambda kv: str(kv[1])
+        )
 
 
 @login_required
