@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from agreements.forms import (
     ScopeForm,
     TerminateForm,
 )
-from agreements.models import AgreementDocument, Scope
+from agreements.models import Agreement, AgreementDocument, Party, Scope
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
@@ -161,7 +161,9 @@ def agreement_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 # --- Parties -------------------------------------------------------------------------------
 
 
-def _party_for(request: AuthenticatedHttpRequest, pk: int, party_pk: int):
+def _party_for(
+    request: AuthenticatedHttpRequest, pk: int, party_pk: int
+) -> tuple[Agreement, Party]:
     agreement = selectors.get_agreement_for(request.user, pk)
     party = access.get_for(request.user, agreement.parties.select_related("agency"), party_pk)
     return agreement, party
@@ -308,7 +310,7 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def document_download(request: AuthenticatedHttpRequest, document_pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, document_pk: int) -> FileResponse:
     """The signed copy, for those who may see the agreement; each download is audited."""
     document = (
         AgreementDocument.objects.select_related("agreement")

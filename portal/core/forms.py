@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -18,6 +18,13 @@ def field_as(fields: Mapping[str, forms.Field], name: str, kind: type[_FieldT]) 
     if not isinstance(field, kind):
         raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
     return field
+
+
+def label_options(field: forms.ModelChoiceField, label: Callable[[Any], str]) -> None:
+    """Label the field's options with `label(obj)` instead of `str(obj)`."""
+    # An instance attribute over the method, which Django looks up on the instance; mypy
+    # refuses any assignment to a method, so it is said once, here.
+    field.label_from_instance = label  # type: ignore[method-assign, assignment]
 
 
 def add_service_error(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:
