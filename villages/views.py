@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,7 +34,7 @@ from villages.forms import (
     VillageEditForm,
     VillageFilterForm,
 )
-from villages.models import ActivityFile
+from villages.models import Activity, ActivityFile, DesaBinaan
 
 # --- Desa Binaan ---------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _figures_chart(desa) -> dict:
+def _figures_chart(desa: DesaBinaan) -> dict[str, Any]:
     figures = list(desa.figures.all())
     return {
         "labels": [f.year for f in figures],
@@ -69,7 +70,7 @@ def _figures_chart(desa) -> dict:
 
 
 def _render_profile(
-    request: AuthenticatedHttpRequest, desa, revealed: dict | None = None
+    request: AuthenticatedHttpRequest, desa: DesaBinaan, revealed: dict[str, str] | None = None
 ) -> HttpResponse:
     desa = selectors.village_profile(desa=desa)
     revealed = revealed or {}
@@ -173,7 +174,8 @@ def village_figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                # The stubs type an ErrorList's items as ValidationError | str; it yields messages.
+                messages.error(request, f"{label}: {error}" if label else error)  # type: ignore[arg-type]
     return redirect(desa)
 
 
@@ -233,7 +235,9 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _activity_form_view(request: AuthenticatedHttpRequest, activity=None) -> HttpResponse:
+def _activity_form_view(
+    request: AuthenticatedHttpRequest, activity: Activity | None = None
+) -> HttpResponse:
     initial = None
     if activity is not None:
         initial = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
@@ -320,7 +324,7 @@ def activity_file_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @never_cache
 @login_required
-def activity_file(request: AuthenticatedHttpRequest, file_pk: int) -> HttpResponse:
+def activity_file(request: AuthenticatedHttpRequest, file_pk: int) -> FileResponse:
     """A photo or material, for those who may see the activity. Photos may be shown inline
     (JPEG/PNG/WebP only, never SVG or HTML); everything else downloads as an attachment."""
     item = (
