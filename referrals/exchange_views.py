@@ -3,12 +3,15 @@ my agency, referrals (send, accept or decline, assign, work on, complete, commen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +33,7 @@ from referrals.forms import (
     ReportFilterForm,
     ShareForm,
 )
-from referrals.models import ReferralAttachment, Share
+from referrals.models import Referral, ReferralAttachment, Share
 from referrals.view_helpers import paginate_reports, require_case_files
 
 
@@ -156,7 +159,9 @@ def referral_queue(request: AuthenticatedHttpRequest, direction: str) -> HttpRes
     )
 
 
-def _render_referral(request: AuthenticatedHttpRequest, referral, **forms) -> HttpResponse:
+def _render_referral(
+    request: AuthenticatedHttpRequest, referral: Referral, **forms: Form
+) -> HttpResponse:
     user = request.user
     referral = selectors.referral_detail(referral=referral)
     side = permissions.referral_side(user, referral)
@@ -188,7 +193,8 @@ def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str
     """accept, decline, assign, start, complete or comment: one form each on the page."""
     referral = selectors.get_referral_for(request.user, referral_pk)
     user = request.user
-    handlers = {
+    # step: (its form, the form's arguments, the service)
+    handlers: dict[str, tuple[type[Form] | None, dict[str, Any], Callable[..., object]]] = {
         "accept": (AcceptForm, {"agency": referral.to_agency}, services.referral_accept),
         "assign": (AcceptForm, {"agency": referral.to_agency}, services.referral_assign),
         "decline": (DeclineForm, {}, services.referral_decline),
@@ -223,7 +229,7 @@ def _form_name(step: str) -> str:
 
 @never_cache
 @login_required
-def referral_attachment(request: AuthenticatedHttpRequest, attachment_pk: int) -> HttpResponse:
+def referral_attachment(request: AuthenticatedHttpRequest, attachment_pk: int) -> FileResponse:
     item = (
         ReferralAttachment.objects.select_related("referral__report")
         .filter(pk=attachment_pk, referral__in=selectors.visible_referrals(request.user))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.db.models import Field
+from django.forms import BaseFormSet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.accounts.models import User
+from portal.audit.models import AuditEntry
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
@@ -33,6 +40,7 @@ from referrals.models import Evidence, PreventionAction, Report, ReportPerson
 from referrals.view_helpers import paginate_reports, require_case_files
 
 PERSONS_PREFIX = "persons"
+CHANGED_LABELS_ATTR = "changed_labels"  # on each entry of the timeline, for the template
 
 
 # --- Lists ---------------------------------------------------------------------------------
@@ -86,7 +94,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Create and edit -----------------------------------------------------------------------
 
 
-def _person_inputs(formset) -> list[services.PersonInput]:
+def _person_inputs(formset: BaseFormSet) -> list[services.PersonInput]:
     inputs = []
     for form in formset.forms:
         data = dict(form.cleaned_data)
@@ -107,11 +115,13 @@ def _person_inputs(formset) -> list[services.PersonInput]:
     return inputs
 
 
-def _blank(field: str):
+def _blank(field: str) -> str | None:
     return None if field in {"birth_date", "age", "address_region"} else ""
 
 
-def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> None:
+def _place_errors(
+    form: ReportForm, formset: BaseFormSet, exc: ValidationError | PermissionDenied
+) -> None:
     """Put each refusal next to its field: `persons-0-nik` on the first person's form."""
     if isinstance(exc, PermissionDenied) or not hasattr(exc, "error_dict"):
         add_service_error(form, exc)
@@ -129,7 +139,7 @@ def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> Non
                 form.add_error(None, error)
 
 
-def _initial_report(report: Report) -> dict:
+def _initial_report(report: Report) -> dict[str, Any]:
     initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
     initial["occurred_at"] = timezone.localtime(report.occurred_at)
     initial["region"] = report.region_id
@@ -138,7 +148,7 @@ def _initial_report(report: Report) -> dict:
     return initial
 
 
-def _initial_persons(report: Report) -> list[dict]:
+def _initial_persons(report: Report) -> list[dict[str, Any]]:
     rows = []
     for p in report.persons.all():
         row = {name: getattr(p, name) for name in services.PERSON_FIELDS}
@@ -219,7 +229,7 @@ def _report_form_view(
     )
 
 
-def _indicator_groups(form: ReportForm) -> list[dict]:
+def _indicator_groups(form: ReportForm) -> list[dict[str, Any]]:
     """The checklist, group by group, with the boxes already ticked (from the POST or the
     saved report)."""
     if form.is_bound:
@@ -240,11 +250,9 @@ def _indicator_groups(form: ReportForm) -> list[dict]:
     ]
 
 
-def _child_from_post(data, occurred) -> bool:
+def _child_from_post(data: Mapping[str, Any], occurred: dt.datetime | None) -> bool:
     """Is a potential victim typed in the form under 18 on the day of the indication? The
     persons as typed, judged by the rule saved reports are judged by (selectors.child_victim)."""
-    import datetime as dt
-
     try:
         total = min(int(data.get(f"{PERSONS_PREFIX}-TOTAL_FORMS", 0)), 50)
     except ValueError:
@@ -271,7 +279,7 @@ def _child_from_post(data, occurred) -> bool:
     return selectors.child_victim(Report(occurred_at=occurred or timezone.now()), persons)
 
 
-def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
+def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict[str, Any]:
     if form.is_bound:
         ticked = form.data.getlist("indicators")
         occurred = form.cleaned_data.get("occurred_at") if hasattr(form, "cleaned_data") else None
@@ -322,7 +330,7 @@ def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: AuthenticatedHttpRequest, report: Report, *, loaded: bool = False, **extra
+    request: AuthenticatedHttpRequest, report: Report, *, loaded: bool = False, **extra: Any
 ) -> HttpResponse:
     if not loaded:  # the report page itself reads it with everything at once
         report = selectors.report_detail(report=report)
@@ -393,7 +401,7 @@ def _render_detail(
     return render(request, "referrals/report_detail.html", context)
 
 
-def _exchange_context(user, report: Report, own: bool) -> dict:
+def _exchange_context(user: User, report: Report, own: bool) -> dict[str, Any]:
     """Shares and referrals of the report as the user may see them: all of them for its own
     agency, with the forms to share and refer; for a partner, its share and its referrals."""
     from referrals.forms import ShareForm
@@ -422,14 +430,14 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
     }
 
 
-def _timeline(report: Report) -> list:
+def _timeline(report: Report) -> list[AuditEntry]:
     """The report's audit entries, with the names of changed fields in the user's language."""
     entries = list(selectors.report_timeline(report=report)[:50])
     for entry in entries:
         names = list((entry.data or {}).get("changes", {}))
         for changes in (entry.data or {}).get("persons_changed", {}).values():
             names += [f"{_('person')}: {n}" for n in changes]
-        entry.changed_labels = [_field_label(n) for n in names]
+        setattr(entry, CHANGED_LABELS_ATTR, [_field_label(n) for n in names])
     return entries
 
 
@@ -437,9 +445,10 @@ def _field_label(name: str) -> str:
     prefix, sep, field = name.rpartition(": ")
     model = ReportPerson if sep else Report
     try:
-        label = str(model._meta.get_field(field or name).verbose_name)
+        found = model._meta.get_field(field or name)
     except FieldDoesNotExist:  # a field removed since the entry was written
-        label = field or name
+        found = None
+    label = str(found.verbose_name) if isinstance(found, Field) else field or name
     return f"{prefix}{sep}{label}"
 
 
@@ -562,7 +571,7 @@ def _visible_evidence(request: AuthenticatedHttpRequest, evidence_pk: int) -> Ev
 
 @never_cache
 @login_required
-def evidence_download(request: AuthenticatedHttpRequest, evidence_pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, evidence_pk: int) -> FileResponse:
     """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
     everything else downloads as an attachment. Every download is audited."""
     item = _visible_evidence(request, evidence_pk)

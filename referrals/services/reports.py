@@ -9,6 +9,7 @@ reason, is audited field by field, and pghistory keeps every version of the row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +129,7 @@ def _check_report(actor: User, report: Report) -> dict[str, list[str]]:
 
         if not visible_villages(actor).filter(pk=report.desa_id).exists():
             errors["desa"] = [_("Choose a Desa Binaan you can see.")]
-        elif report.region_id is None:
+        elif report.region_id is None and report.desa is not None:
             report.region = report.desa.village
     unknown = set(report.indicators) - INDICATOR_CODES
     if unknown:
@@ -139,9 +140,10 @@ def _check_report(actor: User, report: Report) -> dict[str, list[str]]:
 def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, list[str]]:
     """What a report needs before it can be submitted."""
     errors: dict[str, list[str]] = {}
-    if report.region_id is None:
+    region = report.region  # no query when there is none
+    if region is None:
         errors["region"] = [_("Choose where the indication took place.")]
-    elif report.region.level < Region.Level.REGENCY:
+    elif region.level < Region.Level.REGENCY:
         errors["region"] = [_("Choose at least the regency or city of the place.")]
     if len((report.narrative or "").strip()) < 20:
         errors["narrative"] = [_("Describe what happened (at least 20 characters).")]
@@ -165,7 +167,7 @@ def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, li
     return errors
 
 
-def _category_names(codes) -> list[str]:
+def _category_names(codes: Iterable[str]) -> list[str]:
     from portal.core.categories import ReportCategory
 
     names = dict(ReportCategory.choices)
@@ -499,7 +501,12 @@ def report_delete(*, actor: User, report: Report, request: HttpRequest | None = 
     )
     report.prevention_actions.all().delete()
     report.delete()
-    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+    def delete_files() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 def person_reveal(
