@@ -42,8 +42,10 @@ def caller_language(request: HttpRequest | Request) -> str:
 class LanguageMixin(_ViewBase):
     """Activates the caller's language once the caller is known, so that validation errors
     and messages come in it. (In DRF's own order, after content negotiation: an exception
-    raised before it left `request.accepted_renderer` unset, which DRF reads with DEBUG on.)
-    A mixin for APIView and its subclasses, listed before them."""
+    raised before it left `request.accepted_renderer` unset, which DRF reads with DEBUG on.)"""
+
+    # A mixin for APIView and its subclasses, listed before them (the docstring above is in
+    # the OpenAPI schema of every endpoint that uses it).
 
     def perform_authentication(self, request: Request) -> None:
         try:
