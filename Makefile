@@ -48,6 +48,8 @@ test: $(STAMP) system-deps messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# Types (pyproject.toml, [tool.mypy]): django-stubs reads the build settings, no database.
+	$(VENV)/bin/mypy
 	# The OpenAPI schema (/api/schema/) builds from the code without a warning; no database.
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null \
 		--settings portal.settings_build

@@ -6,6 +6,7 @@ Idempotent: an agreement with the same title is left as it is."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -84,7 +85,20 @@ SCOPES = [
 
 KANWIL_HEAD = ("Felucia Sengky Ratna", "Kepala Kantor Wilayah Direktorat Jenderal Imigrasi Banten")
 
-AGREEMENTS = [
+
+class AgreementSpec(TypedDict):
+    title: str
+    kind: str
+    signed_on: dt.date
+    signed_at: str
+    summary: str
+    # (agency short name, signatory, position, role, covers child offices)
+    parties: list[tuple[str, str, str, str, bool]]
+    # (scope code, categories exchanged or None)
+    scopes: list[tuple[str, list[str] | None]]
+
+
+AGREEMENTS: list[AgreementSpec] = [
     {
         "title": "Perjanjian Kerja Sama Kanwil Ditjen Imigrasi Banten dan Polda Banten tentang "
         "Pencegahan TPPO dan TPPM",

@@ -1,11 +1,14 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
 from agreements.services import AGREEMENT_FIELDS, PARTY_FIELDS, SCOPE_FIELDS
 from portal.accounts.models import Agency
 from portal.core.categories import ReportCategory
-from portal.core.forms import DateInput, ServiceModelForm
+from portal.core.forms import DateInput, ServiceModelForm, field_as, label_options
 
 
 class AgreementForm(ServiceModelForm):
@@ -19,8 +22,9 @@ class AgreementForm(ServiceModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("effective_from"), cleaned.get("effective_until")
         if start and end and end < start:
             self.add_error("effective_until", _("The end date cannot be before the start date."))
@@ -39,10 +43,12 @@ class PartyForm(ServiceModelForm):
         model = Party
         fields = ["agency", *PARTY_FIELDS]
 
-    def __init__(self, *args, agreement: Agreement, **kwargs):
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = agreement.parties.exclude(pk=self.instance.pk).values_list("agency_id", flat=True)
-        self.fields["agency"].queryset = Agency.objects.exclude(pk__in=taken).order_by("name")
+        field_as(self.fields, "agency", forms.ModelChoiceField).queryset = Agency.objects.exclude(
+            pk__in=taken
+        ).order_by("name")
         self.fields["agency"].widget.attrs["data-searchable"] = "true"
         if self.instance.pk:
             self.fields["agency"].disabled = True
@@ -68,7 +74,13 @@ class AgreementScopeForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, agreement: Agreement, instance: AgreementScope | None = None, **kw):
+    def __init__(
+        self,
+        *args: Any,
+        agreement: Agreement,
+        instance: AgreementScope | None = None,
+        **kw: Any,
+    ) -> None:
         if instance is not None:
             kw.setdefault(
                 "initial",
@@ -80,15 +92,18 @@ class AgreementScopeForm(forms.Form):
                 },
             )
         super().__init__(*args, **kw)
-        used = agreement.scopes.exclude(pk=getattr(instance, "pk", None)).values_list(
-            "scope_id", flat=True
-        )
-        self.fields["scope"].queryset = Scope.objects.filter(is_active=True).exclude(pk__in=used)
-        self.fields["parties"].queryset = agreement.parties.select_related("agency")
-        self.fields["parties"].label_from_instance = lambda party: party.agency.name
+        others = agreement.scopes.all()
         if instance is not None:
-            self.fields["scope"].queryset = Scope.objects.filter(pk=instance.scope_id)
-            self.fields["scope"].disabled = True
+            others = others.exclude(pk=instance.pk)
+        used = others.values_list("scope_id", flat=True)
+        scope = field_as(self.fields, "scope", forms.ModelChoiceField)
+        scope.queryset = Scope.objects.filter(is_active=True).exclude(pk__in=used)
+        parties = field_as(self.fields, "parties", forms.ModelMultipleChoiceField)
+        parties.queryset = agreement.parties.select_related("agency")
+        label_options(parties, lambda party: party.agency.name)
+        if instance is not None:
+            scope.queryset = Scope.objects.filter(pk=instance.scope_id)
+            scope.disabled = True
 
 
 class DocumentForm(forms.Form):
@@ -120,9 +135,9 @@ class AgreementFilterForm(forms.Form):
         label=_("Scope"), required=False, queryset=Scope.objects.all(), empty_label=_("All")
     )
 
-    def __init__(self, *args, partners, **kwargs):
+    def __init__(self, *args: Any, partners: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
+        field_as(self.fields, "partner", forms.ModelChoiceField).queryset = partners
 
 
 class PartnerMapForm(forms.Form):

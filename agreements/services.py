@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -489,7 +490,7 @@ def document_upload(
         raise ValidationError({"file": _("This document is already attached.")})
     document = AgreementDocument(
         agreement=agreement,
-        title=title.strip() or upload.name[:200],
+        title=title.strip() or (upload.name or "")[:200],
         original_name=checked.name,
         size=len(content),
         sha256=digest,
@@ -540,12 +541,12 @@ def agreements_expire_due(*, today: dt.date) -> list[Agreement]:
             AuditEntry.Action.AGREEMENT_EXPIRED,
             actor=None,
             agreement=agreement,
-            effective_until=agreement.effective_until.isoformat(),
+            effective_until=str(agreement.effective_until),  # set: the filter's condition
         )
     return due
 
 
-def _party_admins(agreement: Agreement):
+def _party_admins(agreement: Agreement) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         role=User.Role.AGENCY_ADMIN,
@@ -565,12 +566,15 @@ def agreements_send_expiry_reminders(*, today: dt.date) -> list[ExpiryReminder]:
         status=AgreementStatus.ACTIVE, effective_until__gte=today, effective_until__lte=horizon
     )
     for agreement in candidates:
-        days_left = (agreement.effective_until - today).days
+        end = agreement.effective_until
+        if end is None:  # never: the filter's condition (this narrows the type)
+            continue
+        days_left = (end - today).days
         crossed = [d for d in thresholds if days_left <= d]
         done = set(
-            ExpiryReminder.objects.filter(
-                agreement=agreement, effective_until=agreement.effective_until
-            ).values_list("days_before", flat=True)
+            ExpiryReminder.objects.filter(agreement=agreement, effective_until=end).values_list(
+                "days_before", flat=True
+            )
         )
         pending = [d for d in crossed if d not in done]
         if not pending:
@@ -580,7 +584,7 @@ def agreements_send_expiry_reminders(*, today: dt.date) -> list[ExpiryReminder]:
         nearest = min(pending)
         for days in pending:
             reminder = ExpiryReminder.objects.create(
-                agreement=agreement, days_before=days, effective_until=agreement.effective_until
+                agreement=agreement, days_before=days, effective_until=end
             )
             if days == nearest:
                 sent.append(reminder)
@@ -590,11 +594,11 @@ def agreements_send_expiry_reminders(*, today: dt.date) -> list[ExpiryReminder]:
             message=gettext_noop("The agreement “%(title)s” ends on %(end)s, in %(days)s days."),
             params={
                 "title": agreement.title,
-                "end": agreement.effective_until.strftime("%d-%m-%Y"),
+                "end": end.strftime("%d-%m-%Y"),
                 "days": days_left,
             },
             url=agreement.get_absolute_url(),
-            dedupe_key=f"agreement-expiry:{agreement.pk}:{agreement.effective_until}:{nearest}",
+            dedupe_key=f"agreement-expiry:{agreement.pk}:{end}:{nearest}",
         )
         _record(
             AuditEntry.Action.EXPIRY_REMINDER_SENT,

@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,14 +25,15 @@ from agreements.forms import (
     ScopeForm,
     TerminateForm,
 )
-from agreements.models import AgreementDocument, Scope
+from agreements.models import Agreement, AgreementDocument, Party, Scope
 from portal import access
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 
 
-def _require(request: HttpRequest, perm: str) -> None:
+def _require(request: AuthenticatedHttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
@@ -41,7 +42,7 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AgreementFilterForm(
         request.GET or None, partners=selectors.partner_agencies_in_agreements(request.user)
     )
@@ -63,7 +64,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=selectors.get_agreement_for(request.user, pk))
     return render(
         request,
@@ -80,7 +81,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +100,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     form = AgreementForm(request.POST or None, instance=agreement)
@@ -122,7 +123,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     try:
@@ -136,7 +137,7 @@ def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     form = TerminateForm(request.POST)
@@ -160,14 +161,18 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Parties -------------------------------------------------------------------------------
 
 
-def _party_for(request: HttpRequest, pk: int, party_pk: int):
+def _party_for(
+    request: AuthenticatedHttpRequest, pk: int, party_pk: int
+) -> tuple[Agreement, Party]:
     agreement = selectors.get_agreement_for(request.user, pk)
     party = access.get_for(request.user, agreement.parties.select_related("agency"), party_pk)
     return agreement, party
 
 
 @login_required
-def party_form(request: HttpRequest, pk: int, party_pk: int | None = None) -> HttpResponse:
+def party_form(
+    request: AuthenticatedHttpRequest, pk: int, party_pk: int | None = None
+) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     if party_pk is None:
         agreement, party = selectors.get_agreement_for(request.user, pk), None
@@ -198,7 +203,7 @@ def party_form(request: HttpRequest, pk: int, party_pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+def party_remove(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement, party = _party_for(request, pk, party_pk)
     try:
@@ -215,7 +220,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 
 @login_required
 def agreement_scope_form(
-    request: HttpRequest, pk: int, scope_pk: int | None = None
+    request: AuthenticatedHttpRequest, pk: int, scope_pk: int | None = None
 ) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
@@ -259,7 +264,9 @@ def agreement_scope_form(
 
 @login_required
 @require_POST
-def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> HttpResponse:
+def agreement_scope_remove(
+    request: AuthenticatedHttpRequest, pk: int, scope_pk: int
+) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     instance = access.get_for(request.user, agreement.scopes.select_related("scope"), scope_pk)
@@ -279,7 +286,7 @@ def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> Http
 
 @login_required
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
@@ -303,7 +310,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, document_pk: int) -> FileResponse:
     """The signed copy, for those who may see the agreement; each download is audited."""
     document = (
         AgreementDocument.objects.select_related("agreement")
@@ -328,7 +335,7 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_map(request: HttpRequest) -> HttpResponse:
+def partner_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     """With whom an agency may exchange data today (or on a chosen day), and why. Officers
     see their own agency; system admins may look at any."""
     agency = request.user.agency
@@ -355,13 +362,13 @@ def partner_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scope_list(request: HttpRequest) -> HttpResponse:
+def scope_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "agreements.manage_scopes")
     return render(request, "agreements/scope_list.html", {"scopes": selectors.scope_list()})
 
 
 @login_required
-def scope_form(request: HttpRequest, scope_pk: int | None = None) -> HttpResponse:
+def scope_form(request: AuthenticatedHttpRequest, scope_pk: int | None = None) -> HttpResponse:
     _require(request, "agreements.manage_scopes")
     scope = None
     if scope_pk is not None:

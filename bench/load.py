@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +86,8 @@ def _admin() -> User:
             .values_list("agency_id", flat=True)
             .first()
         )
+        if kanwil is None:
+            raise RuntimeError("bench: no skala-sysadmin in the data set (is it seeded?)")
         # A superuser of Django's admin only (role officer: no portal powers, no 2FA prompt).
         user = User.objects.create(
             username=ADMIN_USERNAME,
@@ -118,7 +121,9 @@ def officer_paths(targets: Targets) -> list[str]:
     return paths
 
 
-def run(*, seconds: int = 20, connections: int = 4, log=print) -> list[LoadResult]:
+def run(
+    *, seconds: int = 20, connections: int = 4, log: Callable[[str], object] = print
+) -> list[LoadResult]:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
@@ -179,6 +184,8 @@ def run(*, seconds: int = 20, connections: int = 4, log=print) -> list[LoadResul
 def _status(url: str, session: str = "") -> int:
     """The status of one GET, redirects not followed (a sign-in redirect is a failure)."""
     parts = urllib.parse.urlsplit(url)
+    if parts.hostname is None:
+        raise ValueError(f"no host in {url}")
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"} if session else {}

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+import subprocess
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -199,16 +201,23 @@ def _delivered(share_ids: list[int]) -> tuple[int, int]:
     return qs.count(), qs.filter(emailed_at__isnull=False).count()
 
 
-def _times(share_id: int) -> tuple[dt.datetime | None, dt.datetime | None]:
+def _times(share_id: int) -> tuple[dt.datetime, dt.datetime]:
+    """When the share's last notification was written, and its last e-mail sent: all of
+    them, which the caller has waited for."""
     qs = Notification.objects.filter(dedupe_key=f"share:{share_id}")
     rows = list(qs.values_list("created_at", "emailed_at"))
-    if len(rows) < USERS_PER_PARTNER or any(e is None for _c, e in rows):
-        return None, None
-    return max(c for c, _e in rows), max(e for _c, e in rows)
+    emailed = [e for _c, e in rows if e is not None]
+    if len(rows) < USERS_PER_PARTNER or len(emailed) < len(rows):
+        raise RuntimeError(f"share {share_id}: not every notification was e-mailed")
+    return max(c for c, _e in rows), max(emailed)
 
 
 def run(
-    *, latency_shares: int = 50, burst: int = 1000, timeout: float = 600, log=print
+    *,
+    latency_shares: int = 50,
+    burst: int = 1000,
+    timeout: float = 600,
+    log: Callable[[str], object] = print,
 ) -> NotifyResult:
     officer, partners = _world()
     reports = _reports(officer, latency_shares + burst)
@@ -216,7 +225,8 @@ def run(
     with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as tmp:
         workdir = Path(tmp)
         with processes.private_redis(workdir / "redis") as redis_url:
-            previous = current_app._get_current_object()
+            # A Proxy at run time; celery-types types current_app as the app itself.
+            previous = current_app._get_current_object()  # type: ignore[attr-defined]
             app = Celery("portal", set_as_current=False)
             app.config_from_object("django.conf:settings", namespace="CELERY")
             app.conf.update(broker_url=redis_url, result_backend=redis_url)
@@ -254,7 +264,15 @@ def run(
 
 
 def _measure(
-    reports, officer, partners, latency_shares, burst, per_share, worker, timeout, log
+    reports: list[Report],
+    officer: User,
+    partners: list[Agency],
+    latency_shares: int,
+    burst: int,
+    per_share: int,
+    worker: subprocess.Popen[bytes],
+    timeout: float,
+    log: Callable[[str], object],
 ) -> NotifyResult:
     # Warm the worker (imports, connections) with the first share, not measured.
     warm, *reports = reports
@@ -265,14 +283,17 @@ def _measure(
         120,
         worker,
     )
-    notified, emailed = [], []
+    notified: list[dt.timedelta] = []
+    emailed: list[dt.timedelta] = []
     for report in reports[: latency_shares - 1]:
         shares = services.report_share(actor=officer, report=report, agencies=partners)
         committed = timezone.now()
         ids = [s.pk for s in shares]
-        processes.wait_until(
-            lambda ids=ids: _delivered(ids)[1] == len(ids) * per_share, "one share", 60, worker
-        )
+
+        def delivered(ids: list[int] = ids) -> bool:
+            return _delivered(ids)[1] == len(ids) * per_share
+
+        processes.wait_until(delivered, "one share", 60, worker)
         times = [_times(pk) for pk in ids]
         notified.append(max(t[0] for t in times) - committed)
         emailed.append(max(t[1] for t in times) - committed)
@@ -324,6 +345,10 @@ def _measure(
         duplicate_rows=duplicates,
         duplicate_emails=0,
     )
+
+
+def _count() -> Count:
+    return Count("pk")
 
 
 __all__ = ["NotifyResult", "Share", "run"]

@@ -10,13 +10,16 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import psycopg2
 from django.db import connection
 from django.db.models import Count
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from psycopg2.extensions import connection as PgConnection
 
 from portal import access
 from portal.accounts.models import User
@@ -25,6 +28,8 @@ from referrals.models import Referral, Report, ReportPerson, Share
 from referrals.vocabularies import ReferralStatus, ReportStatus, ShareStatus
 
 PAGE = 25
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -62,13 +67,17 @@ class Targets:
             .order_by("-n")
         )[0][0]
         officer = users.get(pk=author)
-        detail = (
-            Report.objects.filter(agency_id=officer.agency_id, person_count=3)
-            .exclude(status=ReportStatus.DRAFT)
-            .filter(pk__in=Share.objects.values("report_id"))
-            .order_by("-occurred_at")
-            .first()
-        ) or Report.objects.filter(agency_id=officer.agency_id).order_by("-occurred_at").first()
+        detail = _found(
+            (
+                Report.objects.filter(agency_id=officer.agency_id, person_count=3)
+                .exclude(status=ReportStatus.DRAFT)
+                .filter(pk__in=Share.objects.values("report_id"))
+                .order_by("-occurred_at")
+                .first()
+            )
+            or Report.objects.filter(agency_id=officer.agency_id).order_by("-occurred_at").first(),
+            "report of the officer",
+        )
         victim = (
             ReportPerson.objects.filter(report__agency_id=officer.agency_id)
             .order_by("-report__occurred_at")
@@ -78,16 +87,20 @@ class Targets:
         )
         words = victim.replace(".", "").split()
         search = " ".join([words[0], words[-1][:4]] if len(words) > 1 else words)
-        receiving = (
+        receiving = _found(
             Share.objects.filter(status=ShareStatus.ACTIVE)
             .values_list("agency_id")
             .order_by()
             .annotate(n=Count("pk"))
             .order_by("-n")
-            .first()
+            .first(),
+            "active share",
         )
-        partner_officer = users.filter(role=User.Role.OFFICER, agency_id=receiving[0]).first()
-        inbox = (
+        partner_officer = _found(
+            users.filter(role=User.Role.OFFICER, agency_id=receiving[0]).first(),
+            "officer of the agency shared with most",
+        )
+        inbox = _found(
             Referral.objects.filter(
                 status__in=[
                     ReferralStatus.SENT,
@@ -99,13 +112,18 @@ class Targets:
             .order_by()
             .annotate(n=Count("pk"))
             .order_by("-n")
-            .first()
+            .first(),
+            "open referral",
         )
-        supervisor = (
-            users.filter(role=User.Role.SUPERVISOR, agency_id=inbox[0]).first()
-            if inbox[0]
-            else None
-        ) or users.filter(role=User.Role.SUPERVISOR, agency_id=inbox[1]).first()
+        supervisor = _found(
+            (
+                users.filter(role=User.Role.SUPERVISOR, agency_id=inbox[0]).first()
+                if inbox[0]
+                else None
+            )
+            or users.filter(role=User.Role.SUPERVISOR, agency_id=inbox[1]).first(),
+            "supervisor of the busiest inbox",
+        )
         shared_number = (
             Report.objects.filter(
                 shares__agency_id=partner_officer.agency_id, shares__status=ShareStatus.ACTIVE
@@ -122,6 +140,17 @@ class Targets:
             supervisor=supervisor,
             few_rows_query=detail.number,
         )
+
+
+def _found(value: _T | None, what: str) -> _T:
+    """`value`, which a data set seeded by seed_scale always has."""
+    if value is None:
+        raise RuntimeError(f"bench: no {what} in the data set (is it seeded?)")
+    return value
+
+
+def _count() -> Count:
+    return Count("pk")
 
 
 # --- Floors: one hand-written query each --------------------------------------------------------
@@ -324,11 +353,15 @@ def optional_scenarios() -> list[Scenario]:
             path = reverse(name, args=args)
         except NoReverseMatch:
             continue
+
+        def url(t: Targets, path: str = path, query: Callable[[Targets], str] = query) -> str:
+            return path + query(t)
+
         scenario = Scenario(
             key,
             title,
             lambda t: t.officer,
-            lambda t, path=path, query=query: path + query(t),
+            url,
             floor,
             floor_params=params,
             kind=key,
@@ -431,13 +464,13 @@ def count_queries(captured: CaptureQueriesContext) -> int:
     )
 
 
-def _get(client: Client, url: str, data: dict | None = None):
+def _get(client: Client, url: str, data: dict[str, Any] | None = None) -> HttpResponseBase:
     if data is not None:
         return client.post(url, data, secure=True, HTTP_ACCEPT_LANGUAGE="id")
     return client.get(url, secure=True, HTTP_ACCEPT_LANGUAGE="id")
 
 
-def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Result:
+def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw: PgConnection) -> Result:
     if scenario.uncached:
         # Imported here: referrals.stats is optional in a build (OPTIONAL above).
         from referrals.stats import selectors as stats_selectors
@@ -451,7 +484,7 @@ def measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Re
     return _measure(scenario, targets, iterations=iterations, raw=raw)
 
 
-def _measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> Result:
+def _measure(scenario: Scenario, targets: Targets, *, iterations: int, raw: PgConnection) -> Result:
     user = scenario.user(targets)
     client = Client()
     client.force_login(user)
@@ -499,7 +532,7 @@ def _measure(scenario: Scenario, targets: Targets, *, iterations: int, raw) -> R
     )
 
 
-def raw_connection():
+def raw_connection() -> PgConnection:
     """A psycopg2 connection of its own to the same database, for the floors."""
     conn = psycopg2.connect(**connection.get_connection_params())
     conn.autocommit = True
@@ -507,7 +540,7 @@ def raw_connection():
 
 
 def run(
-    *, iterations: int, only: set[str] | None = None, log=print
+    *, iterations: int, only: set[str] | None = None, log: Callable[[str], object] = print
 ) -> tuple[Targets, list[Result]]:
     targets = Targets.find()
     raw = raw_connection()

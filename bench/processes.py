@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import redis
@@ -32,7 +32,9 @@ def stop(proc: subprocess.Popen, timeout: float = 60) -> None:
     proc.wait(timeout)
 
 
-def wait_until(check, what: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+def wait_until(
+    check: Callable[[], object], what: str, timeout: float, proc: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if proc is not None and proc.poll() is not None:

@@ -48,6 +48,7 @@ from referrals.vocabularies import (
     Urgency,
 )
 from referrals.workdays import add_working_days
+from villages.models import DesaBinaan
 
 S = Source
 YEARS = 3  # of reports, up to yesterday
@@ -163,7 +164,7 @@ class Context:
     now: dt.datetime
     village_names: dict[str, str]
     districts: list[str]
-    desa_by_village: dict[str, object]
+    desa_by_village: dict[str, DesaBinaan]
     midyear: dt.date
 
     def home_village(self) -> str:
@@ -222,7 +223,9 @@ class Generator:
         pool = w_.supervisors.get(agency_id) if self.rng.random() < supervisor_share else None
         return self.rng.choice(pool or w_.officers.get(agency_id) or w_.supervisors[agency_id])
 
-    def agency_for(self, source: str, regency: str, desa, checkpoint: str) -> Agency:
+    def agency_for(
+        self, source: str, regency: str, desa: DesaBinaan | None, checkpoint: str
+    ) -> Agency:
         a, rng = self.agencies, self.rng
         kanim = desa.designating_office if desa is not None else a[w.KANIM_OF_REGENCY[regency]]
         if source == S.DEPARTURE_CHECK:
@@ -366,21 +369,24 @@ class Generator:
         status = self.status_for(occurred)
         created_by = self.user_of(agency.pk)
         created = self.later(occurred, 0.3, 30)
-        submitted = review = closed = None
+        submitted: dt.datetime | None = None
+        review: dt.datetime | None = None
+        closed: dt.datetime | None = None
         reviewer = None
         outcome = outcome_note = ""
+        # Each step only after the one before it (a closed report was reviewed, and submitted).
         if status != ReportStatus.DRAFT:
             submitted = self.later(created, 0, 24)
-        if status in (ReportStatus.UNDER_REVIEW, ReportStatus.CLOSED):
-            review = self.later(submitted, 2, 24 * 7)
-            reviewer = self.user_of(agency.pk, supervisor_share=1.0)
-        if status == ReportStatus.CLOSED:
-            closed = self.later(review, 24, 24 * 45)
-            kind = scenario.kind if scenario.kind in d.OUTCOMES_BY_KIND else d.NONPROC
-            choices, weights = zip(*d.OUTCOMES_BY_KIND[kind], strict=True)
-            outcome = rng.choices(choices, weights=weights)[0]
-            notes = d.OUTCOME_NOTES.get(outcome)
-            outcome_note = rng.choice(notes) if notes else d.PREVENTED_NOTES[""]
+            if status in (ReportStatus.UNDER_REVIEW, ReportStatus.CLOSED):
+                review = self.later(submitted, 2, 24 * 7)
+                reviewer = self.user_of(agency.pk, supervisor_share=1.0)
+                if status == ReportStatus.CLOSED:
+                    closed = self.later(review, 24, 24 * 45)
+                    kind = scenario.kind if scenario.kind in d.OUTCOMES_BY_KIND else d.NONPROC
+                    choices, weights = zip(*d.OUTCOMES_BY_KIND[kind], strict=True)
+                    outcome = rng.choices(choices, weights=weights)[0]
+                    notes = d.OUTCOME_NOTES.get(outcome)
+                    outcome_note = rng.choice(notes) if notes else d.PREVENTED_NOTES[""]
         updated = closed or review or submitted or created
 
         indicators = tuple(generator.tick_indicators(rng, scenario, child))
@@ -445,17 +451,26 @@ class Generator:
             )
         )  # fmt: skip
         stamp = created.isoformat()
-        for position, (role, segment, person_home, notes, roles) in enumerate(persons):
-            victim = role == PersonRole.POTENTIAL_VICTIM
+        for position, (p_role, p_segment, p_home, p_notes, p_roles) in enumerate(persons):
+            victim = p_role == PersonRole.POTENTIAL_VICTIM
             out.persons.append(
-                f"{position}\t{role}\t{segment}\t{esc(notes)}\t{'PossibleVictim' if victim else ''}\t\t"
-                f"{arr(roles)}\t{{}}\t{stamp}\t{stamp}\t{person_home or NULL}\t{report_id}"
+                f"{position}\t{p_role}\t{p_segment}\t{esc(p_notes)}\t{'PossibleVictim' if victim else ''}\t\t"
+                f"{arr(p_roles)}\t{{}}\t{stamp}\t{stamp}\t{p_home or NULL}\t{report_id}"
             )
-        if status != ReportStatus.DRAFT and categories and rng.random() < SHARE_RATE:
+        # submitted: the report is not a draft
+        if submitted is not None and categories and rng.random() < SHARE_RATE:
             self.shares(report_id, number, agency, created_by, submitted, categories, words, out)
 
     def shares(
-        self, report_id, number, agency, author, submitted, categories, words, out: Rows
+        self,
+        report_id: int,
+        number: str,
+        agency: Agency,
+        author: int,
+        submitted: dt.datetime,
+        categories: tuple[str, ...] | list[str],
+        words: dict[str, str],
+        out: Rows,
     ) -> None:
         rng = self.rng
         partners = entitled(agency.pk, tuple(sorted(categories)))
@@ -465,6 +480,8 @@ class Generator:
         needs_approval = agency.pk in self.ctx.world.approval
         for partner_id, agreement_id in chosen:
             created = self.later(submitted, 0.5, 24 * 4)
+            shared_at: dt.datetime | None
+            decided_by: int | None
             status, shared_at, decided_by = ShareStatus.ACTIVE, created, author
             shared_by = author
             if needs_approval and author in self.ctx.world.officers.get(agency.pk, ()):
@@ -485,7 +502,12 @@ class Generator:
                     )
                 )
             )  # fmt: skip
-            if status == ShareStatus.ACTIVE and rng.random() < REFERRAL_RATE:
+            # shared_at: set for an active share
+            if (
+                status == ShareStatus.ACTIVE
+                and shared_at is not None
+                and rng.random() < REFERRAL_RATE
+            ):
                 self.referral(
                     share_id,
                     report_id,
@@ -499,7 +521,16 @@ class Generator:
                 )
 
     def referral(
-        self, share_id, report_id, number, agency, partner_id, sent_by, shared_at, words, out
+        self,
+        share_id: int,
+        report_id: int,
+        number: str,
+        agency: Agency,
+        partner_id: int,
+        sent_by: int,
+        shared_at: dt.datetime,
+        words: dict[str, str],
+        out: Rows,
     ) -> None:
         rng = self.rng
         partner = self.ctx.world.by_id[partner_id]
@@ -531,7 +562,9 @@ class Generator:
             (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED),
             weights=weights,
         )[0]  # fmt: skip
-        accepted = started = closed = None
+        accepted: dt.datetime | None = None
+        started: dt.datetime | None = None
+        closed: dt.datetime | None = None
         assigned = None
         decline = outcome = outcome_note = ""
         if status == ReferralStatus.DECLINED:
@@ -544,21 +577,21 @@ class Generator:
             assigned = self.user_of(partner_id, supervisor_share=0.0)
             if status in (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED):
                 started = self.later(accepted, 1, 24 * 5)
-            if status == ReferralStatus.COMPLETED:
-                closed = self.later(started, 24, 24 * 30)
-                outcome, note = rng.choice(d.OUTCOMES[action])
-                closed_on = timezone.localtime(closed, self.tz).date()
-                outcome_note = note.format_map(
-                    Words(
-                        words,
-                        tanggal=d.tanggal(closed_on),
-                        bulan=d.ROMAN[closed_on.month - 1],
-                        tahun=closed_on.year,
-                        satker=partner.short_name.upper(),
-                        lp=rng.randint(120, 980),
-                        hadir=rng.randint(35, 120),
+                if status == ReferralStatus.COMPLETED:  # completed: started before
+                    closed = self.later(started, 24, 24 * 30)
+                    outcome, note = rng.choice(d.OUTCOMES[action])
+                    closed_on = timezone.localtime(closed, self.tz).date()
+                    outcome_note = note.format_map(
+                        Words(
+                            words,
+                            tanggal=d.tanggal(closed_on),
+                            bulan=d.ROMAN[closed_on.month - 1],
+                            tahun=closed_on.year,
+                            satker=partner.short_name.upper(),
+                            lp=rng.randint(120, 980),
+                            hadir=rng.randint(35, 120),
+                        )
                     )
-                )
         updated = closed or started or accepted or sent
         words = Words(words, korban=words["nama"], pelaku=words["sponsor"], nomor=number)
         message = rng.choice(d.REFERRAL_MESSAGES[action]).format_map(words)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
@@ -220,7 +221,7 @@ def _accounts(
                 full_name=f"{rng.choice(given)} {rng.choice(second)}",
                 agency=agency,
                 role=role,
-                position=User.Role(role).label,
+                position=str(User.Role(role).label),
                 password=password,
                 language="id",
                 date_joined=now,
@@ -257,10 +258,10 @@ def _accounts(
 # --- Agreements ------------------------------------------------------------------------------
 
 
-def _agreement_specs() -> list[dict]:
+def _agreement_specs() -> list[dict[str, Any]]:
     """(title, [(party, covers child offices)], [(scope, categories, [limited to parties])])."""
     all_cats = [C.TPPO, C.TPPM, C.PMI_NONPROCEDURAL]
-    specs = [
+    specs: list[dict[str, Any]] = [
         {
             "title": "PKS Kanwil Ditjen Imigrasi Banten - Polda Banten: pertukaran data TPPO/TPPM (data skala)",
             "parties": [("Kanwil Imigrasi Banten", True), ("Polda Banten", True)],
@@ -362,7 +363,8 @@ def _desa(
     kanwil_bp3mi = Agreement.objects.filter(
         title__startswith="PKS Kanwil Ditjen Imigrasi Banten - BP3MI"
     ).first()
-    rows, partners = [], []
+    rows: list[DesaBinaan] = []
+    partners: list[DesaBinaanPartner] = []
     codes = sorted(villages)
     while have + len(rows) < count:
         regency = rng.choice(codes)

@@ -4,13 +4,14 @@ check access, gather, build, audit, respond. Whatever the user may not see is a 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from agreements.selectors import agreement_detail, get_agreement_for
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pdf import pdf_response
 from referrals import documents, implementation, selectors, services
 from villages.forms import ImplementationPeriodForm
@@ -20,7 +21,7 @@ from villages.selectors import agreement_implementation
 @never_cache
 @require_GET
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The report as the user may see it. Identifiers stay masked unless the user may reveal
     them and asks with `?identifiers=1` (then the print is audited as a reveal too)."""
     report = selectors.get_report_for(request.user, pk)
@@ -41,7 +42,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def referral_letter(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def referral_letter(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """The referral letter (surat rujukan) from the sending agency, for either side."""
     referral = documents.referral_print(
         referral=selectors.get_referral_for(request.user, referral_pk)
@@ -57,14 +58,14 @@ def referral_letter(request: HttpRequest, referral_pk: int) -> HttpResponse:
     return pdf_response(content, name=f"surat-rujukan-{referral.pk}-{referral.report.number}")
 
 
-def _period(request: HttpRequest) -> tuple[ImplementationPeriodForm, tuple | None]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[ImplementationPeriodForm, tuple | None]:
     form = ImplementationPeriodForm(request.GET or None)
     return form, form.period()
 
 
 @require_GET
 @login_required
-def agreement_exchanges_panel(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+def agreement_exchanges_panel(request: AuthenticatedHttpRequest, agreement_pk: int) -> HttpResponse:
     """Shares and referrals under an agreement in a period, counted from what the user may
     see (referrals.implementation): a panel of the implementation page (htmx)."""
     agreement = get_agreement_for(request.user, agreement_pk)
@@ -92,7 +93,9 @@ def agreement_exchanges_panel(request: HttpRequest, agreement_pk: int) -> HttpRe
 @never_cache
 @require_GET
 @login_required
-def agreement_implementation_pdf(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+def agreement_implementation_pdf(
+    request: AuthenticatedHttpRequest, agreement_pk: int
+) -> HttpResponse:
     """The implementation summary of an agreement for a period, as PDF. A wrong period sends
     the user back to the page, where the form says what is wrong."""
     agreement = get_agreement_for(request.user, agreement_pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal import access
 from portal.core import pdf
 from portal.core.pdf import esc
+from portal.regions.models import Region
 from referrals import permissions, selectors
 from referrals.indicators import GROUP_LABELS, INDICATORS, LABEL_OF, suggest_categories
 from referrals.models import Referral, Report, ReportPerson, Share
@@ -80,8 +81,8 @@ def report_print(*, user: User, report: Report, identifiers: bool) -> ReportPrin
 def _place(report: Report) -> str:
     if report.region is None:
         return report.place_detail or "—"
-    names = []
-    region = report.region
+    names: list[str] = []
+    region: Region | None = report.region
     while region is not None and len(names) < 4:
         names.append(region.name)
         region = region.parent

@@ -3,12 +3,15 @@ my agency, referrals (send, accept or decline, assign, work on, complete, commen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from referrals import permissions, selectors, services
@@ -29,12 +33,12 @@ from referrals.forms import (
     ReportFilterForm,
     ShareForm,
 )
-from referrals.models import ReferralAttachment, Share
+from referrals.models import Referral, ReferralAttachment, Share
 from referrals.view_helpers import paginate_reports, require_case_files
 
 
 @login_required
-def shared_list(request: HttpRequest) -> HttpResponse:
+def shared_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reports other agencies shared with mine: the same filters and search as our own."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
@@ -49,7 +53,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_share(request: HttpRequest, pk: int) -> HttpResponse:
+def report_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
@@ -79,7 +83,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
+def share_decide(request: AuthenticatedHttpRequest, share_pk: int) -> HttpResponse:
     share = (
         Share.objects.filter(pk=share_pk, report__in=selectors.own_reports(request.user))
         .select_related("report")
@@ -101,7 +105,7 @@ def share_decide(request: HttpRequest, share_pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.may_share_report(request.user, report):
         raise PermissionDenied
@@ -133,7 +137,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest, direction: str) -> HttpResponse:
     """Incoming or outgoing referrals of the user's agencies: urgent first, then by due date,
     overdue ones marked. `?all=1` includes the closed ones."""
     if direction not in ("incoming", "outgoing"):
@@ -155,7 +159,9 @@ def referral_queue(request: HttpRequest, direction: str) -> HttpResponse:
     )
 
 
-def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
+def _render_referral(
+    request: AuthenticatedHttpRequest, referral: Referral, **forms: Form
+) -> HttpResponse:
     user = request.user
     referral = selectors.referral_detail(referral=referral)
     side = permissions.referral_side(user, referral)
@@ -177,17 +183,18 @@ def _render_referral(request: HttpRequest, referral, **forms) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     return _render_referral(request, selectors.get_referral_for(request.user, referral_pk))
 
 
 @login_required
 @require_POST
-def referral_step(request: HttpRequest, referral_pk: int, step: str) -> HttpResponse:
+def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str) -> HttpResponse:
     """accept, decline, assign, start, complete or comment: one form each on the page."""
     referral = selectors.get_referral_for(request.user, referral_pk)
     user = request.user
-    handlers = {
+    # step: (its form, the form's arguments, the service)
+    handlers: dict[str, tuple[type[Form] | None, dict[str, Any], Callable[..., object]]] = {
         "accept": (AcceptForm, {"agency": referral.to_agency}, services.referral_accept),
         "assign": (AcceptForm, {"agency": referral.to_agency}, services.referral_assign),
         "decline": (DeclineForm, {}, services.referral_decline),
@@ -222,7 +229,7 @@ def _form_name(step: str) -> str:
 
 @never_cache
 @login_required
-def referral_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+def referral_attachment(request: AuthenticatedHttpRequest, attachment_pk: int) -> FileResponse:
     item = (
         ReferralAttachment.objects.select_related("referral__report")
         .filter(pk=attachment_pk, referral__in=selectors.visible_referrals(request.user))

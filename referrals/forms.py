@@ -3,12 +3,17 @@ the rules and the views put what the services refuse next to the right field."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -16,11 +21,11 @@ from portal.access import CASE_WORKER_ROLES
 from portal.accounts.models import Agency, User
 from portal.core import widgets
 from portal.core.categories import ReportCategory
-from portal.core.forms import DateInput
+from portal.core.forms import DateInput, field_as, label_options
 from portal.regions.forms import RegionField
 from portal.regions.models import Region
 from referrals.indicators import indicator_choices
-from referrals.models import Evidence, PreventionAction
+from referrals.models import Evidence, PreventionAction, Report, ReportPerson
 from referrals.permissions import prevention_offices
 from referrals.selectors import ReportFilters
 from referrals.vocabularies import (
@@ -43,7 +48,11 @@ from referrals.vocabularies import (
     Urgency,
     VictimStatus,
 )
+from villages.models import DesaBinaan
 from villages.selectors import visible_villages
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -53,15 +62,17 @@ class DateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
 
 
-def country_choices(blank_label) -> list[tuple[str, str]]:
+def country_choices(blank_label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", blank_label), *((code, name) for code, name in countries)]
 
 
-def _multi(label, choices, help_text=""):
+def _multi(
+    label: StrOrPromise, choices: Iterable[tuple[str, StrOrPromise]], help_text: str = ""
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=choices,
@@ -72,6 +83,8 @@ def _multi(label, choices, help_text=""):
 
 
 class ReportForm(forms.Form):
+    data: MultiValueDict[str, Any]  # request.POST, or empty when unbound (the view's only use)
+
     occurred_at = forms.DateTimeField(
         label=_("Date and time of the indication"),
         widget=DateTimeInput(),
@@ -93,7 +106,7 @@ class ReportForm(forms.Form):
     )
     desa = forms.ModelChoiceField(
         label=_("Desa Binaan"),
-        queryset=None,
+        queryset=DesaBinaan.objects.none(),
         required=False,
         help_text=_("When the indication concerns one of the Desa Binaan."),
         widget=forms.Select(attrs={"data-searchable": "true"}),
@@ -143,15 +156,16 @@ class ReportForm(forms.Form):
     exploitation_types = _multi(_("Types of exploitation (HTCDS)"), ExploitationType.choices)
     industries = _multi(_("Industries (HTCDS)"), Industry.choices)
 
-    def __init__(self, *args, actor, correcting: bool = False, **kwargs):
+    def __init__(self, *args: Any, actor: User, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["destination_country"].choices = country_choices("—")
-        self.fields["desa"].queryset = (
+        field_as(self.fields, "destination_country", forms.ChoiceField).choices = country_choices(
+            "—"
+        )
+        desa = field_as(self.fields, "desa", forms.ModelChoiceField)
+        desa.queryset = (
             visible_villages(actor).select_related("village__parent").order_by("village__name")
         )
-        self.fields["desa"].label_from_instance = lambda d: (
-            f"{d.village.name} ({d.village.parent.name})"
-        )
+        label_options(desa, lambda d: f"{d.village.name} ({d.village.parent.name})")
         if correcting:
             self.fields["correction_reason"] = forms.CharField(
                 label=_("Reason for the correction"),
@@ -159,13 +173,13 @@ class ReportForm(forms.Form):
                 help_text=_("The report is submitted: every change is recorded with this reason."),
             )
 
-    def clean_occurred_at(self):
+    def clean_occurred_at(self) -> dt.datetime | None:
         value = self.cleaned_data["occurred_at"]
         if value and timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
 
-    def service_data(self) -> dict:
+    def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("correction_reason", None)
         return data
@@ -223,16 +237,15 @@ class PersonForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = country_choices("—")
+        field_as(self.fields, "nationality", forms.ChoiceField).choices = country_choices("—")
         if not self.is_bound and "nationality" not in self.initial:
             self.initial["nationality"] = "ID"
 
 
 class BasePersonFormSet(forms.BaseFormSet):
-    def get_deletion_widget(self):
-        return forms.CheckboxInput()
+    deletion_widget = forms.CheckboxInput
 
 
 PersonFormSet = forms.formset_factory(
@@ -251,7 +264,17 @@ def banten_regencies() -> list[tuple[str, str]]:
             .values_list("code", "name")
         )
 
-    return cache.get_or_set("referrals:banten-regencies:v1", read, 3600)
+    # With a default to compute, get_or_set() never answers None.
+    return cache.get_or_set("referrals:banten-regencies:v1", read, 3600) or []
+
+
+SORT_CHOICES = [
+    ("", _("Newest indication first")),
+    ("occurred", _("Oldest indication first")),
+    ("-updated", _("Last changed")),
+    ("-risk", _("Highest risk first")),
+    ("number", _("Number")),
+]
 
 
 class ReportFilterForm(forms.Form):
@@ -280,7 +303,10 @@ class ReportFilterForm(forms.Form):
         label=_("Regency/city"), required=False, choices=(), widget=widgets.Select
     )
     desa = forms.ModelChoiceField(
-        label=_("Desa Binaan"), queryset=None, required=False, widget=widgets.Select
+        label=_("Desa Binaan"),
+        queryset=DesaBinaan.objects.none(),
+        required=False,
+        widget=widgets.Select,
     )
     destination = forms.ChoiceField(
         label=_("Destination"), required=False, choices=(), widget=widgets.Select
@@ -292,29 +318,24 @@ class ReportFilterForm(forms.Form):
         widget=widgets.Select,
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        widget=widgets.Select,
-        choices=[
-            ("", _("Newest indication first")),
-            ("occurred", _("Oldest indication first")),
-            ("-updated", _("Last changed")),
-            ("-risk", _("Highest risk first")),
-            ("number", _("Number")),
-        ],
+        label=_("Sort by"), required=False, widget=widgets.Select, choices=SORT_CHOICES
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regency"].choices = [("", _("All")), *banten_regencies()]
-        self.fields["desa"].queryset = (
+        field_as(self.fields, "regency", forms.ChoiceField).choices = [
+            ("", _("All")),
+            *banten_regencies(),
+        ]
+        desa = field_as(self.fields, "desa", forms.ModelChoiceField)
+        desa.queryset = (
             visible_villages(user)
             .select_related("village")
             .only("pk", "village__name")  # not the encrypted telephones: nothing to decrypt
             .order_by("village__name")
         )
-        self.fields["desa"].label_from_instance = lambda d: d.village.name
-        self.fields["destination"].choices = country_choices(_("All"))
+        label_options(desa, lambda d: d.village.name)
+        field_as(self.fields, "destination", forms.ChoiceField).choices = country_choices(_("All"))
 
     def to_filters(self) -> ReportFilters:
         """The selector's filters from valid input; no filter at all from invalid input (the
@@ -339,7 +360,7 @@ class ReportFilterForm(forms.Form):
 class _UpperChoiceField(forms.ChoiceField):
     """A choice of upper-case codes that also takes them in lower case (`?destination=sa`)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return super().to_python(value).upper()
 
 
@@ -353,7 +374,7 @@ class ReportQueryForm(ReportFilterForm):
     sort = forms.ChoiceField(
         required=False,
         choices=[
-            *ReportFilterForm.base_fields["sort"].choices,
+            *SORT_CHOICES,
             ("-occurred", _("Newest indication first")),
         ],
     )
@@ -379,7 +400,7 @@ class ReportQueryForm(ReportFilterForm):
         )
 
 
-def report_filters(params, *, user) -> ReportFilters:
+def report_filters(params: QueryDict, *, user: User) -> ReportFilters:
     """The filters of a report list from query parameters (a QueryDict), for exports and the
     API; ValidationError lists the invalid parameters by name."""
     form = ReportQueryForm(params, user=user)
@@ -407,8 +428,8 @@ class EvidenceForm(forms.Form):
 
 
 class PreventionForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
-    office = forms.ModelChoiceField(label=_("Office"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=ReportPerson.objects.none())
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Agency.objects.none())
     kind = forms.ChoiceField(label=_("Action"), choices=PreventionAction.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     checkpoint = forms.ChoiceField(label=_("Where"), choices=Checkpoint.choices)
@@ -435,12 +456,17 @@ class PreventionForm(forms.Form):
         help_text=_("e.g. recommendation of the manpower office, work contract, e-PMI card."),
     )
 
-    def __init__(self, *args, report, actor, editing: bool = False, **kwargs):
+    def __init__(
+        self, *args: Any, report: Report, actor: User, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = report.persons.all()
-        self.fields["office"].queryset = prevention_offices(actor).order_by("name")
-        self.fields["office"].initial = actor.agency_id
-        self.fields["destination_country"].choices = country_choices("—")
+        field_as(self.fields, "person", forms.ModelChoiceField).queryset = report.persons.all()
+        office = field_as(self.fields, "office", forms.ModelChoiceField)
+        office.queryset = prevention_offices(actor).order_by("name")
+        office.initial = actor.agency_id
+        field_as(self.fields, "destination_country", forms.ChoiceField).choices = country_choices(
+            "—"
+        )
         self.fields["destination_country"].initial = report.destination_country
         if editing:
             self.fields["person"].disabled = True
@@ -453,7 +479,7 @@ class PreventionForm(forms.Form):
 class ShareForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Share with"),
-        queryset=None,
+        queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only partners an agreement in force allows for this report's category."),
     )
@@ -461,17 +487,16 @@ class ShareForm(forms.Form):
         label=_("Note to the partner"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, options: dict, **kwargs):
+    def __init__(self, *args: Any, options: dict[int, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
-        self.fields["agencies"].queryset = Agency.objects.filter(pk__in=options).order_by("name")
-        self.fields["agencies"].label_from_instance = lambda a: (
-            f"{a.name} — {options[a.pk][0].agreement.title}"
-        )
+        agencies = field_as(self.fields, "agencies", forms.ModelMultipleChoiceField)
+        agencies.queryset = Agency.objects.filter(pk__in=options).order_by("name")
+        label_options(agencies, lambda a: f"{a.name} — {options[a.pk][0].agreement.title}")
 
 
 class ReferralForm(forms.Form):
-    to_agency = forms.ModelChoiceField(label=_("Refer to"), queryset=None)
+    to_agency = forms.ModelChoiceField(label=_("Refer to"), queryset=Agency.objects.none())
     requested_action = forms.ChoiceField(
         label=_("Requested action"), choices=RequestedAction.choices
     )
@@ -489,19 +514,21 @@ class ReferralForm(forms.Form):
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
-    def __init__(self, *args, agency_ids, **kwargs):
+    def __init__(self, *args: Any, agency_ids: Iterable[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=agency_ids).order_by(
-            "name"
-        )
+        field_as(self.fields, "to_agency", forms.ModelChoiceField).queryset = Agency.objects.filter(
+            pk__in=agency_ids
+        ).order_by("name")
 
 
 class AcceptForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
+    assigned_to = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = User.objects.filter(
+        field_as(self.fields, "assigned_to", forms.ModelChoiceField).queryset = User.objects.filter(
             agency=agency, is_active=True, role__in=CASE_WORKER_ROLES
         ).order_by("full_name")
 

@@ -77,7 +77,7 @@ ILLEGAL_CROSSING = frozenset(
 PROFIT = "smuggling_profit"
 
 
-def indicator_choices() -> list[tuple[str, list[tuple[str, Promise]]]]:
+def indicator_choices() -> list[tuple[str | Promise, list[tuple[str, Promise]]]]:
     """Grouped choices for a form: [(group label, [(code, label), …]), …]."""
     return [
         (GROUP_LABELS[group], [(code, label) for code, g, label in INDICATORS if g == group])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pghistory
 from django.conf import settings
@@ -17,10 +18,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from portal.core.categories import ReportCategory
-from portal.core.fields import EncryptedTextField, mask
+from portal.core.fields import CountryField, EncryptedTextField, mask
 from portal.core.uploads import StoredUpload
 from referrals.vocabularies import (
     OPEN_REFERRAL_STATUSES,
@@ -83,7 +83,7 @@ RISK_RANK = models.Case(
 )
 
 
-def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs) -> ArrayField:
+def _codes(choices: type[models.TextChoices], max_length: int = 60, **kwargs: Any) -> ArrayField:
     return ArrayField(
         models.CharField(max_length=max_length, choices=choices.choices),
         default=list,

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from portal import access
 from portal.accounts.models import Agency, AgencyKind
-from referrals.models import Referral, Report
+from referrals.models import PreventionAction, Referral, ReferralAttachment, Report
 from referrals.vocabularies import ReferralStatus, ReportStatus
 
 if TYPE_CHECKING:
@@ -59,13 +59,13 @@ def may_see_identifiers(user: User, report: Report) -> bool:
     ).exists()
 
 
-def attachment_opens(user: User, attachment, files_open: bool) -> bool:
+def attachment_opens(user: User, attachment: ReferralAttachment, files_open: bool) -> bool:
     # The receiving agency's own uploads are not the sender's case material: always open to it.
     return files_open or attachment.agency_id in access.case_file_agency_ids(user)
 
 
 @rules.predicate
-def may_open_attachment(user: User, attachment) -> bool:
+def may_open_attachment(user: User, attachment: ReferralAttachment) -> bool:
     """May the user download this attachment of a referral? The rule of the report's evidence
     (may_see_identifiers: a partner not before it has accepted a referral of the report),
     except that an agency always opens what it attached itself."""
@@ -108,7 +108,7 @@ def can_record_prevention(user: User, report: Report) -> bool:
 
 
 @rules.predicate
-def may_change_prevention(user: User, action) -> bool:
+def may_change_prevention(user: User, action: PreventionAction) -> bool:
     """The rule of services.prevention_update: the office that took the action, on a report of
     its own (a partner reading a shared report gets no edit form)."""
     return is_own_report(user, action.report) and action.office_id in access.case_file_agency_ids(

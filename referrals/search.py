@@ -71,7 +71,8 @@ def document(*, number: str, names: str, route: str, narrative: str, agency_id: 
     )
 
 
-class LexemeQuery(SearchQueryCombinable, Func):
+# As Django's SearchQuery; its stubs give the two bases different __and__ and __or__.
+class LexemeQuery(SearchQueryCombinable, Func):  # type: ignore[misc]
     """A tsquery of exact lexemes, cast rather than parsed (`to_tsquery` would split them)."""
 
     template = "%(expressions)s::tsquery"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
@@ -27,6 +28,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from portal import access
+from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.core.categories import ReportCategory
 from referrals import search
@@ -54,9 +56,10 @@ from referrals.vocabularies import (
     ReportStatus,
     ShareStatus,
 )
+from villages.models import DesaBinaan
 
 
-def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
+def own_reports(user: User, *, searched: bool = False) -> QuerySet[Report]:
     """Reports of the user's agencies (drafts: their author's only). `searched`: the caller's word
     search names the agencies in the index already, so the condition is `agency_id + 0`, which no
     btree serves: PostgreSQL would otherwise AND in a bitmap of all the agency's reports."""
@@ -67,7 +70,7 @@ def own_reports(user, *, searched: bool = False) -> QuerySet[Report]:
     return Report.objects.filter(scope).exclude(others_drafts(user))
 
 
-def shared_reports(user) -> QuerySet[Report]:
+def shared_reports(user: User) -> QuerySet[Report]:
     """Reports shared (and not only requested) with the user's agencies; a share outlives the
     agreement it was made under (only new shares need one in force)."""
     agencies = access.case_file_agency_ids(user)
@@ -80,7 +83,7 @@ def shared_reports(user) -> QuerySet[Report]:
     )
 
 
-def visible_reports(user) -> QuerySet[Report]:
+def visible_reports(user: User) -> QuerySet[Report]:
     """Everything the user may read: their agencies' reports and those shared with them."""
     agencies = access.case_file_agency_ids(user)
     if not agencies:
@@ -95,14 +98,14 @@ def visible_reports(user) -> QuerySet[Report]:
     )
 
 
-def openable_attachments(user, referral: Referral) -> set[int]:
+def openable_attachments(user: User, referral: Referral) -> set[int]:
     """may_open_attachment() for every attachment of a referral, for its page: at most one
     query beside the (prefetched) attachments."""
     files_open = may_see_identifiers(user, referral.report)
     return {a.pk for a in referral.attachments.all() if _attachment_opens(user, a, files_open)}
 
 
-def reports_with_identifiers(user, report_ids) -> set[int]:
+def reports_with_identifiers(user: User, report_ids: Iterable[int]) -> set[int]:
     """may_see_identifiers() for many reports at once (exports): the ids among `report_ids`
     whose identifiers the user may reveal. Two queries at most, whatever their number."""
     ids = set(report_ids)
@@ -121,7 +124,7 @@ def reports_with_identifiers(user, report_ids) -> set[int]:
     return allowed
 
 
-def get_report_for(user, pk: int) -> Report:
+def get_report_for(user: User, pk: int) -> Report:
     """The report `pk` if `user` may see it; Http404 alike when missing or not theirs."""
     return access.get_for(user, visible_reports, pk)
 
@@ -172,7 +175,7 @@ def search_query(text: str, *, own_agencies: Iterable[int] = ()) -> SearchQuery 
 
 
 def _apply_filters(
-    qs: QuerySet[Report], user, filters: ReportFilters, *, own: bool = False
+    qs: QuerySet[Report], user: User, filters: ReportFilters, *, own: bool = False
 ) -> QuerySet[Report]:
     """`own`: `qs` holds only own reports (`own_reports`), so the search may name the user's
     agencies in the query too."""
@@ -209,7 +212,7 @@ def _apply_filters(
     return qs
 
 
-def _same_person_report_ids(user, person_id: int) -> QuerySet:
+def _same_person_report_ids(user: User, person_id: int) -> QuerySet:
     person = (
         ReportPerson.objects.filter(pk=person_id, report__in=visible_reports(user))
         .only("nik_index", "passport_index")
@@ -225,7 +228,7 @@ def _same_person_report_ids(user, person_id: int) -> QuerySet:
     return ReportPerson.objects.filter(match).values("report_id")
 
 
-def report_list(*, user, filters: ReportFilters, shared: bool = False) -> QuerySet[Report]:
+def report_list(*, user: User, filters: ReportFilters, shared: bool = False) -> QuerySet[Report]:
     """The user's agency's reports (or, with `shared`, those shared with it), filtered and
     sorted; constant query count per page."""
     base = shared_reports(user) if shared else own_reports(user, searched=filters.full_text)
@@ -274,7 +277,7 @@ def list_rows(reports: QuerySet[Report], columns: RowColumns = PAGE_ROW) -> Quer
     return reports.select_related(None).select_related(*columns.related).only(*columns.fields)
 
 
-def case_data(*, user, filters: ReportFilters) -> QuerySet[Report]:
+def case_data(*, user: User, filters: ReportFilters) -> QuerySet[Report]:
     """Every submitted report the user may see — their agencies' and those shared with them —
     filtered like the lists, oldest first: the base of anonymised case-data exports (HTCDS)."""
     base = visible_reports(user).exclude(status=ReportStatus.DRAFT)
@@ -286,7 +289,7 @@ def case_data(*, user, filters: ReportFilters) -> QuerySet[Report]:
     )
 
 
-def review_queue(*, user) -> QuerySet[Report]:
+def review_queue(*, user: User) -> QuerySet[Report]:
     """Submitted reports of the supervisor's agency and the offices below it, oldest first;
     those under review (by anyone) after those still waiting."""
     if not access.is_supervisor(user):
@@ -307,7 +310,7 @@ def report_detail(*, report: Report) -> Report:
     return _with_detail(Report.objects.filter(pk=report.pk)).get()
 
 
-def get_report_detail_for(user, pk: int) -> Report:
+def get_report_detail_for(user: User, pk: int) -> Report:
     """get_report_for() and report_detail() in one query (and the prefetches): the report
     page's first read. Http404 alike when missing or not visible."""
     report = access.get_for(user, _with_detail(visible_reports(user)), pk)
@@ -334,7 +337,7 @@ def _with_detail(qs: QuerySet[Report]) -> QuerySet[Report]:
     )
 
 
-def person_matches(*, user, report: Report) -> dict[int, int]:
+def person_matches(*, user: User, report: Report) -> dict[int, int]:
     """{person id: number of *other* reports the user may see in which the same person
     appears (same NIK or passport number, compared through the blind index)}. Two queries."""
     persons = [
@@ -387,7 +390,7 @@ def child_victim(report: Report, persons: list[ReportPerson] | None = None) -> b
 # --- Prevention figures per village ------------------------------------------------------
 
 
-def prevention_by_year(*, user, desa) -> dict[int, int]:
+def prevention_by_year(*, user: User, desa: DesaBinaan) -> dict[int, int]:
     """Prevention actions the user may see concerning residents of a Desa Binaan (by the
     person's home village) or recorded against the village itself, per year."""
     qs = PreventionAction.objects.filter(report__in=visible_reports(user)).filter(
@@ -401,7 +404,7 @@ def prevention_by_year(*, user, desa) -> dict[int, int]:
     )
 
 
-def village_summary(*, user, desa) -> dict:
+def village_summary(*, user: User, desa: DesaBinaan) -> dict[str, Any]:
     """What the user may see of the indications concerning a Desa Binaan: reports placed in
     it (by `desa` or by place), their count per category, the latest ones, and prevention
     actions per year."""
@@ -432,7 +435,7 @@ def village_summary(*, user, desa) -> dict:
 # --- Shares and referrals ------------------------------------------------------------------
 
 
-def share_of(user, report: Report) -> Share | None:
+def share_of(user: User, report: Report) -> Share | None:
     """The active share through which the user sees a report of another agency."""
     return (
         Share.objects.filter(
@@ -445,7 +448,7 @@ def share_of(user, report: Report) -> Share | None:
     )
 
 
-def visible_shares(user) -> QuerySet[Share]:
+def visible_shares(user: User) -> QuerySet[Share]:
     """Shares of the user's agencies' reports, whatever their state, and the active shares
     their agencies received."""
     return (
@@ -458,7 +461,7 @@ def visible_shares(user) -> QuerySet[Share]:
     )
 
 
-def pending_shares(*, user) -> QuerySet[Share]:
+def pending_shares(*, user: User) -> QuerySet[Share]:
     """Shares of the supervisor's agencies' reports that wait for approval."""
     if not access.is_supervisor(user):
         return Share.objects.none()
@@ -475,26 +478,26 @@ def _referrals_of(agencies: frozenset[int]) -> QuerySet[Referral]:
     return Referral.objects.filter(Q(from_agency_id__in=agencies) | Q(to_agency_id__in=agencies))
 
 
-def visible_referrals(user) -> QuerySet[Referral]:
+def visible_referrals(user: User) -> QuerySet[Referral]:
     """Referrals sent by or to the user's agencies."""
     return _referrals_of(access.case_file_agency_ids(user))
 
 
-def counted_referrals(user) -> QuerySet[Referral]:
+def counted_referrals(user: User) -> QuerySet[Referral]:
     """Referrals sent by or to the agencies whose figures the user sees
     (portal.access.visible_agency_ids), for aggregate figures only — statistics, never a row:
     a system admin keeps these counts though it reads no referral."""
     return _referrals_of(access.visible_agency_ids(user))
 
 
-def get_referral_for(user, pk: int) -> Referral:
+def get_referral_for(user: User, pk: int) -> Referral:
     return access.get_for(user, visible_referrals, pk)
 
 
 URGENCY_RANK = {"urgent": 0, "normal": 1}
 
 
-def referral_queue(*, user, incoming: bool, open_only: bool = True) -> QuerySet[Referral]:
+def referral_queue(*, user: User, incoming: bool, open_only: bool = True) -> QuerySet[Referral]:
     """Incoming (to the user's agencies) or outgoing referrals, urgent first, then by due
     date; overdue ones are the open ones whose due date has passed."""
     agencies = access.case_file_agency_ids(user)

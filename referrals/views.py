@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Field
+from django.forms import BaseFormSet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.accounts.models import User
+from portal.audit.models import AuditEntry
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from referrals import permissions, selectors, services
@@ -35,13 +42,14 @@ from referrals.view_helpers import paginate_reports, require_case_files
 from villages.selectors import get_village_for
 
 PERSONS_PREFIX = "persons"
+CHANGED_LABELS_ATTR = "changed_labels"  # on each entry of the timeline, for the template
 
 
 # --- Lists ---------------------------------------------------------------------------------
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My agency's reports (and, for supervisors, those of the offices below)."""
     require_case_files(request)
     form = ReportFilterForm(request.GET or None, user=request.user)
@@ -77,7 +85,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.is_supervisor(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.review_queue(user=request.user))
@@ -88,7 +96,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 # --- Create and edit -----------------------------------------------------------------------
 
 
-def _person_inputs(formset) -> list[services.PersonInput]:
+def _person_inputs(formset: BaseFormSet) -> list[services.PersonInput]:
     inputs = []
     for form in formset.forms:
         data = dict(form.cleaned_data)
@@ -109,11 +117,13 @@ def _person_inputs(formset) -> list[services.PersonInput]:
     return inputs
 
 
-def _blank(field: str):
+def _blank(field: str) -> str | None:
     return None if field in {"birth_date", "age", "address_region"} else ""
 
 
-def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> None:
+def _place_errors(
+    form: ReportForm, formset: BaseFormSet, exc: ValidationError | PermissionDenied
+) -> None:
     """Put each refusal next to its field: `persons-0-nik` on the first person's form."""
     if isinstance(exc, PermissionDenied) or not hasattr(exc, "error_dict"):
         add_service_error(form, exc)
@@ -131,7 +141,7 @@ def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> Non
                 form.add_error(None, error)
 
 
-def _initial_report(report: Report) -> dict:
+def _initial_report(report: Report) -> dict[str, Any]:
     initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
     initial["occurred_at"] = timezone.localtime(report.occurred_at)
     initial["region"] = report.region_id
@@ -140,7 +150,7 @@ def _initial_report(report: Report) -> dict:
     return initial
 
 
-def _initial_persons(report: Report) -> list[dict]:
+def _initial_persons(report: Report) -> list[dict[str, Any]]:
     rows = []
     for p in report.persons.all():
         row = {name: getattr(p, name) for name in services.PERSON_FIELDS}
@@ -149,7 +159,9 @@ def _initial_persons(report: Report) -> list[dict]:
     return rows
 
 
-def _report_form_view(request: HttpRequest, report: Report | None = None) -> HttpResponse:
+def _report_form_view(
+    request: AuthenticatedHttpRequest, report: Report | None = None
+) -> HttpResponse:
     correcting = report is not None and not report.is_draft
     data = request.POST if request.method == "POST" else None
     form = ReportForm(
@@ -219,7 +231,7 @@ def _report_form_view(request: HttpRequest, report: Report | None = None) -> Htt
     )
 
 
-def _indicator_groups(form: ReportForm) -> list[dict]:
+def _indicator_groups(form: ReportForm) -> list[dict[str, Any]]:
     """The checklist, group by group, with the boxes already ticked (from the POST or the
     saved report)."""
     if form.is_bound:
@@ -240,7 +252,7 @@ def _indicator_groups(form: ReportForm) -> list[dict]:
     ]
 
 
-def _child_from_post(data, occurred) -> bool:
+def _child_from_post(data: Mapping[str, Any], occurred: dt.datetime | None) -> bool:
     """Is a potential victim typed in the form under 18 on the day of the indication? The
     persons as typed, judged by the rule saved reports are judged by (selectors.child_victim)."""
     try:
@@ -269,7 +281,7 @@ def _child_from_post(data, occurred) -> bool:
     return selectors.child_victim(Report(occurred_at=occurred or timezone.now()), persons)
 
 
-def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
+def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict[str, Any]:
     if form.is_bound:
         ticked = form.data.getlist("indicators")
         occurred = form.cleaned_data.get("occurred_at") if hasattr(form, "cleaned_data") else None
@@ -281,14 +293,14 @@ def _suggestion_from_form(form: ReportForm, report: Report | None) -> dict:
 
 
 @login_required
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_report(request.user):
         raise PermissionDenied
     return _report_form_view(request)
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
@@ -297,7 +309,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The category the ticked indicators point to (htmx, while the officer types)."""
     occurred = None
     raw = request.POST.get("occurred_at", "")
@@ -318,7 +330,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, report: Report, *, loaded: bool = False, **extra
+    request: AuthenticatedHttpRequest, report: Report, *, loaded: bool = False, **extra: Any
 ) -> HttpResponse:
     if not loaded:  # the report page itself reads it with everything at once
         report = selectors.report_detail(report=report)
@@ -389,7 +401,7 @@ def _render_detail(
     return render(request, "referrals/report_detail.html", context)
 
 
-def _exchange_context(user, report: Report, own: bool) -> dict:
+def _exchange_context(user: User, report: Report, own: bool) -> dict[str, Any]:
     """Shares and referrals of the report as the user may see them: all of them for its own
     agency, with the forms to share and refer; for a partner, its share and its referrals."""
     referrals = report.referrals.select_related("to_agency", "from_agency").order_by("-sent_at")
@@ -416,14 +428,14 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
     }
 
 
-def _timeline(report: Report) -> list:
+def _timeline(report: Report) -> list[AuditEntry]:
     """The report's audit entries, with the names of changed fields in the user's language."""
     entries = list(selectors.report_timeline(report=report)[:50])
     for entry in entries:
         names = list((entry.data or {}).get("changes", {}))
         for changes in (entry.data or {}).get("persons_changed", {}).values():
             names += [f"{_('person')}: {n}" for n in changes]
-        entry.changed_labels = [_field_label(n) for n in names]
+        setattr(entry, CHANGED_LABELS_ATTR, [_field_label(n) for n in names])
     return entries
 
 
@@ -431,20 +443,21 @@ def _field_label(name: str) -> str:
     prefix, sep, field = name.rpartition(": ")
     model = ReportPerson if sep else Report
     try:
-        label = str(model._meta.get_field(field or name).verbose_name)
+        found = model._meta.get_field(field or name)
     except FieldDoesNotExist:  # a field removed since the entry was written
-        label = field or name
+        found = None
+    label = str(found.verbose_name) if isinstance(found, Field) else field or name
     return f"{prefix}{sep}{label}"
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.get_report_detail_for(request.user, pk), loaded=True)
 
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     try:
         services.report_submit(actor=request.user, report=report, request=request)
@@ -460,7 +473,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_start_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     services.report_start_review(actor=request.user, report=report, request=request)
     messages.success(request, _("You are reviewing this report."))
@@ -469,7 +482,7 @@ def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+def report_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
@@ -490,7 +503,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     number = report.number
     services.report_delete(actor=request.user, report=report, request=request)
@@ -500,7 +513,9 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> HttpResponse:
+def person_reveal(
+    request: AuthenticatedHttpRequest, pk: int, person_pk: int, field: str
+) -> HttpResponse:
     """Show one personal identifier in full; every reveal is written to the audit log."""
     report = selectors.get_report_for(request.user, pk)
     person = report.persons.filter(pk=person_pk).first()
@@ -517,7 +532,7 @@ def person_reveal(request: HttpRequest, pk: int, person_pk: int, field: str) -> 
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
@@ -541,7 +556,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-def _visible_evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
+def _visible_evidence(request: AuthenticatedHttpRequest, evidence_pk: int) -> Evidence:
     item = (
         Evidence.objects.select_related("report")
         .filter(pk=evidence_pk, report__in=selectors.visible_reports(request.user))
@@ -554,7 +569,7 @@ def _visible_evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
 
 @never_cache
 @login_required
-def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, evidence_pk: int) -> FileResponse:
     """A file of a report the user may see. Photos may be shown inline (JPEG/PNG/WebP only);
     everything else downloads as an attachment. Every download is audited."""
     item = _visible_evidence(request, evidence_pk)
@@ -573,7 +588,7 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, evidence_pk: int) -> HttpResponse:
     item = _visible_evidence(request, evidence_pk)
     services.evidence_remove(actor=request.user, item=item, request=request)
     messages.success(request, _("Evidence removed."))
@@ -584,7 +599,7 @@ def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 
 
 def _prevention_view(
-    request: HttpRequest, report: Report, action: PreventionAction | None = None
+    request: AuthenticatedHttpRequest, report: Report, action: PreventionAction | None = None
 ) -> HttpResponse:
     initial = None
     if action is not None:
@@ -631,7 +646,7 @@ def _prevention_view(
 
 
 @login_required
-def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
+def prevention_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     if not permissions.can_record_prevention(request.user, report):
         raise PermissionDenied
@@ -639,7 +654,7 @@ def prevention_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def prevention_edit(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     action = access.get_for(request.user, report.prevention_actions.all(), action_pk)
     if not permissions.may_change_prevention(request.user, action):
@@ -648,7 +663,7 @@ def prevention_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
 
 
 @login_required
-def village_panel(request: HttpRequest, desa_pk: int) -> HttpResponse:
+def village_panel(request: AuthenticatedHttpRequest, desa_pk: int) -> HttpResponse:
     """The indications and prevention actions of a Desa Binaan, for its profile page."""
     require_case_files(request)
     desa = get_village_for(request.user, desa_pk)

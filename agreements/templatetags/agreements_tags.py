@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import template
 
 from agreements.models import AgreementStatus
@@ -5,7 +7,7 @@ from portal.core.categories import ReportCategory
 
 register = template.Library()
 
-STATUS_CLASSES = {
+STATUS_CLASSES: dict[str, str] = {
     AgreementStatus.DRAFT: "text-bg-secondary",
     AgreementStatus.ACTIVE: "text-bg-success",
     AgreementStatus.EXPIRED: "text-bg-warning",
@@ -19,6 +21,6 @@ def status_class(status: str) -> str:
 
 
 @register.filter
-def category_labels(codes) -> str:
+def category_labels(codes: Iterable[str]) -> str:
     labels = dict(ReportCategory.choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)

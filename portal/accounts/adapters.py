@@ -31,7 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
         who = f"account:{account_id}" if account_id is not None else f"login:{login}"
         return f"{get_current_site(request).domain}:{who}"
 
-    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """A supervisor sent to enrol TOTP right after signing in has just typed the password:
         asking for it again would only confuse. Every other sensitive step (removing a factor,
         changing the password) still asks, as allauth does by default."""

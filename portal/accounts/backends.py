@@ -50,14 +50,14 @@ class SessionUserMixin:
     """`get_user` (the user of a session) from `session_user_queryset()`; the rest, including
     the check that the user may still sign in (inactive users get no user), as inherited."""
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         try:
             user = session_user_queryset().get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 
-    async def aget_user(self, user_id):
+    async def aget_user(self, user_id: int) -> User | None:
         return await sync_to_async(self.get_user)(user_id)
 
 

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
 from portal.accounts.models import Agency, User
-from portal.core.forms import ServiceModelForm
+from portal.core.forms import ServiceModelForm, field_as
 from portal.regions.models import Region
 
 
@@ -19,12 +21,16 @@ class UserForm(forms.Form):
     )
     phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = access.assignable_agencies(actor)
+        field_as(
+            self.fields, "agency", forms.ModelChoiceField
+        ).queryset = access.assignable_agencies(actor)
         self.fields["agency"].widget.attrs["data-searchable"] = "true"
         allowed = set(access.assignable_roles(actor))
-        self.fields["role"].choices = [c for c in User.Role.choices if c[0] in allowed]
+        field_as(self.fields, "role", forms.ChoiceField).choices = [
+            c for c in User.Role.choices if c[0] in allowed
+        ]
         if not access.is_system_admin(actor):
             self.fields["agency"].initial = actor.agency_id
 
@@ -51,10 +57,12 @@ class UserFilterForm(forms.Form):
         choices=[("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))],
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if access.is_system_admin(actor):
-            self.fields["agency"].queryset = Agency.objects.order_by("name")
+            field_as(
+                self.fields, "agency", forms.ModelChoiceField
+            ).queryset = Agency.objects.order_by("name")
         else:  # an agency admin sees one agency: nothing to choose
             del self.fields["agency"]
 
@@ -76,16 +84,16 @@ class AgencyForm(ServiceModelForm):
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(
+        field_as(self.fields, "region", forms.ModelChoiceField).queryset = Region.objects.filter(
             level__lte=Region.Level.REGENCY
         ).order_by("code")
         self.fields["region"].widget.attrs["data-searchable"] = "true"
         parents = Agency.objects.order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        field_as(self.fields, "parent", forms.ModelChoiceField).queryset = parents
         self.fields["parent"].widget.attrs["data-searchable"] = "true"
         if not self.instance.pk:  # derived from the short name when left empty
             self.fields["code"].required = False

@@ -1,6 +1,8 @@
 """Supervisors and admins must enrol a TOTP authenticator before they can use the portal:
 allauth has no "require MFA for role X" switch, so this middleware sends them to enrol first."""
 
+from collections.abc import Callable
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.accounts.backends import LEGACY_BACKENDS, TOTP_ENROLLED_ATTR
+from portal.accounts.models import User
 
 ALLOWED_URL_NAMES = (
     "mfa_activate_totp",
@@ -26,7 +29,7 @@ ALLOWED_URL_NAMES = (
 
 
 class RequireMfaMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self._allowed_paths: frozenset[str] | None = None
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
@@ -57,7 +60,7 @@ class RequireMfaMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def totp_enrolled(user) -> bool:
+    def totp_enrolled(user: User) -> bool:
         # Loaded with the session's user (portal.accounts.backends), else asked.
         enrolled = getattr(user, TOTP_ENROLLED_ATTR, None)
         if enrolled is not None:
@@ -70,11 +73,11 @@ class SessionBackendUpgradeMiddleware:
     names the replacement from now on (one write of the session), instead of being signed out
     by Django for naming a backend no longer configured. See LEGACY_BACKENDS."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        replacement = LEGACY_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY))
+        replacement = LEGACY_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY, ""))
         if replacement is not None and replacement in settings.AUTHENTICATION_BACKENDS:
             request.session[BACKEND_SESSION_KEY] = replacement
         return self.get_response(request)

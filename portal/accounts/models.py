@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import re
 from collections.abc import Collection
+from typing import ClassVar
 
 import pghistory
 from django.conf import settings
@@ -134,8 +137,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System admin")
 
 
-class SinergiUserManager(UserManager):
-    def get_by_natural_key(self, username):
+class SinergiUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username__iexact=username)
 
 
@@ -188,9 +191,9 @@ class User(AbstractUser):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SinergiUserManager()
+    objects: ClassVar[SinergiUserManager] = SinergiUserManager()
 
-    REQUIRED_FIELDS = ["email", "full_name", "agency"]
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "full_name", "agency"]
 
     class Meta:
         verbose_name = _("user")

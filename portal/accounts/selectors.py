@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils.functional import Promise
 
 from portal import access
 from portal.accounts.models import Agency, User
@@ -78,7 +79,7 @@ def agency_offices(*, agency: Agency) -> QuerySet[Agency]:
     return agency.children.order_by("name")
 
 
-def agency_role_counts(*, agency: Agency) -> list[tuple[str, int]]:
+def agency_role_counts(*, agency: Agency) -> list[tuple[str | Promise, int]]:
     """(role label, number of active accounts) for every role, in one query."""
     counts = dict(
         agency.users.filter(is_active=True)

@@ -1,10 +1,13 @@
 """Pages for agencies and accounts: parse, check access, call a service, respond."""
 
+from collections.abc import Callable
+
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,12 +22,14 @@ from portal.accounts.forms import (
     UserFilterForm,
     UserForm,
 )
+from portal.accounts.models import User
 from portal.audit.selectors import audit_list_for_target
 from portal.core.forms import add_service_error, flash_errors
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
+def _require(request: AuthenticatedHttpRequest, perm: str, obj: Model | None = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -33,7 +38,7 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "accounts.list_users")
     form = UserFilterForm(request.GET or None, actor=request.user)
     filters = selectors.UserFilters()
@@ -55,7 +60,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "accounts.add_user")
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +86,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = access.get_user_for(request.user, pk)
     return render(
         request,
@@ -98,7 +103,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = access.get_user_for(request.user, pk)
     _require(request, "accounts.change_user", target)
     initial = {name: getattr(target, name) for name in services.USER_FIELDS}
@@ -121,7 +126,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _user_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+def _user_action(
+    request: AuthenticatedHttpRequest, pk: int, action: Callable[[User], object], success: str
+) -> HttpResponse:
     target = access.get_user_for(request.user, pk)
     try:
         action(target)
@@ -134,7 +141,7 @@ def _user_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
 
 @login_required
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     return _user_action(
         request,
@@ -148,7 +155,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_send_link(request: HttpRequest, pk: int) -> HttpResponse:
+def user_send_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _user_action(
         request,
         pk,
@@ -161,7 +168,7 @@ def user_send_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_mfa_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _user_action(
         request,
         pk,
@@ -174,7 +181,7 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AgencyFilterForm(request.GET or None)
     filters = selectors.AgencyFilters()
     if form.is_valid():
@@ -190,7 +197,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(pk=pk)
     if agency is None:
         raise Http404
@@ -209,7 +216,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agency_create(request: HttpRequest) -> HttpResponse:
+def agency_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "accounts.add_agency")
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +233,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "accounts.change_agency")
     agency = access.get_for(request.user, access.manageable_agencies, pk)
     form = AgencyForm(request.POST or None, instance=agency)
@@ -246,7 +253,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agency_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(pk=pk)
     if agency is None:
         raise Http404

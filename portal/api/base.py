@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from rest_framework import exceptions, pagination, throttling
+from rest_framework.request import Request
 
 from portal.api.models import ApiToken
 from portal.core import errors as core_errors
 
+if TYPE_CHECKING:
+    # For annotations only: rest_framework.views reads DEFAULT_THROTTLE_CLASSES, which names
+    # this module, so importing it here at run time is a cycle (see exception_handler).
+    from rest_framework.views import APIView
+
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
-def caller_language(request) -> str:
+def caller_language(request: HttpRequest | Request) -> str:
     """The caller's language: an explicit Accept-Language the portal speaks, else the
     account's language, else Bahasa Indonesia."""
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
@@ -26,12 +39,15 @@ def caller_language(request) -> str:
     return language if language in SUPPORTED else settings.LANGUAGE_CODE
 
 
-class LanguageMixin:
+class LanguageMixin(_ViewBase):
     """Activates the caller's language once the caller is known, so that validation errors
     and messages come in it. (In DRF's own order, after content negotiation: an exception
     raised before it left `request.accepted_renderer` unset, which DRF reads with DEBUG on.)"""
 
-    def perform_authentication(self, request):
+    # A mixin for APIView and its subclasses, listed before them (the docstring above is in
+    # the OpenAPI schema of every endpoint that uses it).
+
+    def perform_authentication(self, request: Request) -> None:
         try:
             super().perform_authentication(request)
         finally:
@@ -39,7 +55,7 @@ class LanguageMixin:
             request.LANGUAGE_CODE = translation.get_language()
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     """Services raise Django's ValidationError; the API answers it as DRF's: 400 with
     field-level messages ({"field": ["…"], "non_field_errors": ["…"]}). A lost or refused
     database connection is the 503 of the pages, in JSON (whether DEBUG is on or not)."""
@@ -53,7 +69,7 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail: dict = {}
+            detail: dict[str, Any] = {}
             for key, errors in exc.error_dict.items():
                 messages = [str(m) for m in DjangoValidationError(errors).messages]
                 prefix, _sep, field = key.rpartition("-")
@@ -79,7 +95,7 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
@@ -101,7 +117,7 @@ class UserOrTokenThrottle(throttling.SimpleRateThrottle):
 
     scope = "user_or_token"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous calls are refused by the permission check anyway
         if isinstance(request.auth, ApiToken):

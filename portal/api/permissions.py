@@ -8,6 +8,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSetMixin
 
 from portal import access
 
@@ -21,17 +24,18 @@ class PredicatePermission(BasePermission):
     collection_rule: ClassVar[Callable[[Any], bool] | None] = None
     object_rules: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if getattr(view, "action", None) is None:
+        if not isinstance(view, ViewSetMixin) or getattr(view, "action", None) is None:
             return True  # an APIView, or a method the viewset lacks (DRF's 405)
-        if view.detail or self.collection_rule is None:
+        rule = type(self).collection_rule  # through the class: a rule is no method of ours
+        if view.detail or rule is None:
             return True
-        return bool(self.collection_rule(user))
+        return bool(rule(user))
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         rule = self.object_rules.get(getattr(view, "action", None) or "")
         return rule is None or bool(rule(request.user, obj))
 

@@ -1,17 +1,23 @@
 """OpenAPI additions (drf-spectacular): the personal-token authentication, and the error answers
 every operation can give, so that the schema lists every status the API answers."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "portal.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema | None) -> dict[str, str]:
         return {
             "type": "http",
             "scheme": "bearer",
@@ -28,10 +34,13 @@ RETRY_AFTER = {
     }
 }
 
+# (description, body schema, headers)
+Answer = tuple[str, dict[str, Any], dict[str, Any]]
+
 # status: (description, body schema, headers). Any operation can answer these: a parameter
 # PostgreSQL cannot store, a caller not signed in, a role refused, a record not visible (the same
 # 404 as a missing one) or a page number that does not exist, the rate limit, the database down.
-ERRORS: dict[str, tuple[str, dict, dict]] = {
+ERRORS: dict[str, Answer] = {
     "400": (
         'The request is not valid: messages by field (`{"field": ["…"]}`, '
         '`non_field_errors`, `persons` by position), or `{"detail": "…"}`.',
@@ -61,7 +70,7 @@ ERRORS: dict[str, tuple[str, dict, dict]] = {
 }
 
 # Operations that take a body can also be sent one in a format they do not read.
-UNSUPPORTED_MEDIA_TYPE = (
+UNSUPPORTED_MEDIA_TYPE: tuple[str, Answer] = (
     "415",
     ("The body's Content-Type is not one this operation reads.", ERROR, {}),
 )
@@ -82,7 +91,9 @@ COMPONENTS = {
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 
 
-def document_errors(result, generator, request, public):
+def document_errors(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """Postprocessing hook: every operation lists the error answers of ERRORS it does not
     document itself."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
@@ -97,7 +108,7 @@ def document_errors(result, generator, request, public):
             for code, (description, schema, headers) in errors:
                 if code in responses:
                     continue
-                response = {
+                response: dict[str, Any] = {
                     "description": description,
                     "content": {"application/json": {"schema": schema}},
                 }
@@ -107,7 +118,9 @@ def document_errors(result, generator, request, public):
     return result
 
 
-def form_parameters(form_class, *, descriptions: dict[str, str]) -> list[OpenApiParameter]:
+def form_parameters(
+    form_class: type[forms.Form], *, descriptions: dict[str, str]
+) -> list[OpenApiParameter]:
     """The query parameters a form parses, for `extend_schema(parameters=…)`, so the schema
     documents what the parser reads: dates as dates, ids as integers, fixed choices as enums
     (choices read from the database at request time stay plain strings)."""
@@ -119,7 +132,9 @@ def form_parameters(form_class, *, descriptions: dict[str, str]) -> list[OpenApi
         elif isinstance(field, forms.IntegerField | forms.ModelChoiceField):
             kind = OpenApiTypes.INT
         elif isinstance(field, forms.ChoiceField):
-            enum = [value for value, _label in field.choices if value] or None
+            # The stubs type what may be assigned to `choices`; reading gives (value, label)s.
+            choices: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+            enum = [value for value, _label in choices if value] or None
         parameters.append(
             OpenApiParameter(name, kind, enum=enum, description=descriptions.get(name, ""))
         )

@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import User
 from portal.api.models import ApiToken, hash_token, new_token
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
@@ -17,7 +19,9 @@ MAX_DAYS = 365
 
 
 @transaction.atomic
-def token_create(*, actor, name: str, days: int = 90, request=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: User, name: str, days: int = 90, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new token for the actor; returns it with the raw secret (shown once)."""
     name = (name or "").strip()
     errors = {}
@@ -46,7 +50,7 @@ def token_create(*, actor, name: str, days: int = 90, request=None) -> tuple[Api
 
 
 @transaction.atomic
-def token_revoke(*, actor, token: ApiToken, request=None) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
     if token.user_id != actor.pk:
         raise ValidationError(_("You can revoke only your own tokens."))
     if token.revoked_at is None:

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import AuditFilters, audit_list
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 
 
@@ -26,7 +27,7 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("audit.view_auditentry"):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)

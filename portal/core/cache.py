@@ -5,9 +5,12 @@ keep working; rate limits are not enforced until Redis is back."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import ConnectionPool, Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -15,10 +18,21 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _degrade(default):
-    def decorate(method):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _degrade(
+    default: Any,
+) -> Callable[[Callable[Concatenate[RedisCache, P], R]], Callable[Concatenate[RedisCache, P], R]]:
+    """Wrap a cache method: while Redis is unreachable, answer `default` (or what it returns,
+    called with the method's arguments) instead of raising."""
+
+    def decorate(
+        method: Callable[Concatenate[RedisCache, P], R],
+    ) -> Callable[Concatenate[RedisCache, P], R]:
         @wraps(method)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(self: RedisCache, *args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return method(self, *args, **kwargs)
             except UNAVAILABLE as exc:
@@ -30,11 +44,11 @@ def _degrade(default):
     return decorate
 
 
-def _get_default(key, default=None, version=None):
+def _get_default(key: str, default: Any = None, version: int | None = None) -> Any:
     return default
 
 
-def _incr_default(key, delta=1, version=None):
+def _incr_default(key: str, delta: int = 1, version: int | None = None) -> int:
     # allauth's rate limits call incr() on a counter it has just add()-ed: with no Redis there
     # is no counter, and a count of `delta` keeps the limit from tripping.
     return delta
@@ -44,11 +58,17 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     """One `redis.Redis` per connection pool (it is thread-safe), where Django's client builds a
     new one, with its hundreds of response callbacks, for every cache call (docs/benchmarks.md)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+    # Django's private members (django/core/cache/backends/redis.py), left out of its stubs.
+    _client: type[Redis]
+    _get_connection_pool: Callable[[bool], ConnectionPool]
 
-    def get_client(self, key=None, *, write=False):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Redis] = {}
+
+    def get_client(
+        self, key: str | bytes | memoryview | None = None, *, write: bool = False
+    ) -> Redis:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
@@ -57,7 +77,7 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
         options.setdefault("socket_connect_timeout", 1)

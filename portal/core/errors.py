@@ -7,6 +7,7 @@ ServiceUnavailableMiddleware turns that request's 500 into the 503."""
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -20,7 +21,7 @@ DATABASE_UNAVAILABLE = "_sinergi_database_unavailable"  # request attribute
 logger = logging.getLogger(__name__)
 
 
-def _api_error(request: HttpRequest, status: int, detail) -> HttpResponse | None:
+def _api_error(request: HttpRequest, status: int, detail: object) -> HttpResponse | None:
     """The API's error shape ({"detail": "…"}, as DRF answers and the schema documents) for
     what Django answers itself under /api/: a URL no route matches, a bad request, a CSRF
     failure."""
@@ -29,19 +30,19 @@ def _api_error(request: HttpRequest, status: int, detail) -> HttpResponse | None
     return JsonResponse({"detail": str(detail)}, status=status)
 
 
-def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 400, exceptions.ParseError.default_detail) or render(
         request, "errors/400.html", status=400
     )
 
 
-def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 403, exceptions.PermissionDenied.default_detail) or render(
         request, "errors/403.html", status=403
     )
 
 
-def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 404, exceptions.NotFound.default_detail) or render(
         request, "errors/404.html", status=404
     )
@@ -52,7 +53,9 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
-def note_database_unavailable(sender=None, request: HttpRequest | None = None, **kwargs) -> None:
+def note_database_unavailable(
+    sender: object = None, request: HttpRequest | None = None, **kwargs: object
+) -> None:
     """got_request_exception receiver: Django sends it while it handles the exception."""
     if request is not None and is_database_unavailable(sys.exc_info()[1]):
         setattr(request, DATABASE_UNAVAILABLE, True)
@@ -62,7 +65,7 @@ class ServiceUnavailableMiddleware:
     """The 500 of a request whose database connection failed becomes the 503 (first in
     MIDDLEWARE, so that it sees the answer whichever layer failed)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

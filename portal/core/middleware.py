@@ -1,4 +1,5 @@
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ class LanguageMiddleware:
     """Bahasa Indonesia unless the user chose otherwise with the language switch: unlike Django's
     LocaleMiddleware, not whatever language the browser or phone is set to."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
@@ -36,7 +37,7 @@ class SessionActivityMiddleware:
     # Unix time of the last save, in the session.
     EXTENDED_AT_KEY = "_sinergi_extended_at"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

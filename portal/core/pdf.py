@@ -270,7 +270,7 @@ def data_table(
             cells.append(Paragraph(text, style("cell_right" if i in numeric else "cell")))
         return cells
 
-    data = [
+    data: list[list[Flowable]] = [
         [
             Paragraph(f"<b>{esc(h)}</b>", style("cell_right" if i in numeric else "cell"))
             for i, h in enumerate(header)
@@ -318,7 +318,7 @@ class Letterhead:
         """From an agency (its parent loaded with it, or one query)."""
         return cls(
             name=agency.name,
-            parent=agency.parent.name if agency.parent_id else "",
+            parent=agency.parent.name if agency.parent is not None else "",
             address=agency.address,
             phone=agency.phone,
             email=agency.email,
@@ -356,7 +356,9 @@ class PrintContext:
     reference: str = ""  # a document number, repeated too
 
     @classmethod
-    def for_user(cls, user: User, *, title: str, running_head: str = "", reference: str = ""):
+    def for_user(
+        cls, user: User, *, title: str, running_head: str = "", reference: str = ""
+    ) -> PrintContext:
         agency = getattr(user, "agency", None)
         who = user.full_name or user.username
         if agency is not None:
@@ -411,20 +413,22 @@ def _page_decorator(info: PrintContext) -> Callable[[rl_canvas.Canvas, int, int]
     return decorate
 
 
-def _numbered_canvas(decorate: Callable[[rl_canvas.Canvas, int, int], None]) -> type:
+def _numbered_canvas(
+    decorate: Callable[[rl_canvas.Canvas, int, int], None],
+) -> type[rl_canvas.Canvas]:
     """A canvas that holds its pages back until the end, so that every page can say how many
     there are ("page 2 of 5")."""
 
     class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # reportlab's name
+        def showPage(self) -> None:  # reportlab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private; absent from the stubs
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -75,7 +76,7 @@ def active_content(content: bytes) -> list[str]:
     return sorted(found)
 
 
-def _object_ids(reader: PdfReader):
+def _object_ids(reader: PdfReader) -> Iterator[tuple[int, int]]:
     """Every indirect object the cross-reference knows: in the file and in object streams."""
     for generation, numbers in reader.xref.items():
         for number in numbers:
@@ -84,7 +85,7 @@ def _object_ids(reader: PdfReader):
         yield number, 0
 
 
-def _look(value, found: set[str], depth: int = 0) -> None:
+def _look(value: object, found: set[str], depth: int = 0) -> None:
     """Record the active content in one object's direct contents (indirect objects are
     visited on their own, except actions, which are followed where they are triggered)."""
     if depth > MAX_DEPTH:
@@ -120,7 +121,7 @@ def _look(value, found: set[str], depth: int = 0) -> None:
         _look(item, found, depth + 1)
 
 
-def _action(value, allowed: set[str], found: set[str], trigger: str, depth: int) -> None:
+def _action(value: object, allowed: set[str], found: set[str], trigger: str, depth: int) -> None:
     """An action (or a chain of them, or a bare destination) run on `trigger`."""
     if depth > MAX_DEPTH:
         found.add("nested too deeply")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -70,7 +71,7 @@ def _bad_field(body: bytes, encoding: str, *, nul_allowed: bool = False) -> str 
     return None
 
 
-def _bad_json_path(data) -> str | None:
+def _bad_json_path(data: object) -> str | None:
     """The dotted path of the first unstorable key or string in parsed JSON (iteratively: a
     deeply nested document must not exhaust the stack)."""
     stack: list[tuple[str, object]] = [("", data)]
@@ -114,9 +115,9 @@ def problem(request: HttpRequest) -> str | None:
         if is_header and isinstance(value, str) and "\x00" in value:
             header = key.removeprefix("HTTP_").replace("_", "-").title()
             return _('The header "%(name)s"') % {"name": header}
-    for name, value in request.COOKIES.items():
-        if unstorable(name) or unstorable(value):
-            return _('The cookie "%(name)s"') % {"name": _shown(name)}
+    for cookie, value in request.COOKIES.items():
+        if unstorable(cookie) or unstorable(value):
+            return _('The cookie "%(name)s"') % {"name": _shown(cookie)}
     query = _wsgi_bytes(request.META.get("QUERY_STRING", ""))
     name = _bad_field(query, encoding)
     if name is not None:
@@ -191,7 +192,7 @@ class UnstorableInputMiddleware:
     """Listed before SessionMiddleware: a NUL in the session cookie would otherwise reach
     the session query."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -4,6 +4,7 @@
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import magic
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -89,7 +91,7 @@ def _refuse_active_pdf(content: bytes) -> None:
 
 def guarded_file_response(
     request: HttpRequest,
-    field_file,
+    field_file: FieldFile,
     *,
     filename: str,
     content_type: str,
@@ -126,6 +128,8 @@ class StoredUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Declared by each concrete model, with its own upload_to.
+    file: ClassVar[models.FileField]
 
     class Meta:
         abstract = True

@@ -13,10 +13,11 @@ from portal.accounts.models import Agency
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import audit_list_for_target
 from portal.core.dashboard import dashboard_for
+from portal.core.http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     visible_ids = access.visible_agency_ids(user)
     recent = audit_list_for_target(user=user, target=user).filter(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class Select(forms.Select):
@@ -12,8 +15,14 @@ class Select(forms.Select):
     far faster for long lists (docs/benchmarks.md). Named `Select` so that templates asking
     `field.widget_type == "select"` treat it as one. Grouped choices use Django's rendering."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        choices = [choice for choice in self.choices]  # noqa: C416 -- list() would COUNT a queryset first
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        choices: list[tuple[Any, Any]] = [choice for choice in self.choices]  # noqa: C416 -- list() would COUNT a queryset first
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -35,7 +44,7 @@ class Select(forms.Select):
         )
 
 
-def _attributes(attrs: dict) -> str:
+def _attributes(attrs: dict[str, Any]) -> str:
     """Attributes in their order, as Django's `django/forms/widgets/attrs.html` writes them:
     True as a bare name, False left out."""
     return mark_safe(  # noqa: S308 -- names are the form's own, values escaped

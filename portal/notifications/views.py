@@ -1,15 +1,18 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from portal.core.forms import add_service_error
+from portal.core.forms import add_service_error, field_as
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.notifications import services
 from portal.notifications.kinds import EMAIL_KINDS
@@ -18,14 +21,14 @@ from portal.notifications.selectors import notifications_of
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = notifications_of(request.user)
     return render(request, "notifications/list.html", {"page": paginate(request, notifications)})
 
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark read and follow the notification's link (only ever a path inside the portal)."""
     notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
     services.notification_mark_read(user=request.user, notification_id=pk)
@@ -37,7 +40,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.notification_mark_read(user=request.user)
     return redirect("notifications:list")
 
@@ -51,13 +54,15 @@ class PreferencesForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email_kinds"].choices = sorted(EMAIL_KINDS.items(), key=lambda kv: str(kv[1]))
+        field_as(self.fields, "email_kinds", forms.MultipleChoiceField).choices = sorted(
+            EMAIL_KINDS.items(), key=lambda kv: str(kv[1])
+        )
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     initial = {
         "email_kinds": [k for k in EMAIL_KINDS if k not in (user.muted_email_kinds or [])],

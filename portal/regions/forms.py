@@ -7,18 +7,22 @@
 One <select> per level, pre-rendered on the server so that the form works before any script
 runs; static/portal/js/region-picker.js then loads each next level and makes lists searchable."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.regions.models import Region
 from portal.regions.selectors import code_ancestors, is_region_code, region_chain_options
 
 BANTEN = "36"
-LEVEL_SUFFIXES = {
+LEVEL_SUFFIXES: dict[int, str] = {
     Region.Level.PROVINCE: "province",
     Region.Level.REGENCY: "regency",
     Region.Level.DISTRICT: "district",
@@ -49,12 +53,12 @@ class RegionPickerWidget(forms.Widget):
 
     def __init__(
         self,
-        attrs=None,
+        attrs: dict[str, Any] | None = None,
         *,
         level: int = Region.Level.VILLAGE,
         allow_higher: bool = False,
         default: str | None = BANTEN,
-    ):
+    ) -> None:
         super().__init__(attrs)
         self.level = _level(level)
         self.allow_higher = allow_higher
@@ -67,13 +71,15 @@ class RegionPickerWidget(forms.Widget):
             for level in range(1, self.level + 1)
         }
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> str | None:
         """The deepest code chosen whose every chosen ancestor agrees with it: walking down from
         the province, a level left empty or not inside the one above ends the chain (as after
         a change without scripts). A <select> missing from the data does not count, so a
         client may post the field's name alone. The code comes as PartialRegionCode when it
         is not the named <select>'s."""
-        chosen = None
+        chosen: str | None = None
         for level, html_name in self.names(name).items():
             if html_name not in data:
                 continue
@@ -83,26 +89,34 @@ class RegionPickerWidget(forms.Widget):
             chosen = value if level == self.level else PartialRegionCode(value)
         return chosen
 
-    def value_omitted_from_data(self, data, files, name):
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> bool:
         return not any(n in data for n in self.names(name).values())
 
-    def id_for_label(self, id_):
+    def id_for_label(self, id_: str) -> str:
         # The <legend> of the fieldset names the group; each <select> has its own <label>.
         return ""
 
-    def _chain(self, value) -> list[str]:
+    def _chain(self, value: object) -> list[str]:
         code = str(value.pk if isinstance(value, Region) else (value or "")).strip()
         if not is_region_code(code):
             code = self.default if self.default and is_region_code(self.default) else ""
         return code_ancestors(code)[: self.level] if code else []
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         # The template lives in the project's templates/ folder, which the default form
         # renderer (app templates and Django's own only) does not search.
         context = self.get_context(name, value, attrs)
         return mark_safe(render_to_string(self.template_name, context).strip())  # noqa: S308
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         attrs = dict(context["widget"]["attrs"])
         invalid = "is-invalid" in attrs.pop("class", "").split() or "aria-invalid" in attrs
@@ -171,9 +185,9 @@ class RegionField(forms.ModelChoiceField):
         allow_higher: bool = False,
         required: bool = True,
         default: str | None = BANTEN,
-        widget=None,
-        **kwargs,
-    ):
+        widget: forms.Widget | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.level = _level(level)
         self.allow_higher = allow_higher
         kwargs.setdefault("label", self.level.label)
@@ -183,10 +197,10 @@ class RegionField(forms.ModelChoiceField):
             )
         super().__init__(queryset=Region.objects.all(), required=required, widget=widget, **kwargs)
 
-    def _from_upper_select(self, value) -> bool:
+    def _from_upper_select(self, value: object) -> bool:
         return isinstance(value, PartialRegionCode) and not self.allow_higher
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Region | None:
         if self._from_upper_select(value):
             return None
         if isinstance(value, Region):
@@ -202,7 +216,7 @@ class RegionField(forms.ModelChoiceField):
             )
         return super().to_python(value)
 
-    def validate(self, value):
+    def validate(self, value: Region | None) -> None:
         super().validate(value)
         if value is None:
             return
@@ -219,5 +233,5 @@ class RegionField(forms.ModelChoiceField):
                 },
             )
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return super().has_changed(initial, None if self._from_upper_select(data) else data)

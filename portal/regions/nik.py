@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Value
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.regions.models import FormerRegionCode, Region
@@ -50,7 +51,7 @@ class NikInfo:
     birth_year_candidates: tuple[int, ...]  # ascending: 19yy and/or 20yy, never in the future
     serial: str
     is_former_region: bool  # a code is only in FormerRegionCode (a split since the NIK)
-    warnings: tuple[str, ...] = ()  # lazy translatable messages
+    warnings: tuple[str | Promise, ...] = ()  # lazy translatable messages
 
     @property
     def birth_date_candidates(self) -> tuple[datetime.date, ...]:

@@ -4,10 +4,12 @@ rule applies beyond being signed in (checked by the views)."""  # noqa: RUF002
 
 import re
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 from portal.regions.models import Region
 
@@ -37,14 +39,18 @@ class _ILike(Lookup):
 
     lookup_name = "sinergi_ilike"
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
 def is_region_code(code: str | None) -> bool:
-    return bool(code) and CODE_RE.fullmatch(code) is not None
+    if not code:
+        return False
+    return CODE_RE.fullmatch(code) is not None
 
 
 def code_level(code: str) -> int:

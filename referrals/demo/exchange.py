@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -185,7 +186,9 @@ class ExchangePlanner:
             later = moment + (limit - moment) * self.rng.uniform(0.3, 0.7)
         return later
 
-    def day(self, low: dt.date, high: dt.date, ok=None) -> dt.date | None:
+    def day(
+        self, low: dt.date, high: dt.date, ok: Callable[[dt.date], bool] | None = None
+    ) -> dt.date | None:
         """A random working day in low..high for which ok(day) holds."""
         days = []
         for offset in range((high - low).days + 1):
@@ -197,11 +200,18 @@ class ExchangePlanner:
     def earliest(self, report: Report) -> dt.date:
         """The first day a report can be shared: after it was submitted, under an agreement."""
         submitted = timezone.localdate(report.submitted_at, self.tz) + dt.timedelta(days=1)
-        return max(submitted, self.first_day)
+        return max(submitted, self.start)
+
+    @property
+    def start(self) -> dt.date:
+        """`first_day`: seed() plans nothing without one."""
+        if self.first_day is None:
+            raise RuntimeError("no agreement to share under")
+        return self.first_day
 
     # --- policy -------------------------------------------------------------------------
 
-    def agreement(self, report: Report, target: Agency, day: dt.date):
+    def agreement(self, report: Report, target: Agency, day: dt.date) -> Agreement | None:
         """The agreement the sharing policy names first for this share on `day`, or None."""
         period = max((d for d in self.policy_changes if d <= day), default=None)
         key = (report.agency_id, tuple(sorted(report.categories)), period)
@@ -212,7 +222,7 @@ class ExchangePlanner:
 
     def routes(self, report: Report) -> list[Route]:
         a = self.agencies
-        regency = report.region.code[:5] if report.region_id else ""
+        regency = report.region.code[:5] if report.region is not None else ""
         kanim = a.get(KANIM_OF_REGENCY.get(regency, ""))
         categories = set(report.categories)
         foreign = _foreign(report)
@@ -311,7 +321,7 @@ class ExchangePlanner:
         low = self.earliest(route.report)
         high = self.today - dt.timedelta(days=1)
         if self.rng.random() < 0.5:  # the backlog, in the weeks after the signing
-            high = min(high, max(low, self.first_day + dt.timedelta(days=45)))
+            high = min(high, max(low, self.start + dt.timedelta(days=45)))
         day = self.day(low, high)
         return day is not None and self.add_share(route, day, by=by) is not None
 
@@ -333,7 +343,11 @@ class ExchangePlanner:
                     route, day, status=ShareStatus.PENDING, by=officer, note=PENDING_NOTE
                 )
                 pending += bool(row)
-            elif not refused and report.region_id and not report.region.code.startswith("36.72"):
+            elif (
+                not refused
+                and report.region is not None
+                and not report.region.code.startswith("36.72")
+            ):
                 route = Route(report, a[POLRES_CILEGON], (), IMM_POLICE)
                 day = self.day(self.earliest(report), self.today - dt.timedelta(days=20))
                 row = day and self.add_share(
@@ -389,7 +403,9 @@ class ExchangePlanner:
             return True
         return False
 
-    def referral(self, route: Route, status: str, urgency: str, when: str, sent_on: dt.date):
+    def referral(
+        self, route: Route, status: str, urgency: str, when: str, sent_on: dt.date
+    ) -> None:
         rng, report, target = self.rng, route.report, route.target
         sender_staff, receiver = self.staff[report.agency_id], self.staff[target.pk]
         sender = sender_staff.supervisor if rng.random() < 0.3 else sender_staff.officer
@@ -398,10 +414,13 @@ class ExchangePlanner:
         if when in (PAST, OVERDUE) and rng.random() < 0.35:  # shared some time before
             day = self.day(self.earliest(report), sent_on - dt.timedelta(days=1))
             share = self.add_share(route, day) if day else None
-            if share and share.share.shared_at >= sent_at:  # approved just before sending
+            shared_at = share.share.shared_at if share else None
+            if share and shared_at is not None and shared_at >= sent_at:  # approved just before
                 share.share.shared_at = share.requested_at + dt.timedelta(minutes=30)
         if share is None:
             share = self.add_share(route, sent_on, by=sender, at=sent_at, note="")
+        if share is None:
+            raise RuntimeError(f"no agreement allows referring {report.number} to {target}")
         action = rng.choice(route.actions)
         words = self.words(report, target)
         foreign = _foreign(report)
@@ -453,7 +472,9 @@ class ExchangePlanner:
             referral.outcome, note = rng.choice(OUTCOMES[action])
             closed_on = timezone.localdate(referral.closed_at, self.tz)
             words.update(
-                tanggal=tanggal(closed_on), bulan=ROMAN[closed_on.month - 1], tahun=closed_on.year
+                tanggal=tanggal(closed_on),
+                bulan=ROMAN[closed_on.month - 1],
+                tahun=str(closed_on.year),
             )
             referral.outcome_note = note.format(**words)
 
@@ -610,9 +631,9 @@ def _save_exchanges(planner: ExchangePlanner) -> None:
     rows = loader.Rows()
     with connection.cursor() as cursor:
         share_ids = loader.reserve_ids(cursor, Share._meta.db_table, len(planner.shares))
-        for row, pk in zip(planner.shares, share_ids, strict=True):
-            row.share.pk, row.share.created_at = pk, row.requested_at
-            rows.shares.append(loader.line(row.share, loader.SHARE_COLUMNS))
+        for share_row, pk in zip(planner.shares, share_ids, strict=True):
+            share_row.share.pk, share_row.share.created_at = pk, share_row.requested_at
+            rows.shares.append(loader.line(share_row.share, loader.SHARE_COLUMNS))
         for row in planner.referrals:
             referral = row.referral
             referral.share = row.share.share  # now with its id
@@ -644,15 +665,15 @@ def _save_exchanges(planner: ExchangePlanner) -> None:
 def _notices(planner: ExchangePlanner) -> list[Notice]:
     """What services would have published for each step, as notices."""
     notices: list[Notice] = []
-    for row in planner.shares:
-        share, report = row.share, row.share.report
+    for share_row in planner.shares:
+        share, report = share_row.share, share_row.share.report
         url = report.get_absolute_url()
         if share.status == ShareStatus.PENDING or (
             share.status == ShareStatus.ACTIVE and share.decided_by_id != share.shared_by_id
         ):
             notices.append(
                 Notice(
-                    at=row.requested_at,
+                    at=share_row.requested_at,
                     kind=services.EVENT_SHARE_REQUESTED,
                     params={
                         "user": share.shared_by.full_name,
@@ -660,12 +681,12 @@ def _notices(planner: ExchangePlanner) -> list[Notice]:
                         "agency": share.agency.short_name,
                     },
                     url=url,
-                    dedupe_key=f"share-request:{share.pk}:{row.requested_at.isoformat()}",
+                    dedupe_key=f"share-request:{share.pk}:{share_row.requested_at.isoformat()}",
                     agency_ids=(report.agency_id,),
                     roles=(User.Role.SUPERVISOR,),
                 )
             )
-        if share.status == ShareStatus.ACTIVE:
+        if share.status == ShareStatus.ACTIVE and share.shared_at is not None:  # always set
             notices.append(
                 Notice(
                     at=share.shared_at,
@@ -723,13 +744,13 @@ def _referral_notices(row: ReferralRow, today: dt.date) -> list[Notice]:
                 user=r.assigned_to,
             )
         )
-    if r.status == RS.DECLINED:
+    if r.status == RS.DECLINED and r.closed_at is not None:  # closed_at: set when declined
         notices.append(
             event(
                 services.EVENT_REFERRAL_DECLINED, r.closed_at, to_sender=True, actor=row.decided_by
             )
         )
-    if r.status == RS.COMPLETED:
+    if r.status == RS.COMPLETED and r.closed_at is not None:  # and when completed
         notices.append(
             event(
                 services.EVENT_REFERRAL_COMPLETED, r.closed_at, to_sender=True, actor=r.assigned_to

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -159,6 +160,19 @@ class Case:
     persons: list[tuple[str, Identity | Foreigner]] = field(default_factory=list)
     recruiter: Identity | None = None
 
+    # `home` and `agency` are decided first (Generator.case), then read by every later step.
+    @property
+    def home_region(self) -> Region:
+        if self.home is None:
+            raise RuntimeError("the case's place is not decided yet")
+        return self.home
+
+    @property
+    def office(self) -> Agency:
+        if self.agency is None:
+            raise RuntimeError("the case's agency is not decided yet")
+        return self.agency
+
 
 @dataclass
 class Plan:
@@ -167,6 +181,13 @@ class Plan:
     persons: list[ReportPerson] = field(default_factory=list)
     actions: list[PreventionAction] = field(default_factory=list)
     created_at: dt.datetime | None = None
+
+    @property
+    def created(self) -> dt.datetime:
+        """`created_at`, which Generator.timeline sets for every plan."""
+        if self.created_at is None:
+            raise RuntimeError("the plan has no timeline yet")
+        return self.created_at
 
 
 class UniqueIdentifiers:
@@ -302,7 +323,9 @@ def narrative_words(
     }
 
 
-def first_sentences(rng: random.Random, source: str, scenario: Scenario, words) -> list[str]:
+def first_sentences(
+    rng: random.Random, source: str, scenario: Scenario, words: Mapping[str, object]
+) -> list[str]:
     """How it came to light, and what was found."""
     return [
         rng.choice(OPENINGS[source]).format_map(words),
@@ -415,7 +438,7 @@ class Generator:
     # -- one report --
 
     def agency_for(self, case: Case) -> Agency:
-        a, home = self.world.agencies, case.home
+        a, home = self.world.agencies, case.home_region
         kanim = a.get(case.desa.designating_office.short_name) if case.desa else None
         kanim = kanim or a[KANIM_OF_REGENCY.get(home.code[:5], KANIM_SERANG)]
         if case.source == S.DEPARTURE_CHECK:  # Merak: Cilegon; Soekarno-Hatta: Tangerang
@@ -448,7 +471,7 @@ class Generator:
         self.people(case)
         report = Report(
             agency=case.agency,
-            created_by=self.world.officers[case.agency.pk],
+            created_by=self.world.officers[case.office.pk],
             occurred_at=self.moment(day, case.source),
             source=case.source,
             region=case.home,
@@ -507,7 +530,7 @@ class Generator:
             case.source,
             case.checkpoint,
             passport_places=PASSPORT_PLACES.get(case.agency.short_name, ()),
-            village=(case.home.code, case.home.name),
+            village=(case.home_region.code, case.home_region.name),
             district=case.district,
         )
         return case
@@ -518,7 +541,7 @@ class Generator:
         if not self.deferred or not self.chance(0.12):
             return None
         person = self.deferred[0]
-        if (day - person.deferred_on).days < 60:
+        if person.deferred_on is not None and (day - person.deferred_on).days < 60:
             return None
         return self.deferred.pop(0)
 
@@ -535,7 +558,7 @@ class Generator:
             else:
                 age = rng.randint(14, 17) if case.child and index == 0 else rng.randint(19, 45)
                 female = self.chance(scenario.female)
-                person = self.identity(case.day, female=female, age=age, home=case.home)
+                person = self.identity(case.day, female=female, age=age, home=case.home_region)
             travelling = case.source == S.DEPARTURE_CHECK
             if travelling or (case.source != S.PASSPORT_INTERVIEW and self.chance(0.4)):
                 person.passport = person.passport or self.passport()
@@ -547,7 +570,7 @@ class Generator:
         family = 0.9 if case.child else 0.2
         if len(case.persons) < 3 and not scenario.foreign and self.chance(family):
             age, female = rng.randint(40, 65), self.chance(0.6)
-            relative = self.identity(case.day, female=female, age=age, home=case.home)
+            relative = self.identity(case.day, female=female, age=age, home=case.home_region)
             relative.notes = rng.choice(FAMILY_NOTES[relative.sex])
             case.persons.append((PersonRole.FAMILY_CONTACT, relative))
 
@@ -578,7 +601,7 @@ class Generator:
             victim=victim.full_name,
             age=victim.age_on(case.day),
             country=case.country,
-            village=(case.home.code, case.home.name),
+            village=(case.home_region.code, case.home_region.name),
             district=case.district,
             place=case.place,
             mode=case.mode,
@@ -631,7 +654,7 @@ class Generator:
                 self.rng, (PerpetratorRole.SMUGGLER, PerpetratorRole.TRANSPORTER), 2
             )
         elif role == PersonRole.RECRUITER:
-            roles = (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
+            roles: tuple[PerpetratorRole, ...] = (PerpetratorRole.RECRUITER, PerpetratorRole.BROKER)
             if scenario.kind != NONPROC:
                 roles = (*roles, PerpetratorRole.HARBOURER, PerpetratorRole.CONTROLLER)
             person.perpetrator_roles = sample(self.rng, roles, 2)
@@ -640,7 +663,7 @@ class Generator:
     def prevention(self, plan: Plan, case: Case) -> PreventionAction | None:
         """What an immigration office did about the (first) potential victim: a passport
         decision after the interview, or a departure deferred after the four steps."""
-        if case.agency.kind != Agency.Kind.IMMIGRATION or case.scenario.foreign:
+        if case.office.kind != Agency.Kind.IMMIGRATION or case.scenario.foreign:
             return None
         rng = self.rng
         action = PreventionAction(
@@ -674,8 +697,10 @@ class Generator:
             action.lifted_on = lifted
             action.lifted_documents = rng.choice(documents)
         elif action.kind in (PreventionKind.PASSPORT_DEFERRED, PreventionKind.PASSPORT_SUSPENDED):
-            case.persons[0][1].deferred_on = case.day  # may try again later, at the airport
-            self.deferred.append(case.persons[0][1])
+            applicant = case.persons[0][1]
+            if isinstance(applicant, Identity):  # always: the scenario is not a foreign one
+                applicant.deferred_on = case.day  # may try again later, at the airport
+                self.deferred.append(applicant)
         plan.actions.append(action)
         return action
 

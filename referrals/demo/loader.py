@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
 from referrals.demo.generator import Plan
@@ -46,7 +47,7 @@ def ts(value: dt.datetime | None) -> str:
     return NULL if value is None else value.isoformat()
 
 
-def arr(values) -> str:
+def arr(values: Iterable[str]) -> str:
     return "{" + ",".join(values) + "}"
 
 
@@ -54,13 +55,13 @@ def ref(value: int | str | None) -> str:
     return NULL if value is None else str(value)
 
 
-def copy(cursor, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
+def copy(cursor: CursorWrapper, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
     if lines:
         buffer = io.StringIO("\n".join(lines) + "\n")
         cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def reserve_ids(cursor, table: str, count: int) -> list[int]:
+def reserve_ids(cursor: CursorWrapper, table: str, count: int) -> list[int]:
     """`count` ids from the table's identity sequence (safe beside concurrent inserts)."""
     if not count:
         return []
@@ -170,7 +171,7 @@ class Rows:
     share_ids: list[int] = field(default_factory=list)
 
 
-def write(cursor, rows: Rows) -> None:
+def write(cursor: CursorWrapper, rows: Rows) -> None:
     """Insert the rows, reports first; actions need their persons' ids (see `save_reports`)."""
     cursor.execute(STAGING_SQL)
     copy(cursor, "seed_report", (*REPORT_COLUMNS, "names"), rows.reports)
@@ -202,7 +203,7 @@ class Numbers:
         self.changed.add(key)
         return self.last[key]
 
-    def save(self, cursor) -> None:
+    def save(self, cursor: CursorWrapper) -> None:
         for series, code, year in sorted(self.changed):
             cursor.execute(
                 "INSERT INTO referrals_numbercounter (series, code, year, last) "
@@ -233,25 +234,22 @@ def save_reports(plans: list[Plan]) -> None:
         for plan, report_id in zip(plans, ids, strict=True):
             report = plan.report
             report.pk = report_id
-            report.created_at = plan.created_at
+            report.created_at = plan.created
             report.updated_at = (
-                report.closed_at
-                or report.review_started_at
-                or report.submitted_at
-                or plan.created_at
+                report.closed_at or report.review_started_at or report.submitted_at or plan.created
             )
             names = " ".join(p.full_name for p in plan.persons)
             rows.reports.append(f"{line(report, REPORT_COLUMNS)}\t{esc(names)}")
             for person in plan.persons:
                 person.report = report
-                person.created_at = person.updated_at = plan.created_at
+                person.created_at = person.updated_at = plan.created
                 rows.persons.append(line(person, PERSON_COLUMNS))
         numbers.save(cursor)
         write(cursor, rows)
         _save_actions(cursor, plans)
 
 
-def _save_actions(cursor, plans: list[Plan]) -> None:
+def _save_actions(cursor: CursorWrapper, plans: list[Plan]) -> None:
     """The prevention actions, about each report's first person (now that it has an id)."""
     plans = [p for p in plans if p.actions]
     cursor.execute(
@@ -262,7 +260,7 @@ def _save_actions(cursor, plans: list[Plan]) -> None:
     first_person = dict(cursor.fetchall())
     lines = []
     for plan in plans:
-        created = plan.created_at
+        created = plan.created
         for action in plan.actions:
             action.report = plan.report
             action.person_id = first_person[plan.report.pk]

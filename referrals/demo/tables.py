@@ -219,7 +219,7 @@ SEAPORT_PLACES = (
     "Pelabuhan Merak, Dermaga Eksekutif",
     "Pelabuhan Penyeberangan Merak, Dermaga 3",
 )
-PLACES = {  # where the other sources place an indication
+PLACES: dict[str, str] = {  # where the other sources place an indication
     S.VILLAGE_REPORT: "{desa}",
     S.DESA_BINAAN_VISIT: "{kantor}",
     S.HOTLINE: "Pengaduan melalui hotline",
@@ -750,7 +750,7 @@ SCENARIOS = (
 
 # --- Narrative openings by how the case came to light; covers by mode ----------------------
 
-OPENINGS = {
+OPENINGS: dict[str, tuple[str, ...]] = {
     S.PASSPORT_INTERVIEW: (
         "Dalam wawancara permohonan paspor, {nama} ({umur} tahun) menyatakan hendak ke "
         "{negara} untuk {kedok}.",
@@ -795,7 +795,7 @@ OPENINGS = {
         "KBRI di {negara} meneruskan informasi tentang {nama} asal {desa} melalui BP3MI Banten.",
     ),
 }
-COVERS = {
+COVERS: dict[str, tuple[str, ...]] = {
     M.UMRAH_VISA: ("beribadah umrah", "umrah bersama keluarga"),
     M.VISIT_VISA: ("berwisata", "mengunjungi saudara", "berlibur"),
     M.UNLICENSED_RECRUITER: ("berwisata", "mengunjungi saudara"),
@@ -805,7 +805,7 @@ COVERS = {
     M.MARRIAGE: ("menikah",),
     M.ILLEGAL_CROSSING: ("bekerja",),
 }
-FOLLOW_UPS = {
+FOLLOW_UPS: dict[str, str] = {
     PreventionKind.PASSPORT_DEFERRED: "Permohonan paspor ditunda sampai pemohon melengkapi "
     "rekomendasi Disnaker dan dokumen penempatan.",
     PreventionKind.PASSPORT_SUSPENDED: "Penerbitan paspor ditangguhkan dan data pemohon "
@@ -885,7 +885,7 @@ PASSPORT_DECISIONS = (
     PreventionKind.PASSPORT_SUSPENDED,
     PreventionKind.PASSPORT_REFUSED,
 )
-FAMILY_NOTES = {
+FAMILY_NOTES: dict[str, tuple[str, str, str]] = {
     Sex.FEMALE: ("Ibu kandung", "Kakak kandung", "Bibi"),
     Sex.MALE: ("Ayah kandung", "Kakak kandung", "Paman"),
 }
@@ -949,7 +949,7 @@ MONTHS_ID = (
 )  # fmt: skip
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
-REFERRAL_MESSAGES = {
+REFERRAL_MESSAGES: dict[str, tuple[str, ...]] = {
     RA.INVESTIGATION: (
         "Mohon penyelidikan terhadap {pelaku} yang diduga memberangkatkan {korban} asal {desa}, "
         "Kecamatan {kecamatan}, ke {negara} di luar prosedur. Kronologi, hasil wawancara dan "
@@ -982,7 +982,7 @@ REFERRAL_MESSAGES = {
     ),
 }
 # Foreign nationals (smuggled migrants) come from no village and have no family here.
-FOREIGN_MESSAGES = {
+FOREIGN_MESSAGES: dict[str, tuple[str, ...]] = {
     RA.INVESTIGATION: (
         "Mohon penyelidikan jaringan penyelundupan yang membawa {korban} dan rombongannya (WNA) "
         "ke {desa}, Kecamatan {kecamatan}, untuk diseberangkan ke {negara}. Hasil pemeriksaan "
@@ -998,7 +998,7 @@ FOREIGN_UPDATES = (
     "Koordinator penyelundupan sudah teridentifikasi; pengembangan ke jaringan di luar Banten "
     "sedang berjalan.",
 )
-OUTCOMES = {
+OUTCOMES: dict[str, tuple[tuple[ReferralOutcome, str], ...]] = {
     RA.INVESTIGATION: (
         (
             RO.INVESTIGATION_OPENED,
@@ -1045,7 +1045,7 @@ OUTCOMES = {
         ),
     ),
 }
-DECLINE_REASONS = {
+DECLINE_REASONS: dict[str, tuple[str, str]] = {
     Agency.Kind.POLICE: (
         "Dari keterangan yang ada belum ditemukan unsur pidana; mohon dilengkapi keterangan "
         "saksi dan identitas sponsor terlebih dahulu.",
@@ -1064,7 +1064,7 @@ DECLINE_REASONS = {
         "Identitas yang dikirim tidak ditemukan di SIMKIM; mohon dilengkapi NIK atau nomor paspor.",
     ),
 }
-RECEIVER_UPDATES = {
+RECEIVER_UPDATES: dict[str, tuple[str, str]] = {
     RA.INVESTIGATION: (
         "Rujukan kami terima dan sudah diteruskan ke penyidik. Penyidik akan menghubungi "
         "petugas pemeriksa untuk klarifikasi.",
@@ -1116,7 +1116,7 @@ REFUSED_NOTE = "Untuk diketahui."
 
 
 # What seed_scale asks of a partner, by its kind (the demo routes each report itself).
-REQUESTED_ACTIONS_BY_KIND = {
+REQUESTED_ACTIONS_BY_KIND: dict[str, tuple[RequestedAction, ...]] = {
     Agency.Kind.POLICE: (RA.INVESTIGATION,),
     Agency.Kind.MIGRANT_WORKER_PROTECTION: (RA.VICTIM_PROTECTION, RA.REPATRIATION),
     Agency.Kind.IMMIGRATION: (RA.DOCUMENT_CHECK,),

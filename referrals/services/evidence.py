@@ -3,17 +3,18 @@ removable only from a draft."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
-from portal.core.uploads import check_upload, store_upload
+from portal.core.uploads import CheckedUpload, check_upload, store_upload
 from referrals import permissions
 from referrals.models import Evidence, Report
 from referrals.vocabularies import ReportStatus
@@ -26,7 +27,9 @@ EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
-def checked_case_file(upload: UploadedFile, *, attached, type_error: str):
+def checked_case_file(
+    upload: UploadedFile, *, attached: QuerySet[Any], type_error: str
+) -> CheckedUpload:
     """A photo or PDF of a case (evidence, referral attachment), checked by content, and not
     already among `attached`."""
     checked = check_upload(

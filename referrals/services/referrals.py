@@ -4,13 +4,14 @@ and completes it, or declines; both sides comment. Overdue referrals are reminde
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from agreements.sharing_policy import share_bases
@@ -68,13 +69,15 @@ def referral_due_date(*, agency: Agency, urgency: str, sent_on: dt.date | None =
     return add_working_days(sent_on or timezone.localdate(), days)
 
 
-def _source_text(label) -> str:
+def _source_text(label: str | Promise) -> str:
     """A translatable label as its untranslated source text, for stored notification params."""
     with translation.override("en"):
         return str(label)
 
 
-def _referral_event(referral: Referral, kind: str, message: str, *, to_sender: bool, actor: User):
+def _referral_event(
+    referral: Referral, kind: str, message: str, *, to_sender: bool, actor: User
+) -> None:
     """Tell the other side: the sending agency's users, or the receiving agency's."""
     publish(
         kind=kind,
@@ -148,7 +151,7 @@ def referral_send(
         errors["to_agency"] = [_("An open referral to this agency exists already.")]
     if errors:
         raise ValidationError(errors)
-    if not shared:
+    if share is None or not shared:
         share, _created = Share.objects.update_or_create(
             report=report,
             agency=to_agency,
@@ -203,7 +206,9 @@ def _lock_referral(referral: Referral) -> Referral:
     )
 
 
-def _referral_audit(action: str, actor: User, referral: Referral, request, **data) -> None:
+def _referral_audit(
+    action: str, actor: User, referral: Referral, request: HttpRequest | None, **data: Any
+) -> None:
     audit_record(
         action=action,
         actor=actor,

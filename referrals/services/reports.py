@@ -5,6 +5,7 @@ are deleted; submitted reports are corrected with a reason, audited field by fie
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +125,7 @@ def _check_report(actor: User, report: Report) -> dict[str, list[str]]:
     if report.desa_id is not None:
         if not visible_villages(actor).filter(pk=report.desa_id).exists():
             errors["desa"] = [_("Choose a Desa Binaan you can see.")]
-        elif report.region_id is None:
+        elif report.region_id is None and report.desa is not None:
             report.region = report.desa.village
     unknown = set(report.indicators) - INDICATOR_CODES
     if unknown:
@@ -135,9 +136,10 @@ def _check_report(actor: User, report: Report) -> dict[str, list[str]]:
 def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, list[str]]:
     """What a report needs before it can be submitted."""
     errors: dict[str, list[str]] = {}
-    if report.region_id is None:
+    region = report.region  # no query when there is none
+    if region is None:
         errors["region"] = [_("Choose where the indication took place.")]
-    elif report.region.level < Region.Level.REGENCY:
+    elif region.level < Region.Level.REGENCY:
         errors["region"] = [_("Choose at least the regency or city of the place.")]
     if len((report.narrative or "").strip()) < 20:
         errors["narrative"] = [_("Describe what happened (at least 20 characters).")]
@@ -161,7 +163,7 @@ def _check_complete(report: Report, persons: list[ReportPerson]) -> dict[str, li
     return errors
 
 
-def _category_names(codes) -> list[str]:
+def _category_names(codes: Iterable[str]) -> list[str]:
     names = dict(ReportCategory.choices)
     return [str(names.get(c, c)) for c in codes]
 
@@ -493,7 +495,12 @@ def report_delete(*, actor: User, report: Report, request: HttpRequest | None = 
     )
     report.prevention_actions.all().delete()
     report.delete()
-    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+    def delete_files() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 def person_reveal(

@@ -17,7 +17,6 @@ from portal.accounts.models import User
 from portal.exports import selectors as export_selectors
 from portal.exports import services as export_services
 from portal.exports.registry import get_dataset
-from referrals.stats.selectors import StatsFilters, referral_figures
 from referrals import permissions, selectors, services
 from referrals.models import ReferralAttachment
 from referrals.selectors import ReportFilters

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import template
 
 from villages.models import Audience
@@ -6,6 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def audience_labels(codes) -> str:
+def audience_labels(codes: Iterable[str] | None) -> str:
     labels = dict(Audience.choices)
     return ", ".join(str(labels.get(code, code)) for code in codes or [])

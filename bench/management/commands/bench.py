@@ -5,9 +5,10 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         "the results section of docs/benchmarks.md."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reports",
             type=int,
@@ -47,13 +48,13 @@ class Command(BaseCommand):
         parser.add_argument("--migrate", action="store_true", help="migrate the database first")
         parser.add_argument("--write", default="", help="update this Markdown file's results")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         out = self.stdout.write
         started = time.monotonic()
         self.load_before = os.getloadavg()[0]
         if options["migrate"]:
             call_command("migrate", verbosity=0, interactive=False)
-        sections = []
+        sections: list[str] = []
         have = Report.objects.count()
         wanted = options["reports"]
         if have < wanted:
@@ -78,15 +79,15 @@ class Command(BaseCommand):
         notify_table = load_table = ""
         if not options["skip_notify"]:
             out("Notifications ...")
-            result = notify.run(
+            notified = notify.run(
                 latency_shares=options["latency_shares"],
                 burst=options["burst"],
                 timeout=options["burst_timeout"],
                 log=out,
             )
-            notify_table = result.table()
+            notify_table = notified.table()
             out(notify_table)
-            if not result.lossless or result.duplicate_rows or result.duplicate_emails:
+            if not notified.lossless or notified.duplicate_rows or notified.duplicate_emails:
                 self.stderr.write("Notifications were lost or doubled: see the table.")
         if not options["skip_load"]:
             out("Load run ...")
@@ -114,7 +115,19 @@ class Command(BaseCommand):
             self.write(Path(options["write"]), markdown)
             out(f"Results written to {options['write']}")
 
-    def markdown(self, *, total, targets, sections, page_table, missing, notify_table, load_table, options, elapsed) -> str:  # fmt: skip
+    def markdown(
+        self,
+        *,
+        total: int,
+        targets: pages.Targets,
+        sections: list[str],
+        page_table: str,
+        missing: list[str],
+        notify_table: str,
+        load_table: str,
+        options: dict[str, Any],
+        elapsed: float,
+    ) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             (pg,) = cursor.fetchone()

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bench.seed import CHUNK, SeedRefused, seed_scale
 
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "referrals (PostgreSQL COPY). Never on a production database."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reports", type=int, default=100_000, help="how many reports")
         parser.add_argument(
             "--append",
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
         parser.add_argument("--chunk", type=int, default=CHUNK, help="reports per transaction")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["reports"] < 0:
             raise CommandError("--reports must not be negative.")
         self.stdout.write(f"seed_scale: {options['reports']:,} reports")

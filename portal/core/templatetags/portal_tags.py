@@ -1,11 +1,13 @@
 from django import template
 from django.forms import BoundField
+from django.http import QueryDict
+from django.template import Context
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
+def query_with(context: Context, **changes: object) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
     params = context["request"].GET.copy()
     for key, value in changes.items():
@@ -19,6 +21,6 @@ def with_class(field: BoundField, css: str) -> str:
 
 
 @register.filter
-def has_filters(query) -> bool:
+def has_filters(query: QueryDict) -> bool:
     """Whether a list's query string narrows it (any non-empty parameter but the page)."""
     return any(value for key, value in query.items() if key != "page")

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from portal.accounts import services
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "must enrol two-factor authentication at its first sign-in."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
         parser.add_argument("--email", required=True)
         parser.add_argument("--full-name", required=True)
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency-kind", default=Agency.Kind.OTHER, choices=Agency.Kind.values)
 
     @transaction.atomic
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         if User.objects.filter(username__iexact=opts["username"]).exists():
             raise CommandError(f"An account named {opts['username']!r} exists already.")
         short_name = (opts["agency_short_name"] or opts["agency"])[:60]

@@ -2,8 +2,10 @@
 account, created (and audited) as the account's own POST /api/v1/tokens/ would; the secret
 is printed once and only its hash is stored."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.accounts.models import User
 from portal.api import services
@@ -15,14 +17,14 @@ class Command(BaseCommand):
         "print its secret once. Revoke it at /api/v1/tokens/<id>/ (DELETE) or in the portal."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", required=True, help="what uses it, e.g. the script's name")
         parser.add_argument(
             "--days", type=int, default=90, help=f"validity, 1 to {services.MAX_DAYS} days"
         )
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         user = User.objects.filter(username__iexact=opts["username"]).first()
         if user is None or not user.is_active:
             raise CommandError(f"No active account named {opts['username']!r}.")

@@ -2,10 +2,13 @@
 indexes after a change of PII_INDEX_KEY (the procedure: README.md). Row by row in small
 transactions, so the portal can stay up."""
 
+from typing import Any
+
 from allauth.mfa.models import Authenticator
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import Model
 
 from portal.core.crypto import blind_index, fernet
 from portal.core.fields import EncryptedTextField
@@ -16,14 +19,14 @@ BATCH = 500
 class Command(BaseCommand):
     help = "Re-encrypt secrets at rest with the newest key (and rebuild blind indexes)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reindex",
             action="store_true",
             help="Also recompute the blind indexes (after PII_INDEX_KEY changed).",
         )
 
-    def handle(self, *args, reindex: bool = False, **options):
+    def handle(self, *args: Any, reindex: bool = False, **options: Any) -> None:
         for model in apps.get_models():
             fields = [
                 f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
@@ -35,7 +38,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{model._meta.label}: {count} rows")
         self.stdout.write(f"TOTP secrets: {self._rotate_totp()} rows")
 
-    def _rewrite(self, model, fields: list[str], indexes: dict) -> int:
+    def _rewrite(
+        self, model: type[Model], fields: list[str], indexes: dict[str, tuple[str, str]]
+    ) -> int:
         """Save each row's encrypted fields again (decrypted with any key, encrypted with the
         newest) and, when asked, their blind indexes."""
         sources = {source for _kind, source in indexes.values()}

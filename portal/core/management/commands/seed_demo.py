@@ -1,5 +1,6 @@
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "INSTALLED_APPS order, so that an app's data exists before the apps above it need it."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         accounts: list[dict[str, str]] = []
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
