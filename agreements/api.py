@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from agreements.models import Agreement, AgreementScope, Party
 from agreements.selectors import visible_agreements
 from portal.accounts.api import AgencyBriefSerializer
-from portal.api.base import LanguageMixin
+from portal.api.base import LanguageMixin, signed_in_user
 from portal.api.permissions import SignedIn
 
 
@@ -70,7 +70,7 @@ class AgreementViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgreementSerializer
 
     def get_queryset(self) -> QuerySet[Agreement]:
-        return visible_agreements(self.request.user).prefetch_related(
+        return visible_agreements(signed_in_user(self.request)).prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("agency")),
             Prefetch(
                 "scopes",

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from agreements.models import Agreement, AgreementScope, AgreementStatus, Party, Scope
+from agreements.models import (
+    Agreement,
+    AgreementQuerySet,
+    AgreementScope,
+    AgreementStatus,
+    Party,
+    Scope,
+)
 from portal import access
 from portal.accounts.hierarchy import agency_ancestor_ids
 from portal.accounts.models import Agency
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 
-def visible_agreements(user: User) -> QuerySet[Agreement]:
+def visible_agreements(user: User) -> AgreementQuerySet:
     """System admins see every agreement. Everyone else sees the agreements, other than
     drafts, that bind an agency whose records they see: a party agency itself, or an office
     below a party whose agreement covers its child offices."""
@@ -30,7 +37,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
     ancestors = getattr(user, "_agency_ancestor_ids", None)
     if ancestors is None:  # memoised for the request: lists ask more than once
         ancestors = agency_ancestor_ids(own)
-        user._agency_ancestor_ids = ancestors
+        user._agency_ancestor_ids = ancestors  # type: ignore[attr-defined]
     binds_us = Party.objects.filter(agreement=OuterRef("pk")).filter(
         Q(agency_id__in=own) | Q(agency_id__in=ancestors, covers_child_offices=True)
     )

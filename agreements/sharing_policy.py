@@ -29,11 +29,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementScope, Party, Scope
@@ -41,6 +41,8 @@ from portal.accounts import hierarchy
 from portal.accounts.hierarchy import AgencyTree
 from portal.accounts.models import Agency
 from portal.core.versioned_cache import VersionedCache
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,12 @@ _LOADED = {
 }
 
 
-def _fields(model) -> list[str]:
+def _fields(model: type[Model]) -> list[str]:
     """The loaded fields of `model`, in the order Model.from_db() takes them."""
     return [f.name for f in model._meta.concrete_fields if f.name in _LOADED[model]]
 
 
-def _instance(model, values: tuple):
+def _instance(model: type[_M], values: tuple[Any, ...]) -> _M:
     names = [f.attname for f in model._meta.concrete_fields if f.name in _LOADED[model]]
     return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
@@ -177,10 +179,10 @@ def _build_snapshot(day: dt.date, tree: AgencyTree) -> _Snapshot:
             )
         )
     parties: dict[int, list[_PartyRow]] = {}
-    values: dict[int, tuple] = {}
+    agreement_values: dict[int, tuple[Any, ...]] = {}
     for party_id, agency_id, covers_child_offices, *agreement in party_rows:
         agreement_id = agreement[agreement_fields.index("id")]
-        values[agreement_id] = tuple(agreement)
+        agreement_values[agreement_id] = tuple(agreement)
         parties.setdefault(agreement_id, []).append(
             _PartyRow(party_id, agency_id, _covered(tree, agency_id, covers_child_offices))
         )
@@ -189,7 +191,10 @@ def _build_snapshot(day: dt.date, tree: AgencyTree) -> _Snapshot:
         active=tree.active,
         agreements=tuple(
             _AgreementRow(
-                id=pk, parties=tuple(rows), data_scopes=tuple(scopes.get(pk, ())), values=values[pk]
+                id=pk,
+                parties=tuple(rows),
+                data_scopes=tuple(scopes.get(pk, ())),
+                values=agreement_values[pk],
             )
             for pk, rows in parties.items()
         ),

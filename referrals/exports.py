@@ -70,9 +70,10 @@ def person_rows(run: ExportRun, reports: list[Any]) -> Iterator[list[Any]]:
 
 
 def _place(report: Report) -> str:
-    if report.desa_id:
+    # Without a query when the foreign key is empty: Django returns None for a null id.
+    if report.desa is not None:
         return report.desa.village.name
-    return report.region.name if report.region_id else ""
+    return report.region.name if report.region is not None else ""
 
 
 @register

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from portal.accounts.api import AgencyBriefSerializer
-from portal.api.base import LanguageMixin
+from portal.api.base import LanguageMixin, signed_in_user
 from portal.api.permissions import SignedIn
 from villages.models import Activity, DesaBinaan
 from villages.selectors import visible_activities, visible_villages
@@ -59,7 +59,7 @@ class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[DesaBinaan]:
         return (
-            visible_villages(self.request.user)
+            visible_villages(signed_in_user(self.request))
             .select_related("village", "designating_office")
             .order_by("village__name")
         )
@@ -72,7 +72,7 @@ class ActivityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Activity]:
         return (
-            visible_activities(self.request.user)
+            visible_activities(signed_in_user(self.request))
             .select_related("organiser")
             .prefetch_related("co_organisers", "villages")
             .order_by("-date", "-id")

@@ -96,11 +96,7 @@ class PartnerForm(forms.Form):
         field_as(self.fields, "agency", forms.ModelChoiceField).queryset = (
             Agency.objects.filter(is_active=True).exclude(pk__in=taken).order_by("name")
         )
-        # visible_agreements() is annotated QuerySet[Agreement]; it returns an
-        # AgreementQuerySet (agreements/selectors.py, left to the issue-19 move).
-        in_force = visible_agreements(actor).in_force_on(  # type: ignore[attr-defined]
-            timezone.localdate()
-        )
+        in_force = visible_agreements(actor).in_force_on(timezone.localdate())
         field_as(self.fields, "agreement", forms.ModelChoiceField).queryset = in_force
 
 

@@ -12,7 +12,8 @@ class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI, for signed-in users (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); an anonymous
     visitor is sent to sign in, as on every page of the portal."""
 
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+    # DRF returns whatever response this gives; the stubs narrow it to a DRF Response.
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             return redirect_to_login(self.request.get_full_path())
         return super().handle_exception(exc)

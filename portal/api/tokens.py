@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api import services as token_services
-from portal.api.base import LanguageMixin
+from portal.api.base import LanguageMixin, signed_in_user
 from portal.api.models import ApiToken
 from portal.api.permissions import SignedIn
 
@@ -42,7 +42,7 @@ class TokenViewSet(
     queryset = ApiToken.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=signed_in_user(self.request))
 
     @extend_schema(
         request=TokenCreateSerializer,
@@ -57,7 +57,7 @@ class TokenViewSet(
         serializer = TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, raw = token_services.token_create(
-            actor=request.user, request=request, **serializer.validated_data
+            actor=signed_in_user(request), request=request, **serializer.validated_data
         )
         return Response(
             {"token": raw, "details": TokenSerializer(token).data},
@@ -65,4 +65,6 @@ class TokenViewSet(
         )
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        token_services.token_revoke(actor=self.request.user, token=instance, request=self.request)
+        token_services.token_revoke(
+            actor=signed_in_user(self.request), token=instance, request=self.request
+        )

@@ -12,6 +12,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from celery import current_app
@@ -216,7 +217,7 @@ def export_job_create(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda pk=job.pk: _enqueue(pk), robust=True)
+    transaction.on_commit(partial(_enqueue, job.pk), robust=True)
     return job
 
 
@@ -284,6 +285,8 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         return None
     job = ExportJob.objects.select_related("owner__agency").get(pk=job_id)
     dataset = get_dataset(job.dataset)
+    if dataset is None:  # a dataset no app registers any more
+        return _fail(job, ExportError.INTERNAL)
     options = ExportOptions(
         fmt=job.format,
         identifiers=bool(job.options.get("identifiers")),

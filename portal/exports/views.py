@@ -7,7 +7,8 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
 from portal.exports import selectors, services
@@ -26,7 +28,7 @@ from portal.exports.registry import get_dataset
 
 @login_required
 @require_POST
-def export_create(request: HttpRequest, dataset: str) -> HttpResponse:
+def export_create(request: AuthenticatedHttpRequest, dataset: str) -> HttpResponse:
     """The buttons of a list page post here, with the list's query string: the file at once
     for one page of records, a job page otherwise."""
     source = get_dataset(dataset)
@@ -62,7 +64,7 @@ def export_create(request: HttpRequest, dataset: str) -> HttpResponse:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.own_jobs(request.user))
     return render(request, "exports/job_list.html", {"page": page})
 
@@ -73,7 +75,7 @@ def _progress_text(job: ExportJob) -> str:
 
 @never_cache
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.get_job_for(request.user, pk)
     dataset = get_dataset(job.dataset)
     return render(
@@ -91,7 +93,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """What the job page's script polls."""
     job = selectors.get_job_for(request.user, pk)
     may_download = selectors.may_download(request.user, job)
@@ -112,7 +114,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @never_cache
 @login_required
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The file, for its owner only, while it is kept and their access is unchanged; audited."""
     job = selectors.get_job_for(request.user, pk)
     if not selectors.may_download(request.user, job):

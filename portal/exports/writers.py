@@ -47,7 +47,8 @@ def csv_cell(value: Any) -> str:
 
 
 class SheetLike(Protocol):
-    key: str
+    @property
+    def key(self) -> str: ...
 
     @property
     def title(self) -> str: ...
@@ -144,7 +145,7 @@ class XlsxWriter:
         self.next_row[sheet.key] = r
         return r - start
 
-    def _cell(self, ws, r: int, c: int, value: Any) -> None:
+    def _cell(self, ws: Any, r: int, c: int, value: Any) -> None:
         if value is None or value == "":
             return
         if isinstance(value, bool):

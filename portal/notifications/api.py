@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.api.base import LanguageMixin
+from portal.api.base import LanguageMixin, signed_in_user
 from portal.api.permissions import SignedIn
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
@@ -32,14 +32,14 @@ class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Notification]:
         unread = self.request.query_params.get("unread") in ("1", "true")
-        return notifications_of(self.request.user, unread=unread)
+        return notifications_of(signed_in_user(self.request), unread=unread)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str | None = None) -> Response:
         notification = self.get_object()
         notification_services.notification_mark_read(
-            user=request.user, notification_id=notification.pk
+            user=signed_in_user(request), notification_id=notification.pk
         )
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
@@ -50,4 +50,6 @@ class NotificationViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        return Response({"marked": notification_services.notification_mark_read(user=request.user)})
+        return Response(
+            {"marked": notification_services.notification_mark_read(user=signed_in_user(request))}
+        )

@@ -4,6 +4,7 @@ the e-mail goes out after the commit, through Celery, at most once per row."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -72,9 +73,7 @@ def notify(
         if wants_email:
             # robust: a broker outage must not turn a saved change into an error page; the
             # row stays unsent and send_pending_notification_emails picks it up later.
-            transaction.on_commit(
-                lambda pk=notification.pk: _queue(SEND_EMAIL_TASK, pk), robust=True
-            )
+            transaction.on_commit(partial(_queue, SEND_EMAIL_TASK, notification.pk), robust=True)
     return created
 
 
@@ -141,7 +140,7 @@ def publish(
     if not created:
         return None
     # robust: a broker outage must not undo the change; the sweep delivers the event later.
-    transaction.on_commit(lambda pk=event.pk: _queue(DELIVER_EVENT_TASK, pk), robust=True)
+    transaction.on_commit(partial(_queue, DELIVER_EVENT_TASK, event.pk), robust=True)
     return event
 
 

@@ -16,7 +16,8 @@ from portal.regions.models import Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
+    # A field named like Field.parent, which the stubs take for that attribute.
+    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Region

@@ -4,7 +4,7 @@ forms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -107,7 +107,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return None
-        allowed = self.context.setdefault("_files_open", {})
+        # DRF hands every serializer the same context dict; the stubs type it as a Mapping.
+        allowed = self.context.setdefault("_files_open", {})  # type: ignore[attr-defined]
         if item.report_id not in allowed:
             allowed[item.report_id] = may_see_identifiers(request.user, item.report)
         if not allowed[item.report_id]:
@@ -198,7 +199,7 @@ class ReportDetailSerializer(ReportListSerializer):
         ]
 
 
-def _codes(choices: Iterable[Any], **kwargs: Any) -> serializers.ListField:
+def _codes(choices: Sequence[Any], **kwargs: Any) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.ChoiceField(choices=choices), required=False, **kwargs
     )
@@ -248,7 +249,8 @@ class VisibleVillageField(serializers.PrimaryKeyRelatedField):
 
 class ReportWriteSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False)
-    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    # A field named like Field.source, which the stubs take for that attribute.
+    source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )

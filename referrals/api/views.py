@@ -4,6 +4,7 @@ caller may not see is a 404, a write the role may not make is a 403."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal import access
-from portal.api.base import LanguageMixin
+from portal.api.base import LanguageMixin, signed_in_user
 from portal.api.permissions import ReadsCaseFiles
 from portal.api.schema import form_parameters
 from portal.core.uploads import guarded_file_response
@@ -30,6 +31,7 @@ from referrals.api import serializers as s
 from referrals.forms import ReportQueryForm, report_filters
 from referrals.models import Evidence, Referral, Report, Share
 from referrals.permissions import may_see_identifiers
+from referrals.services import PersonInput
 
 # --- Reports -------------------------------------------------------------------------------
 
@@ -75,7 +77,7 @@ class ReportViewSet(
         return s.ReportDetailSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
-        user = self.request.user
+        user = signed_in_user(self.request)
         if self.action == "list":
             params = self.request.query_params
             filters = report_filters(params, user=user)
@@ -97,7 +99,9 @@ class ReportViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def _service_data(self, data: dict) -> tuple[dict, list, bool, str]:
+    def _service_data(
+        self, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], builtins.list[PersonInput], bool, str]:
         data = dict(data)
         persons = [
             report_services.PersonInput(
@@ -120,7 +124,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         data, persons, submit, _reason = self._service_data(serializer.validated_data)
         report = report_services.report_create(
-            actor=request.user, persons=persons, submit=submit, request=request, **data
+            actor=signed_in_user(request), persons=persons, submit=submit, request=request, **data
         )
         body = s.ReportDetailSerializer(
             report_selectors.report_detail(report=report), context=self.get_serializer_context()
@@ -136,7 +140,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         data, persons, submit, reason = self._service_data(serializer.validated_data)
         report_services.report_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             report=report,
             persons=persons,
             submit=submit,
@@ -156,12 +160,12 @@ class ReportViewSet(
 
     def perform_destroy(self, instance: Report) -> None:
         report_services.report_delete(
-            actor=self.request.user, report=instance, request=self.request
+            actor=signed_in_user(self.request), report=instance, request=self.request
         )
 
     def _step(self, service: Callable[..., Any], request: Request, **kwargs: Any) -> Response:
         report = self.get_object()
-        service(actor=request.user, report=report, request=request, **kwargs)
+        service(actor=signed_in_user(request), report=report, request=request, **kwargs)
         return Response(
             s.ReportDetailSerializer(
                 report_selectors.report_detail(report=report), context=self.get_serializer_context()
@@ -193,7 +197,7 @@ class ReportViewSet(
         serializer = s.ShareCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shares = report_services.report_share(
-            actor=request.user,
+            actor=signed_in_user(request),
             report=report,
             agencies=list(serializer.validated_data["agencies"]),
             note=serializer.validated_data["note"],
@@ -209,7 +213,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         item = report_services.evidence_upload(
-            actor=request.user,
+            actor=signed_in_user(request),
             report=report,
             upload=data["file"],
             kind=data["kind"],
@@ -232,7 +236,7 @@ class ReportViewSet(
     ) -> HttpResponseBase:
         report = self.get_object()
         item = get_object_or_404(Evidence, pk=evidence_pk, report=report)
-        if not may_see_identifiers(request.user, report):
+        if not may_see_identifiers(signed_in_user(request), report):
             raise PermissionDenied
         return guarded_file_response(
             request,
@@ -251,7 +255,7 @@ class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ShareSerializer
 
     def get_queryset(self) -> QuerySet[Share]:
-        return report_selectors.visible_shares(self.request.user)
+        return report_selectors.visible_shares(signed_in_user(self.request))
 
 
 # --- Referrals -----------------------------------------------------------------------------
@@ -274,12 +278,12 @@ class ReferralViewSet(
         direction = params.get("direction")
         if direction in ("incoming", "outgoing"):
             return report_selectors.referral_queue(
-                user=self.request.user,
+                user=signed_in_user(self.request),
                 incoming=direction == "incoming",
                 open_only=params.get("open") in ("1", "true"),
             )
         return (
-            report_selectors.visible_referrals(self.request.user)
+            report_selectors.visible_referrals(signed_in_user(self.request))
             .select_related("report", "from_agency", "to_agency", "assigned_to")
             .order_by("-sent_at", "-id")
         )
@@ -296,17 +300,20 @@ class ReferralViewSet(
     @extend_schema(request=s.ReferralCreateSerializer, responses={201: s.ReferralSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A report the caller may not see and one that does not exist answer alike (404).
-        report_id = str(request.data.get("report", ""))
+        body = request.data if isinstance(request.data, dict) else {}
+        report_id = str(body.get("report", ""))
         if report_id.isdigit():
-            access.get_for(request.user, report_selectors.visible_reports, int(report_id))
+            access.get_for(
+                signed_in_user(request), report_selectors.visible_reports, int(report_id)
+            )
         serializer = s.ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         report = access.get_for(
-            request.user, report_selectors.visible_reports, data.pop("report").pk
+            signed_in_user(request), report_selectors.visible_reports, data.pop("report").pk
         )
         referral = report_services.referral_send(
-            actor=request.user, report=report, request=request, **data
+            actor=signed_in_user(request), report=report, request=request, **data
         )
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
@@ -322,7 +329,7 @@ class ReferralViewSet(
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             kwargs = dict(serializer.validated_data)
-        service(actor=request.user, referral=referral, request=request, **kwargs)
+        service(actor=signed_in_user(request), referral=referral, request=request, **kwargs)
         referral.refresh_from_db()
         return Response(s.ReferralSerializer(referral).data)
 
@@ -346,7 +353,7 @@ class ReferralViewSet(
         if assignee is None:
             raise serializers.ValidationError({"assigned_to": ["This field is required."]})
         report_services.referral_assign(
-            actor=request.user, referral=referral, assigned_to=assignee, request=request
+            actor=signed_in_user(request), referral=referral, assigned_to=assignee, request=request
         )
         referral.refresh_from_db()
         return Response(s.ReferralSerializer(referral).data)
@@ -375,7 +382,7 @@ class ReferralViewSet(
         serializer = s.CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = report_services.referral_comment(
-            actor=request.user,
+            actor=signed_in_user(request),
             referral=referral,
             body=serializer.validated_data["body"],
             request=request,

@@ -155,7 +155,7 @@ def hbars_svg(
         if link is not None:
             out.append(f'<a href="{escape(link(row.key))}">')
         out.append(f'<text x="0" y="{y + label_h - 2}">{label}</text>')
-        if sw:
+        if sw and row.secondary is not None:
             out.append(
                 f'<rect x="0" y="{y + label_h + 2}" width="{_c(sw)}" height="{bar_h}" '
                 f'fill="{secondary_fill}"><title>{label}: {number(row.secondary, days)}</title></rect>'

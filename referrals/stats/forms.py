@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Agency
 from portal.core.categories import ReportCategory
+from portal.core.forms import field_as
 from referrals.stats.selectors import MAX_MONTHS, StatsFilters, current_month, months_between
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -25,7 +27,7 @@ class MonthField(forms.Field):
     widget = MonthInput
     default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2025-06.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.date):
@@ -38,7 +40,7 @@ class MonthField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return dt.date(year, month, 1)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.date):
             return f"{value:%Y-%m}"
         return value
@@ -61,9 +63,9 @@ class StatsFilterForm(forms.Form):
     )
     regency = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5)
 
-    def __init__(self, *args, agencies: list[Agency], **kwargs) -> None:
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [
+        field_as(self.fields, "agency", forms.TypedChoiceField).choices = [
             ("", _("All my agencies")),
             *((a.pk, a.short_name) for a in agencies),
         ]
@@ -74,8 +76,9 @@ class StatsFilterForm(forms.Form):
             raise forms.ValidationError(_("Unknown regency or city."), code="invalid")
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("month_from"), data.get("month_to")
         this_month = current_month()
         if first and first > this_month:

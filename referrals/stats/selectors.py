@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,8 @@ from referrals.vocabularies import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from portal.accounts.models import Agency, User
 
 MAX_MONTHS = 60
@@ -62,7 +65,7 @@ TOP_DESTINATIONS = 10
 OTHER = "__other__"
 
 # Short names for charts; the categories' own labels are long.
-SHORT_CATEGORY = {
+SHORT_CATEGORY: dict[str, StrOrPromise] = {
     ReportCategory.TPPO: gettext_lazy("TPPO"),
     ReportCategory.TPPM: gettext_lazy("TPPM"),
     ReportCategory.PMI_NONPROCEDURAL: gettext_lazy("Non-procedural PMI"),
@@ -446,7 +449,7 @@ def _combos(keys: set[str]) -> list[Combo]:
     return result
 
 
-def _bars(counts: dict[str, list[int]], label) -> list[Bar]:
+def _bars(counts: dict[str, list[int]], label: Callable[[str], str]) -> list[Bar]:
     bars = [Bar(key=k, label=label(k), reports=v[0], persons=v[1]) for k, v in counts.items()]
     bars.sort(key=lambda b: (-b.reports, b.label))
     return bars
@@ -498,11 +501,11 @@ def statistics_overview(
     monthly: dict[dt.date, dict[str, int]] = defaultdict(dict)
     month_persons: dict[dt.date, int] = defaultdict(int)
     for (dimension, key, month), (n, p) in own.items():
-        if dimension == Dimension.TOTAL:
+        if dimension != Dimension.TOTAL:
+            per[dimension][key] = [n, p]
+        elif month is not None:  # totals always keep their month (_report_rows' bucket)
             monthly[month][key] = monthly[month].get(key, 0) + n
             month_persons[month] += p
-        else:
-            per[dimension][key] = [n, p]
 
     months = []
     for i in range(months_between(first, last)):
@@ -633,7 +636,8 @@ def referral_figures(
     result = []
     status_totals: dict[str, int] = defaultdict(int)
     for row in rows:
-        by_status = {s: row[f"n_{s}"] for s in ReferralStatus.values}
+        counts: Mapping[str, Any] = row  # the n_<status> keys are built from the statuses
+        by_status = {s: counts[f"n_{s}"] for s in ReferralStatus.values}
         for s, n in by_status.items():
             status_totals[s] += n
         result.append(

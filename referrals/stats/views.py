@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.core.http import AuthenticatedHttpRequest
 from referrals.stats import charts, reference
 from referrals.stats.charts import HRow
 from referrals.stats.forms import StatsFilterForm
@@ -33,7 +34,7 @@ def _top_villages(bars: list[Bar]) -> list[HRow]:
     return rows
 
 
-def _charts(request: HttpRequest, o: Overview) -> dict:
+def _charts(request: AuthenticatedHttpRequest, o: Overview) -> dict:
     params = request.GET.copy()
     params.pop("regency", None)
     query = params.urlencode()
@@ -151,7 +152,7 @@ def _charts(request: HttpRequest, o: Overview) -> dict:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Charts and tables of the reports and referrals the user may see."""
     agencies = filter_agencies(request.user)
     form = StatsFilterForm(request.GET or None, agencies=agencies)

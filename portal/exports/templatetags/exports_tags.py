@@ -1,11 +1,12 @@
 from django import template
+from django.template.context import Context
 from django.urls import reverse
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def export_url(context, dataset: str, **extra) -> str:
+def export_url(context: Context, dataset: str, **extra: str) -> str:
     """Where a list page's export buttons post: the dataset's export URL with the list's query
     string (without the page number), plus `extra` parameters such as the referral direction."""
     request = context["request"]

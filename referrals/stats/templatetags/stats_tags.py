@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.utils import formats
 
@@ -11,7 +13,7 @@ def group_digits(value: int) -> str:
 
 
 @register.filter
-def count(value) -> str:
+def count(value: Any) -> str:
     try:
         return group_digits(value)
     except (TypeError, ValueError):

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from referrals.stats.services import refresh_report_stats
 
@@ -9,10 +11,10 @@ class Command(BaseCommand):
         "run, or with --full the whole summary table."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--full", action="store_true", help="rebuild every bucket")
 
-    def handle(self, *args, full: bool = False, **options):
+    def handle(self, *args: Any, full: bool = False, **options: Any) -> None:
         result = refresh_report_stats(full=full)
         if result.skipped:
             self.stdout.write("Another refresh is running; the changes wait for the next run.")
