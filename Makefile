@@ -50,6 +50,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	# Types (pyproject.toml, [tool.mypy]): django-stubs reads the build settings, no database.
 	$(VENV)/bin/mypy
+	# One-way imports between the apps (pyproject.toml, [tool.importlinter]).
+	$(VENV)/bin/lint-imports
 	# The OpenAPI schema (/api/schema/) builds from the code without a warning; no database.
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null \
 		--settings portal.settings_build
