@@ -40,6 +40,7 @@ from agreements.models import Agreement, AgreementScope, Party, Scope
 from portal.accounts import hierarchy
 from portal.accounts.hierarchy import AgencyTree
 from portal.accounts.models import Agency
+from portal.core.categories import ReportCategory
 from portal.core.versioned_cache import VersionedCache
 
 _M = TypeVar("_M", bound=Model)
@@ -356,8 +357,6 @@ class Partner:
 
 def partner_map(*, agency: Agency | int, on: dt.date | None = None) -> list[Partner]:
     """The agencies `agency` may exchange data with on `on`, for which categories, and why."""
-    from portal.core.categories import ReportCategory
-
     source_id = agency if isinstance(agency, int) else agency.pk
     snapshot, instances = _snapshot(on), _Instances()
     by_partner: dict[int, dict[str, list[ShareBasis]]] = defaultdict(dict)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Agencies and accounts")
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: signals.py loads the models.
         from portal.accounts.signals import connect
 
         connect(self)  # the cached agency tree follows every write to an agency

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from portal import access
+from portal.accounts.models import Agency
 from portal.core.categories import ReportCategory
 from portal.regions.models import Region
 from referrals.selectors import counted_referrals
@@ -57,7 +58,7 @@ from referrals.vocabularies import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from portal.accounts.models import Agency, User
+    from portal.accounts.models import User
 
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
@@ -207,8 +208,6 @@ class Overview:
 def filter_agencies(user: User) -> list[Agency]:
     """The agencies the statistics can be narrowed to: those whose records the user sees as
     their own."""
-    from portal.accounts.models import Agency
-
     return list(
         Agency.objects.filter(pk__in=access.visible_agency_ids(user))
         .only("pk", "name", "short_name")
