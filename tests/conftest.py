@@ -4,7 +4,7 @@ from django.core.cache import cache
 from portal.accounts.models import User
 from tests.factories import AgencyFactory, UserFactory, enrol_totp
 
-# The API landscape (`api`, `world`, `roles`, ...): the tests of every app's endpoints use it.
+# The API landscape (`api`, `api_records`, `roles`, ...): the tests of every app's endpoints use it.
 pytest_plugins = ["tests.api.fixtures"]
 
 

@@ -1,7 +1,7 @@
 """Users and a small exchange landscape for the API tests, on top of tests/conftest.py (kanwil,
 kanim, bp3mi, officer, system_admin). A plugin (tests/conftest.py loads it), so that the tests
 of every app's endpoints reach it, wherever they sit; a conftest.py nearer a test wins over it
-(tests/referrals/conftest.py's `pks` is the same agreement, tests/villages' `world` another).
+(tests/referrals/conftest.py's `pks` is the same agreement, tests/villages' `api_records` another).
 
 Kanim Tangerang and BP3MI Banten have an agreement in force whose scope allows data exchange;
 Dinsos Serang has no agreement with anyone. The API tests need a few regions and a media folder:
@@ -95,7 +95,9 @@ def png(seed: int = 0) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def world(pks, roles, officer, kanim, kanim_supervisor, bp3mi, bp3mi_officer, bp3mi_supervisor):
+def api_records(
+    pks, roles, officer, kanim, kanim_supervisor, bp3mi, bp3mi_officer, bp3mi_supervisor
+):
     """One record of every kind the API serves, each made through the services:
 
     - report: submitted by Kanim's officer, shared with BP3MI, a referral sent (not accepted),

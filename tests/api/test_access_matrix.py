@@ -3,7 +3,7 @@
 One table, MATRIX, holds the expected status of every (URL name, method) for every role. The
 first tests compare it with the URL configuration, so that a new endpoint, or a new method of
 an existing one, without an entry here fails the suite. The parametrised test then makes each
-call against the landscape of tests/api/fixtures.py's world (records of Kanim Tangerang, some shared and
+call against the landscape of tests/api/fixtures.py's api_records (records of Kanim Tangerang, some shared and
 referred to BP3MI Banten).
 
 The roles: anonymous; an officer of the reporting agency (Kanim) who wrote the records; a
@@ -47,13 +47,13 @@ def expect(default: int, anonymous: int = 401, **by_role: int) -> dict[str, int]
 class Call:
     method: str
     status: dict[str, int]
-    target: str = ""  # an attribute of fixtures.world whose pk goes in the URL
-    body: Any = None  # a dict, or a callable world -> dict
+    target: str = ""  # an attribute of fixtures.api_records whose pk goes in the URL
+    body: Any = None  # a dict, or a callable api_records -> dict
     format: str = "json"
     label: str = field(default="")
 
 
-# Who sees what in fixtures.world, as the pages decide it:
+# Who sees what in fixtures.api_records, as the pages decide it:
 #  - Kanim's records (report, its share and referral): officer and supervisor of Kanim, and the
 #    partner (BP3MI) for what was shared with or referred to it; nobody else: not a system
 #    admin, whatever its agency (404), whose lists of case files are refused (403).
@@ -328,23 +328,23 @@ def test_every_entry_names_every_role(name):
 # --- The calls -----------------------------------------------------------------------------
 
 
-def _url(name: str, call: Call, world) -> str:
+def _url(name: str, call: Call, api_records) -> str:
     if not call.target:
         return reverse(name)
     if call.target == "region":
         return reverse(name, kwargs={"code": "36"})
     if call.target == "evidence":
-        return reverse(name, args=[world.report.pk, world.evidence.pk])
-    return reverse(name, args=[getattr(world, call.target).pk])
+        return reverse(name, args=[api_records.report.pk, api_records.evidence.pk])
+    return reverse(name, args=[getattr(api_records, call.target).pk])
 
 
-def _body(call: Call, world):
-    body = call.body(world) if callable(call.body) else call.body
+def _body(call: Call, api_records):
+    body = call.body(api_records) if callable(call.body) else call.body
     if not isinstance(body, dict):
         return body
-    resolved = {k: v(world) if callable(v) else v for k, v in body.items()}
+    resolved = {k: v(api_records) if callable(v) else v for k, v in body.items()}
     if "agencies" in resolved:
-        resolved["agencies"] = [getattr(world, a).pk for a in resolved["agencies"]]
+        resolved["agencies"] = [getattr(api_records, a).pk for a in resolved["agencies"]]
     return resolved
 
 
@@ -363,12 +363,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "call", "role"), CASES)
-def test_access(name, call, role, world, api):
-    client = api(world.roles[role])
+def test_access(name, call, role, api_records, api):
+    client = api(api_records.roles[role])
     kwargs: dict[str, Any] = {}
     if call.method != "GET" and call.body is not None:
-        kwargs = {"data": _body(call, world), "format": call.format}
-    response = getattr(client, call.method.lower())(_url(name, call, world), **kwargs)
+        kwargs = {"data": _body(call, api_records), "format": call.format}
+    response = getattr(client, call.method.lower())(_url(name, call, api_records), **kwargs)
     expected = call.status[role]
     assert response.status_code == expected, (
         f"{call.method} {name} as {role}: {response.status_code}, expected {expected}: "
@@ -379,12 +379,12 @@ def test_access(name, call, role, world, api):
 
 
 @pytest.fixture
-def system_admins_elsewhere(make_user, world):
+def system_admins_elsewhere(make_user, api_records):
     """A system admin of Kanim, whose agency owns every record, and one of BP3MI, the partner
     that received the shares and referrals."""
     return [
         make_user(User.Role.SYSTEM_ADMIN, agency, username=f"sysadmin-{agency.pk}")
-        for agency in (world.kanim, world.bp3mi)
+        for agency in (api_records.kanim, api_records.bp3mi)
     ]
 
 
@@ -397,16 +397,18 @@ def system_admins_elsewhere(make_user, world):
     ],
 )
 def test_a_system_admin_answers_alike_in_any_agency(
-    name, call, world, api, system_admins_elsewhere
+    name, call, api_records, api, system_admins_elsewhere
 ):
     """A system admin reads no case file, of its own agency neither, nor one shared with or
     referred to it (README "Who sees a report"): wherever it sits, it gets the "admin" column."""
     for admin in system_admins_elsewhere:
         kwargs: dict[str, Any] = {}
         if call.method != "GET" and call.body is not None:
-            kwargs = {"data": _body(call, world), "format": call.format}
+            kwargs = {"data": _body(call, api_records), "format": call.format}
         with transaction.atomic():
-            response = getattr(api(admin), call.method.lower())(_url(name, call, world), **kwargs)
+            response = getattr(api(admin), call.method.lower())(
+                _url(name, call, api_records), **kwargs
+            )
             transaction.set_rollback(True)
         assert response.status_code == call.status["admin"], (
             f"{call.method} {name} as a system admin of {admin.agency}: "

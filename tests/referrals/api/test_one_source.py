@@ -189,16 +189,18 @@ def test_the_schema_documents_the_filters_the_parser_reads(officer, api):
 # --- One guarded file download -------------------------------------------------------------
 
 
-def test_the_api_serves_evidence_uncached_and_audited_as_the_page_does(world, officer, api, client):
+def test_the_api_serves_evidence_uncached_and_audited_as_the_page_does(
+    api_records, officer, api, client
+):
     from django.urls import reverse
 
     from portal.audit.models import AuditEntry
 
     client.force_login(officer)
-    url = f"/api/v1/reports/{world.report.pk}/evidence/{world.evidence.pk}/"
+    url = f"/api/v1/reports/{api_records.report.pk}/evidence/{api_records.evidence.pk}/"
     for response in (
         api(officer).get(url),
-        client.get(reverse("referrals:evidence", args=[world.evidence.pk])),
+        client.get(reverse("referrals:evidence", args=[api_records.evidence.pk])),
     ):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
@@ -207,11 +209,11 @@ def test_the_api_serves_evidence_uncached_and_audited_as_the_page_does(world, of
     assert downloads.count() == 2
 
 
-def test_a_file_gone_from_storage_is_a_404_and_no_download(world, officer, api):
+def test_a_file_gone_from_storage_is_a_404_and_no_download(api_records, officer, api):
     from portal.audit.models import AuditEntry
 
-    world.evidence.file.storage.delete(world.evidence.file.name)
-    url = f"/api/v1/reports/{world.report.pk}/evidence/{world.evidence.pk}/"
+    api_records.evidence.file.storage.delete(api_records.evidence.file.name)
+    url = f"/api/v1/reports/{api_records.report.pk}/evidence/{api_records.evidence.pk}/"
     assert api(officer).get(url).status_code == 404
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.FILE_DOWNLOADED).exists()
 
@@ -241,13 +243,13 @@ def test_a_persons_model_rules_are_reported_on_that_person(officer, api):
     assert set(response.json()["persons"]["0"]) == {"nationality"}
 
 
-def test_a_referrals_comments_come_from_one_selector(world, officer, api):
+def test_a_referrals_comments_come_from_one_selector(api_records, officer, api):
     from referrals import selectors, services
 
-    services.referral_comment(actor=officer, referral=world.referral, body="Sudah dikirim.")
-    expected = [c.pk for c in selectors.referral_comments(world.referral)]
+    services.referral_comment(actor=officer, referral=api_records.referral, body="Sudah dikirim.")
+    expected = [c.pk for c in selectors.referral_comments(api_records.referral)]
     assert len(expected) == 1
-    rows = api(officer).get(f"/api/v1/referrals/{world.referral.pk}/comments/").json()
+    rows = api(officer).get(f"/api/v1/referrals/{api_records.referral.pk}/comments/").json()
     assert [row["id"] for row in rows["results"]] == expected
-    detail = selectors.referral_detail(referral=world.referral)
+    detail = selectors.referral_detail(referral=api_records.referral)
     assert [c.pk for c in detail.comments.all()] == expected

@@ -111,9 +111,9 @@ def test_pagination(officer, reports, api, monkeypatch):
 
 
 def test_the_partner_sees_masked_identifiers_and_no_evidence_until_accepting(
-    world, officer, bp3mi_officer, bp3mi_supervisor, api
+    api_records, officer, bp3mi_officer, bp3mi_supervisor, api
 ):
-    report, evidence = world.report, world.evidence
+    report, evidence = api_records.report, api_records.evidence
     partner = api(bp3mi_officer)
     detail = partner.get(f"/api/v1/reports/{report.pk}/")
     assert detail.status_code == 200
@@ -126,7 +126,7 @@ def test_the_partner_sees_masked_identifiers_and_no_evidence_until_accepting(
     assert partner.get(download).status_code == 403
 
     accepted = api(bp3mi_supervisor).post(
-        f"/api/v1/referrals/{world.referral.pk}/accept/",
+        f"/api/v1/referrals/{api_records.referral.pk}/accept/",
         {"assigned_to": bp3mi_officer.pk},
         format="json",
     )
@@ -141,14 +141,18 @@ def test_the_partner_sees_masked_identifiers_and_no_evidence_until_accepting(
     assert f.NIK_FEMALE.encode() not in partner.get(f"/api/v1/reports/{report.pk}/").content
 
 
-def test_own_agency_downloads_evidence(world, officer, api):
-    response = api(officer).get(f"/api/v1/reports/{world.report.pk}/evidence/{world.evidence.pk}/")
+def test_own_agency_downloads_evidence(api_records, officer, api):
+    response = api(officer).get(
+        f"/api/v1/reports/{api_records.report.pk}/evidence/{api_records.evidence.pk}/"
+    )
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == f.png_bytes(1)
 
 
-def test_evidence_of_another_report_is_not_found(world, officer, api):
-    response = api(officer).get(f"/api/v1/reports/{world.fresh.pk}/evidence/{world.evidence.pk}/")
+def test_evidence_of_another_report_is_not_found(api_records, officer, api):
+    response = api(officer).get(
+        f"/api/v1/reports/{api_records.fresh.pk}/evidence/{api_records.evidence.pk}/"
+    )
     assert response.status_code == 404
 
 
