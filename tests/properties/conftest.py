@@ -5,6 +5,6 @@ from tests.security.conftest import (  # noqa: F401
     _media_root,
     clients,
     lone_agency,
+    records_of_every_kind,
     roles,
-    world,
 )

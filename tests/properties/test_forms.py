@@ -34,19 +34,19 @@ FINE = (200, 302)
 @dataclass(frozen=True)
 class FormPage:
     role: str
-    page: Callable  # world -> URL of the page that shows the form
-    action: Callable | None = None  # world -> where the form posts; None: to the page itself
-    base: Callable | None = None  # world -> values that make the form valid, to start from
+    page: Callable  # records -> URL of the page that shows the form
+    action: Callable | None = None  # records -> where the form posts; None: to the page itself
+    base: Callable | None = None  # records -> values that make the form valid, to start from
 
-    def url(self, world) -> str:
-        return self.page(world)
+    def url(self, records) -> str:
+        return self.page(records)
 
-    def target(self, world) -> str:
-        return self.action(world) if self.action else ""
+    def target(self, records) -> str:
+        return self.action(records) if self.action else ""
 
 
 def r(name: str, *attrs: str, extra=()) -> Callable:
-    """reverse(name) with the pks of world attributes (and literal extra arguments)."""
+    """reverse(name) with the pks of records attributes (and literal extra arguments)."""
     return lambda w: reverse(name, args=[getattr(w, a).pk for a in attrs] + list(extra))
 
 
@@ -216,7 +216,7 @@ FORMS = {
 
 
 @pytest.fixture
-def people(clients, world, make_user, bp3mi):
+def people(clients, records_of_every_kind, make_user, bp3mi):
     """The matrix's clients, and BP3MI's supervisor, who decides on the referral."""
     supervisor = make_user(User.Role.SUPERVISOR, bp3mi, username="bp3misupervisor")
     client = Client()
@@ -224,12 +224,12 @@ def people(clients, world, make_user, bp3mi):
     return {**clients, "partner_supervisor": client}
 
 
-def the_form(client: Client, spec: FormPage, world) -> tuple[str, Form]:
-    page = client.get(spec.url(world))
+def the_form(client: Client, spec: FormPage, records) -> tuple[str, Form]:
+    page = client.get(spec.url(records))
     assert page.status_code == 200
-    forms = post_forms(page.content.decode(), spec.target(world))
-    assert forms, f"no form posting to {spec.target(world)!r} on {spec.url(world)}"
-    return spec.target(world) or spec.url(world), forms[0]
+    forms = post_forms(page.content.decode(), spec.target(records))
+    assert forms, f"no form posting to {spec.target(records)!r} on {spec.url(records)}"
+    return spec.target(records) or spec.url(records), forms[0]
 
 
 def form_errors(response) -> list:
@@ -247,11 +247,11 @@ EXAMPLES = {"report": 30, "report-correction": 15, "activity": 15, "agreement": 
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_any_input_gives_the_form_again_or_a_saved_record(name, world, people):
+def test_any_input_gives_the_form_again_or_a_saved_record(name, records_of_every_kind, people):
     spec = FORMS[name]
     client = people[spec.role]
-    url, form = the_form(client, spec, world)
-    base = spec.base(world) if spec.base else {}
+    url, form = the_form(client, spec, records_of_every_kind)
+    base = spec.base(records_of_every_kind) if spec.base else {}
     # The untouched form (the least a user can send), then the form filled in right.
     with transaction.atomic():
         assert client.post(url, form.defaults()).status_code in FINE
@@ -276,7 +276,7 @@ def test_any_input_gives_the_form_again_or_a_saved_record(name, world, people):
     any_input()
 
 
-def test_every_post_form_of_every_page_survives_junk(world, clients):
+def test_every_post_form_of_every_page_survives_junk(records_of_every_kind, clients):
     """Every form that posts, on every page of the matrix, as the first role that may open
     the page: sent back as rendered, with every field emptied, and with every field junk."""
     order = ("officer", "supervisor", "agency_admin", "system_admin", "partner", "lone")
@@ -287,11 +287,11 @@ def test_every_post_form_of_every_page_survives_junk(world, clients):
         role = next((role for role in order if call.expect[role] == 200), None)
         if call.method != "GET" or role is None:
             continue
-        page = clients[role].get(call.url(name, world))
+        page = clients[role].get(call.url(name, records_of_every_kind))
         if "html" not in page.get("Content-Type", ""):
             continue
         for form in post_forms(page.content.decode()):
-            target = form.action or call.url(name, world)
+            target = form.action or call.url(name, records_of_every_kind)
             key = f"{role} {target}"
             if key in seen or "/logout/" in target or "/reveal/" in target:
                 continue

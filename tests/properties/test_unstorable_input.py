@@ -123,11 +123,11 @@ def call_in_savepoint(client: Client, method: str, url: str, **kwargs):
 # --- Pages ---------------------------------------------------------------------------------
 
 
-def page_calls(world):
+def page_calls(records):
     """(name, method, url, data) of every call of the page matrix, as the officer makes it."""
     for name, calls in PAGES.items():
         for call in calls:
-            yield name, call.method, call.url(name, world), call.data
+            yield name, call.method, call.url(name, records), call.data
 
 
 def parameter_names(client: Client, method: str, url: str) -> list[str]:
@@ -143,9 +143,9 @@ def parameter_names(client: Client, method: str, url: str) -> list[str]:
     return sorted(names)
 
 
-def test_every_page_refuses_unstorable_parameters_and_paths(world, officer_client):
+def test_every_page_refuses_unstorable_parameters_and_paths(records_of_every_kind, officer_client):
     failures: list[str] = []
-    calls = list(page_calls(world))
+    calls = list(page_calls(records_of_every_kind))
     assert len(calls) > 100, len(calls)
     for name, method, url, data in calls:
         names = parameter_names(officer_client, method, url)
@@ -171,7 +171,7 @@ def test_every_page_refuses_unstorable_parameters_and_paths(world, officer_clien
     assert not failures, "\n".join(failures)
 
 
-def test_every_form_survives_unstorable_fields(world, clients):
+def test_every_form_survives_unstorable_fields(records_of_every_kind, clients):
     """Every form that posts, on every page the matrix shows a role: NUL in any field is the
     form's business (never a server error); a body that is not UTF-8 is refused at the edge."""
     order = ("officer", "supervisor", "agency_admin", "system_admin", "partner", "lone")
@@ -184,11 +184,11 @@ def test_every_form_survives_unstorable_fields(world, clients):
             continue
         client = clients[role]
         client.raise_request_exception = False
-        page = client.get(call.url(name, world))
+        page = client.get(call.url(name, records_of_every_kind))
         if "html" not in page.get("Content-Type", ""):
             continue
         for form in post_forms(page.content.decode()):
-            target = form.action or call.url(name, world)
+            target = form.action or call.url(name, records_of_every_kind)
             key = f"{role} {target}"
             if key in seen or "/logout/" in target or "/reveal/" in target:
                 continue
@@ -244,7 +244,7 @@ def api_operations():
             yield method.upper(), path, query, in_path, fields
 
 
-def test_every_api_operation_refuses_unstorable_input(world, officer_client):
+def test_every_api_operation_refuses_unstorable_input(records_of_every_kind, officer_client):
     operations = list(api_operations())
     assert len(operations) > 30, len(operations)
     failures: list[str] = []

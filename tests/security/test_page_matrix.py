@@ -71,9 +71,9 @@ class Call:
     query: str = ""
     label: str = ""
 
-    def url(self, name: str, records_of_every_kind) -> str:
+    def url(self, name: str, records) -> str:
         kwargs = {
-            key: value[1:] if value.startswith("=") else getattr(records_of_every_kind, value).pk
+            key: value[1:] if value.startswith("=") else getattr(records, value).pk
             for key, value in self.kwargs.items()
         }
         return reverse(name, kwargs=kwargs) + self.query

@@ -112,11 +112,9 @@ def stored_files() -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-def post(
-    client: Client, endpoint: Endpoint, records_of_every_kind, name: str, content: bytes, kind: str
-):
+def post(client: Client, endpoint: Endpoint, records, name: str, content: bytes, kind: str):
     upload = SimpleUploadedFile(name, content, content_type=kind)
-    return client.post(endpoint.url(records_of_every_kind), {**endpoint.data, "file": upload})
+    return client.post(endpoint.url(records), {**endpoint.data, "file": upload})
 
 
 def refused_with_a_message(response) -> bool:
