@@ -65,6 +65,8 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Agreements binding the caller's agency (all of them for system admins)."""
 
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = Agreement.objects.none()
     permission_classes = [SignedIn]
 
     serializer_class = AgreementSerializer

@@ -53,6 +53,8 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = DesaBinaan.objects.none()
     permission_classes = [SignedIn]
 
     serializer_class = VillageSerializer
@@ -66,6 +68,8 @@ class VillageViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ActivityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = Activity.objects.none()
     permission_classes = [SignedIn]
 
     serializer_class = ActivitySerializer

@@ -12,7 +12,6 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from celery import current_app
@@ -217,7 +216,7 @@ def export_job_create(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(partial(_enqueue, job.pk), robust=True)
+    transaction.on_commit(lambda: _enqueue(job.pk), robust=True)
     return job
 
 

@@ -4,7 +4,6 @@ the e-mail goes out after the commit, through Celery, at most once per row."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -33,8 +32,15 @@ SEND_EMAIL_TASK = "portal.notifications.tasks.send_notification_email"
 DELIVER_EVENT_TASK = "portal.notifications.tasks.deliver_event"
 
 
-def _queue(task_name: str, object_id: int) -> None:
-    current_app.tasks[task_name].delay(object_id)
+def _queue_on_commit(task_name: str, object_id: int) -> None:
+    """Queue the task once the transaction commits. robust: a broker outage must not undo the
+    change; the row stays pending and the periodic sweep picks it up."""
+
+    # A named function, not a partial: Django logs a robust callback's failure by __qualname__.
+    def queue() -> None:
+        current_app.tasks[task_name].delay(object_id)
+
+    transaction.on_commit(queue, robust=True)
 
 
 def notify(
@@ -71,9 +77,8 @@ def notify(
             continue  # already told: the unique (recipient, dedupe_key) row exists
         created.append(notification)
         if wants_email:
-            # robust: a broker outage must not turn a saved change into an error page; the
-            # row stays unsent and send_pending_notification_emails picks it up later.
-            transaction.on_commit(partial(_queue, SEND_EMAIL_TASK, notification.pk), robust=True)
+            # Unsent until the task runs; send_pending_notification_emails sweeps up the rest.
+            _queue_on_commit(SEND_EMAIL_TASK, notification.pk)
     return created
 
 
@@ -139,8 +144,7 @@ def publish(
     )
     if not created:
         return None
-    # robust: a broker outage must not undo the change; the sweep delivers the event later.
-    transaction.on_commit(partial(_queue, DELIVER_EVENT_TASK, event.pk), robust=True)
+    _queue_on_commit(DELIVER_EVENT_TASK, event.pk)
     return event
 
 

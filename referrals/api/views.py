@@ -65,6 +65,8 @@ class ReportViewSet(
     """Indication reports: the caller's agency's own (drafts: the author's), or with
     `?shared=1` those shared with it. Identifiers are masked."""
 
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = Report.objects.none()
     permission_classes = [ReadsCaseFiles]
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -250,6 +252,8 @@ class ReportViewSet(
 class ShareViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Shares of my agency's reports, and shares my agency received."""
 
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = Share.objects.none()
     permission_classes = [ReadsCaseFiles]
 
     serializer_class = s.ShareSerializer
@@ -269,6 +273,8 @@ class ReferralViewSet(
 ):
     """Referrals sent by or to my agency (`?direction=incoming|outgoing`, `?open=1`)."""
 
+    # The model, for the schema generator (which has no caller); rows: get_queryset().
+    queryset = Referral.objects.none()
     permission_classes = [ReadsCaseFiles]
 
     serializer_class = s.ReferralSerializer
