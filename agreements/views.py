@@ -27,6 +27,7 @@ from agreements.forms import (
 )
 from agreements.models import AgreementDocument, Scope
 from portal import access
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
@@ -125,6 +126,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
+    asked = confirmation(
+        request,
+        question=_("Activate the agreement “%(title)s”?") % {"title": agreement.title},
+        button=_("Activate"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.agreement_activate(actor=request.user, agreement=agreement, request=request)
     except ValidationError as exc:
@@ -141,6 +150,15 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for(request.user, pk)
     form = TerminateForm(request.POST)
     if form.is_valid():
+        asked = confirmation(
+            request,
+            question=_("Terminate the agreement “%(title)s”?") % {"title": agreement.title},
+            button=_("Terminate"),
+            cancel_url=agreement.get_absolute_url(),
+            form=form,
+        )
+        if asked:
+            return asked
         try:
             services.agreement_terminate(
                 actor=request.user,
@@ -179,16 +197,20 @@ def party_form(request: HttpRequest, pk: int, party_pk: int | None = None) -> Ht
         agency = data.pop("agency")
         try:
             if party is None:
-                services.party_add(
+                party = services.party_add(
                     actor=request.user, agreement=agreement, agency=agency, request=request, **data
                 )
+                done = _("%(agency)s added as a party.")
             else:
-                services.party_update(actor=request.user, party=party, request=request, **data)
+                party = services.party_update(
+                    actor=request.user, party=party, request=request, **data
+                )
+                done = _("Party %(agency)s saved.")
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Party saved."))
-            return redirect(agreement)
+            messages.success(request, done % {"agency": party.agency.short_name})
+            return redirect(f"{agreement.get_absolute_url()}#party-{party.pk}")
     return render(
         request,
         "agreements/party_form.html",
@@ -201,12 +223,22 @@ def party_form(request: HttpRequest, pk: int, party_pk: int | None = None) -> Ht
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement, party = _party_for(request, pk, party_pk)
+    asked = confirmation(
+        request,
+        question=_("Remove %(agency)s from the agreement?") % {"agency": party.agency.name},
+        button=_("Remove"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.party_remove(actor=request.user, party=party, request=request)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Party removed."))
+        messages.success(
+            request, _("%(agency)s removed from the agreement.") % {"agency": party.agency.name}
+        )
     return redirect(agreement)
 
 
@@ -227,7 +259,7 @@ def agreement_scope_form(
         data = form.cleaned_data
         try:
             if instance is None:
-                services.agreement_scope_add(
+                instance = services.agreement_scope_add(
                     actor=request.user,
                     agreement=agreement,
                     scope=data["scope"],
@@ -236,8 +268,9 @@ def agreement_scope_form(
                     notes=data["notes"],
                     request=request,
                 )
+                done = _("Scope “%(scope)s” added to the agreement.")
             else:
-                services.agreement_scope_update(
+                instance = services.agreement_scope_update(
                     actor=request.user,
                     agreement_scope=instance,
                     parties=list(data["parties"]),
@@ -245,11 +278,12 @@ def agreement_scope_form(
                     notes=data["notes"],
                     request=request,
                 )
+                done = _("Scope “%(scope)s” saved.")
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Scope saved."))
-            return redirect(agreement)
+            messages.success(request, done % {"scope": instance.scope.name})
+            return redirect(f"{agreement.get_absolute_url()}#agreement-scope-{instance.pk}")
     return render(
         request,
         "agreements/agreement_scope_form.html",
@@ -263,6 +297,15 @@ def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> Http
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     instance = access.get_for(request.user, agreement.scopes.select_related("scope"), scope_pk)
+    asked = confirmation(
+        request,
+        question=_("Remove the scope “%(scope)s” from the agreement?")
+        % {"scope": instance.scope.name},
+        button=_("Remove"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.agreement_scope_remove(
             actor=request.user, agreement_scope=instance, request=request
@@ -270,7 +313,10 @@ def agreement_scope_remove(request: HttpRequest, pk: int, scope_pk: int) -> Http
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Scope removed from the agreement."))
+        messages.success(
+            request,
+            _("Scope “%(scope)s” removed from the agreement.") % {"scope": instance.scope.name},
+        )
     return redirect(agreement)
 
 
@@ -285,7 +331,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.document_upload(
+            document = services.document_upload(
                 actor=request.user,
                 agreement=agreement,
                 upload=form.cleaned_data["file"],
@@ -295,7 +341,10 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("Document uploaded."))
+            messages.success(
+                request, _("Document “%(title)s” uploaded.") % {"title": document.title}
+            )
+            return redirect(f"{agreement.get_absolute_url()}#document-{document.pk}")
     else:
         flash_errors(request, form)
     return redirect(agreement)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
 from portal.core.uploads import guarded_file_response
@@ -466,8 +467,12 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_start_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     services.report_start_review(actor=request.user, report=report, request=request)
-    messages.success(request, _("You are reviewing this report."))
-    return redirect(report)
+    messages.success(
+        request,
+        _("You are reviewing report %(number)s; close it with an outcome when done.")
+        % {"number": report.number},
+    )
+    return redirect(f"{report.get_absolute_url()}#close-review")
 
 
 @login_required
@@ -477,25 +482,47 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_close(
-                actor=request.user, report=report, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("Report closed."))
-    else:
-        flash_errors(request, form)
-    return redirect(report)
+    if not form.is_valid():
+        return _render_detail(request, report, close_form=form)
+    asked = confirmation(
+        request,
+        question=_("Close report %(number)s?") % {"number": report.number},
+        button=_("Close report"),
+        cancel_url=report.get_absolute_url(),
+        form=form,
+    )
+    if asked:
+        return asked
+    try:
+        report = services.report_close(
+            actor=request.user, report=report, request=request, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return _render_detail(request, report, close_form=form)
+    messages.success(
+        request,
+        _("Report %(number)s closed: %(outcome)s.")
+        % {"number": report.number, "outcome": report.get_outcome_display()},
+    )
+    return redirect(f"{report.get_absolute_url()}#report-outcome")
 
 
 @login_required
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
+    if not permissions.can_delete_report(request.user, report):
+        raise PermissionDenied
     number = report.number
+    asked = confirmation(
+        request,
+        question=_("Delete draft %(number)s for good?") % {"number": number},
+        button=_("Delete draft"),
+        cancel_url=report.get_absolute_url(),
+    )
+    if asked:
+        return asked
     services.report_delete(actor=request.user, report=report, request=request)
     messages.success(request, _("Draft %(number)s deleted.") % {"number": number})
     return redirect("referrals:list")
@@ -527,7 +554,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.evidence_upload(
+            item = services.evidence_upload(
                 actor=request.user,
                 report=report,
                 upload=form.cleaned_data["file"],
@@ -538,7 +565,12 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("Evidence uploaded."))
+            messages.success(
+                request,
+                _("Evidence “%(name)s” uploaded.")
+                % {"name": item.description or item.original_name},
+            )
+            return redirect(f"{report.get_absolute_url()}#evidence-{item.pk}")
     else:
         flash_errors(request, form)
     return redirect(report)
@@ -578,6 +610,17 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     item = _visible_evidence(request, evidence_pk)
+    if not permissions.can_remove_evidence(request.user, item.report):
+        raise PermissionDenied
+    asked = confirmation(
+        request,
+        question=_("Remove the file “%(name)s” from the report?")
+        % {"name": item.description or item.original_name},
+        button=_("Remove"),
+        cancel_url=item.report.get_absolute_url(),
+    )
+    if asked:
+        return asked
     services.evidence_remove(actor=request.user, item=item, request=request)
     messages.success(request, _("Evidence removed."))
     return redirect(item.report)
@@ -609,7 +652,7 @@ def _prevention_view(
         person, office = data.pop("person"), data.pop("office")
         try:
             if action is None:
-                services.prevention_record(
+                action = services.prevention_record(
                     actor=request.user,
                     report=report,
                     person=person,
@@ -618,14 +661,18 @@ def _prevention_view(
                     **data,
                 )
             else:
-                services.prevention_update(
+                action = services.prevention_update(
                     actor=request.user, action=action, request=request, **data
                 )
         except (ValidationError, PermissionDenied) as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Prevention action saved."))
-            return redirect(report)
+            messages.success(
+                request,
+                _("Prevention action saved: %(kind)s, %(name)s.")
+                % {"kind": action.get_kind_display(), "name": action.person.full_name},
+            )
+            return redirect(f"{report.get_absolute_url()}#prevention-{action.pk}")
     return render(
         request,
         "referrals/prevention_form.html",

@@ -74,7 +74,7 @@ def routes(world, outing, photo):
         "partner_remove": (
             "post",
             reverse("villages:partner_remove", args=[desa.pk, world.partner.pk]),
-            None,
+            lambda: {"confirmed": "1"},
         ),
         "activity_list": ("get", reverse("villages:activity_list"), None),
         "activity_create": ("get", reverse("villages:activity_create"), None),
@@ -271,7 +271,8 @@ def figures(client, desa, **values):
 def test_figures_form_saves_a_year(client, world, officer):
     client.force_login(officer)
     response = figures(client, world.desa)
-    assert response.redirect_chain[-1][0] == world.desa.get_absolute_url()
+    # The page opens at the year saved (highlighted, static/portal/css/portal.css).
+    assert response.redirect_chain[-1][0] == f"{world.desa.get_absolute_url()}#figures-2024"
     assert VillageFigure.objects.get().procedural_abroad == 120
 
 
