@@ -246,6 +246,18 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _activity_initial_from_link(request: HttpRequest) -> dict | None:
+    """'Record an activity' on a Desa Binaan links here with ?village=<id>: that village is
+    chosen already, if the user may name it on an activity (the villages the form offers);
+    any other id is ignored."""
+    raw = request.GET.get("village", "")
+    if not raw.isdigit() or len(raw) > 9:  # not an id the database could hold
+        return None
+    found = selectors.visible_villages(request.user).filter(pk=int(raw))
+    desa_id = found.values_list("pk", flat=True).first()
+    return {"villages": [desa_id]} if desa_id is not None else None
+
+
 def _activity_form_view(request: HttpRequest, activity=None) -> HttpResponse:
     initial = None
     if activity is not None:
@@ -255,6 +267,8 @@ def _activity_form_view(request: HttpRequest, activity=None) -> HttpResponse:
             co_organisers=list(activity.co_organisers.values_list("pk", flat=True)),
             villages=list(activity.villages.values_list("pk", flat=True)),
         )
+    if activity is None:
+        initial = _activity_initial_from_link(request)
     form = ActivityForm(request.POST or None, initial=initial, actor=request.user)
     if activity is not None:
         form.fields["organiser"].disabled = True
