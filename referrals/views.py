@@ -89,7 +89,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def _person_inputs(formset) -> list[services.PersonInput]:
     inputs = []
     for form in formset.forms:
-        data = dict(form.cleaned_data)
+        # The fields a person's form accepted (all of them once the formset is valid; none
+        # when a tampered management form stopped the formset before its forms).
+        data = dict(getattr(form, "cleaned_data", None) or {})
         if not data:
             continue  # an empty extra form
         pk = data.pop("id", None)
@@ -116,17 +118,41 @@ def _place_errors(form, formset, exc: ValidationError | PermissionDenied) -> Non
     if isinstance(exc, PermissionDenied) or not hasattr(exc, "error_dict"):
         add_service_error(form, exc)
         return
+    _place_messages(form, formset, exc.message_dict)
+
+
+def _place_messages(form, formset, errors: dict[str, list[str]], *, besides=False) -> None:
+    """Each message next to its field (`persons-0-nik`: the first person's NIK), above the form
+    when no field matches. `besides`: only on fields without an error of their own, the
+    form's message being the more precise (a date typed wrong, not "choose a date")."""
     by_prefix = {f.prefix: f for f in formset.forms}
-    for key, errors in exc.error_dict.items():
+    for key, messages_ in errors.items():
         prefix, _sep, name = key.rpartition("-")
-        target = by_prefix.get(prefix)
-        for error in errors:
-            if target is not None and name in target.fields:
-                target.add_error(name, error)
-            elif key in form.fields:
-                form.add_error(key, error)
-            else:
-                form.add_error(None, error)
+        target, field = by_prefix.get(prefix), name
+        if target is None or name not in target.fields:
+            target, field = form, (key if key in form.fields else None)
+        if besides and field is not None and field in target.errors:
+            continue
+        if besides and field is None and target.non_field_errors():
+            continue
+        for message in messages_:
+            target.add_error(field, message)
+
+
+def _rule_errors(request: HttpRequest, form, formset, report: Report | None) -> None:
+    """When the form or a person's form refused some fields, ask the rules about the fields
+    they accepted too, so that one submit shows every error (the service is asked again when
+    everything is valid, before it saves)."""
+    fields = {k: v for k, v in form.cleaned_data.items() if k in services.REPORT_FIELDS}
+    errors = services.report_errors(
+        actor=request.user,
+        report=report,
+        persons=_person_inputs(formset),
+        submit="submit" in request.POST,
+        correction_reason=form.cleaned_data.get("correction_reason", ""),
+        **fields,
+    )
+    _place_messages(form, formset, errors, besides=True)
 
 
 def _initial_report(report: Report) -> dict:
@@ -165,7 +191,10 @@ def _report_form_view(request: HttpRequest, report: Report | None = None) -> Htt
         formset.extra = 0 if report.persons.exists() else 1
     if request.method == "POST":
         submit = "submit" in request.POST
-        if form.is_valid() and formset.is_valid():
+        form_valid, formset_valid = form.is_valid(), formset.is_valid()
+        if not (form_valid and formset_valid):
+            _rule_errors(request, form, formset, report)
+        else:
             persons = _person_inputs(formset)
             try:
                 if report is None:

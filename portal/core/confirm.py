@@ -2,7 +2,7 @@
 referral, terminate an agreement, delete or remove anything).
 
 One pattern everywhere: the form carries `data-confirm="question"` and the view asks
-`confirmation()` before it acts. In a browser with scripts, static/portal/js/confirm.js asks
+`confirmation()` before it acts. In a browser with scripts, static/portal/js/forms.js asks
 the question in a <dialog> and posts the form with `confirmed=1`; without scripts the view
 answers the first post with a page asking the same question (templates/includes/
 confirm_page.html), whose button posts the same fields again with `confirmed=1`. Either way

@@ -10,7 +10,7 @@
     });
   }
 
-  // Forms that need a second thought carry data-confirm="question": static/portal/js/confirm.js.
+  // Forms that need a second thought carry data-confirm="question": static/portal/js/forms.js.
 
   document.addEventListener("DOMContentLoaded", function () { initSearchableSelects(document); });
   document.addEventListener("htmx:afterSwap", function (e) { initSearchableSelects(e.target); });

@@ -1,13 +1,20 @@
-// The confirmation of irreversible actions (portal/core/confirm.py). A form with
+// Forms: the confirmation of irreversible actions, and the summary of a form's errors.
+//
+// Confirmation (portal/core/confirm.py). A form with
 // data-confirm="question" (or a submit button with it) is not sent at once: the question is
 // asked in the <dialog id="confirm-dialog"> of base.html, with what the form has chosen in
 // its lists, and the form is sent with confirmed=1 only after "yes". Without this script the
 // server asks the same question on a page of its own. Loaded from static/ (CSP: no inline
 // script); one listener for the whole document, so forms drawn later by htmx are covered.
+//
+// Error summary (templates/includes/error_summary.html): after a submit with errors the page
+// opens at the summary, focused so that it is read out, and each of its links focuses its
+// field (the searchable list drawn over a hidden <select>, the first empty level of a region
+// picker) rather than only scrolling to it.
 (function () {
   "use strict";
-  if (window.sinergiConfirm) return;
-  window.sinergiConfirm = true;
+  if (window.sinergiForms) return;
+  window.sinergiForms = true;
 
   var FIELD = "confirmed";
 
@@ -99,4 +106,52 @@
     if (input && input.value === "1") return; // asked already
     if (ask(form, submitter, question)) event.preventDefault();
   });
+
+  // --- Error summary ------------------------------------------------------------------------
+
+  function focusable(el) {
+    if (!el) return null;
+    if (el.tomselect) return el.tomselect;
+    var picker = el.closest && el.closest("[data-region-picker]");
+    if (picker) {
+      var selects = picker.querySelectorAll("select[data-region-level]");
+      var empty = Array.prototype.filter.call(selects, function (s) { return !s.value; })[0];
+      var select = empty || selects[selects.length - 1];
+      return select.tomselect || select;
+    }
+    if (el.matches && el.matches("input, select, textarea, button")) return el;
+    return el.querySelector("input:not([type=hidden]), select, textarea") || el;
+  }
+
+  function goTo(link) {
+    var id = decodeURIComponent(link.getAttribute("href").slice(1));
+    var name = link.getAttribute("data-error-link");
+    var target =
+      document.getElementById(id) ||
+      (name && document.querySelector('[name="' + CSS.escape(name) + '"]'));
+    var control = focusable(target);
+    if (!control) return false;
+    var box = (control.wrapper || target).closest("fieldset, .mb-3, [id^=div_]") || target;
+    box.scrollIntoView({ block: "center" });
+    control.focus({ preventScroll: true });
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-error-link]");
+    if (link && goTo(link)) event.preventDefault();
+  });
+
+  function showSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showSummary);
+  } else {
+    showSummary();
+  }
 })();
