@@ -7,7 +7,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from agreements import permissions  # noqa: F401  (registers the rules)
+        from agreements import (
+            audit_details,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        audit_details.register()
         from agreements.signals import connect
 
         connect(self)  # the sharing policy's cache follows every write to its inputs

@@ -27,6 +27,7 @@ from agreements.forms import (
 )
 from agreements.models import AgreementDocument, Scope
 from portal import access
+from portal.audit.details import describe
 from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
@@ -72,7 +73,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agreement": agreement,
             "in_force_today": agreement.is_in_force_on(timezone.localdate()),
-            "timeline": selectors.agreement_timeline(agreement=agreement)[:50],
+            "timeline": describe(selectors.agreement_timeline(agreement=agreement)[:50]),
             "can_manage": request.user.has_perm("agreements.manage_agreements"),
             "terminate_form": TerminateForm(initial={"terminated_on": timezone.localdate()}),
             "document_form": DocumentForm(),

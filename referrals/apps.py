@@ -8,8 +8,12 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.notifications.kinds import register
-        from referrals import permissions  # noqa: F401  (registers the rules)
+        from referrals import (
+            audit_details,
+            permissions,  # noqa: F401  (registers the rules)
+        )
         from referrals.services import EVENT_KINDS
 
         for kind, label in EVENT_KINDS.items():
             register(kind, label)
+        audit_details.register()

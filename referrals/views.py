@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.audit.details import describe
 from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.pagination import paginate
@@ -451,8 +452,9 @@ def _exchange_context(user, report: Report, own: bool) -> dict:
 
 def _timeline(report: Report) -> list:
     """The report's audit entries, with the names of changed fields in the user's language."""
-    entries = list(selectors.report_timeline(report=report)[:50])
+    entries = describe(selectors.report_timeline(report=report)[:50])
     for entry in entries:
+        entry.field_label = next((d.text for d in entry.details if d.key == "field"), "")
         names = list((entry.data or {}).get("changes", {}))
         for changes in (entry.data or {}).get("persons_changed", {}).values():
             names += [f"{_('person')}: {n}" for n in changes]

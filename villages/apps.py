@@ -7,4 +7,9 @@ class VillagesConfig(AppConfig):
     verbose_name = _("Desa Binaan")
 
     def ready(self) -> None:
-        from villages import permissions  # noqa: F401  (registers the rules)
+        from villages import (
+            audit_details,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        audit_details.register()
