@@ -148,7 +148,7 @@ def test_decline_without_reason_is_refused_and_with_one_asks_first(
 ):
     client.force_login(bp3mi_supervisor)
     empty = client.post(step(referral, "decline"), {"reason": " ", "confirmed": "1"})
-    assert empty.context["decline_form"].errors["reason"] == ["Berikan alasan penolakan."]
+    assert empty.context["decline_form"].errors["reason"] == ["Isi alasan penolakan."]
     asked = client.post(step(referral, "decline"), {"reason": "Di luar kewenangan."})
     assert asked.templates[0].name == CONFIRM_PAGE
     assert Referral.objects.get(pk=referral.pk).status == "sent"
