@@ -442,3 +442,18 @@ def test_cooperating_agencies_follow_any_agreement_in_force(system_admin, kanwil
     assert cooperating_agency_ids(agencies=[bp3mi.pk]) == {kanwil.pk, kanim.pk}
     assert cooperating_agency_ids(agencies=[kanim.pk]) == {bp3mi.pk}
     assert cooperating_agency_ids(agencies=[]) == set()
+
+
+def test_adding_a_scope_names_it_and_opens_at_it(client, system_admin, agreement):
+    outreach = Scope.objects.create(code="sosialisasi", name_id="Sosialisasi", name_en="Outreach")
+    client.force_login(system_admin)
+    response = client.post(
+        reverse("agreements:scope_add", args=[agreement.pk]), {"scope": outreach.pk}, follow=True
+    )
+    added = agreement.scopes.get(scope=outreach)
+    fragment = f"agreement-scope-{added.pk}"
+    assert response.redirect_chain[-1][0] == f"{agreement.get_absolute_url()}#{fragment}"
+    assert f'highlightable" id="{fragment}"' in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ruang lingkup “Sosialisasi” ditambahkan ke perjanjian."
+    ]
