@@ -9,8 +9,13 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        # Imported here: both load models, which the app registry has not yet at import time.
-        from agreements import permissions  # noqa: F401  (registers the rules)
+        # Imported here: these load models, which the app registry has not yet at import time.
+        from agreements import (
+            audit_details,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        audit_details.register()
         from agreements.signals import connect
 
         connect(self)  # the sharing policy's cache follows every write to its inputs

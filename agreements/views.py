@@ -27,6 +27,8 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementDocument, Party, Scope
 from portal import access
+from portal.audit.details import describe
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
@@ -72,7 +74,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         {
             "agreement": agreement,
             "in_force_today": agreement.is_in_force_on(timezone.localdate()),
-            "timeline": selectors.agreement_timeline(agreement=agreement)[:50],
+            "timeline": describe(selectors.agreement_timeline(agreement=agreement)[:50]),
             "can_manage": request.user.has_perm("agreements.manage_agreements"),
             "terminate_form": TerminateForm(initial={"terminated_on": timezone.localdate()}),
             "document_form": DocumentForm(),
@@ -126,6 +128,14 @@ def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agreement_activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
+    asked = confirmation(
+        request,
+        question=_("Activate the agreement “%(title)s”?") % {"title": agreement.title},
+        button=_("Activate"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.agreement_activate(actor=request.user, agreement=agreement, request=request)
     except ValidationError as exc:
@@ -142,6 +152,15 @@ def agreement_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     agreement = selectors.get_agreement_for(request.user, pk)
     form = TerminateForm(request.POST)
     if form.is_valid():
+        asked = confirmation(
+            request,
+            question=_("Terminate the agreement “%(title)s”?") % {"title": agreement.title},
+            button=_("Terminate"),
+            cancel_url=agreement.get_absolute_url(),
+            form=form,
+        )
+        if asked:
+            return asked
         try:
             services.agreement_terminate(
                 actor=request.user,
@@ -184,16 +203,20 @@ def party_form(
         agency = data.pop("agency")
         try:
             if party is None:
-                services.party_add(
+                party = services.party_add(
                     actor=request.user, agreement=agreement, agency=agency, request=request, **data
                 )
+                done = _("%(agency)s added as a party.")
             else:
-                services.party_update(actor=request.user, party=party, request=request, **data)
+                party = services.party_update(
+                    actor=request.user, party=party, request=request, **data
+                )
+                done = _("Party %(agency)s saved.")
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Party saved."))
-            return redirect(agreement)
+            messages.success(request, done % {"agency": party.agency.short_name})
+            return redirect(f"{agreement.get_absolute_url()}#party-{party.pk}")
     return render(
         request,
         "agreements/party_form.html",
@@ -206,12 +229,22 @@ def party_form(
 def party_remove(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> HttpResponse:
     _require(request, "agreements.manage_agreements")
     agreement, party = _party_for(request, pk, party_pk)
+    asked = confirmation(
+        request,
+        question=_("Remove %(agency)s from the agreement?") % {"agency": party.agency.name},
+        button=_("Remove"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.party_remove(actor=request.user, party=party, request=request)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Party removed."))
+        messages.success(
+            request, _("%(agency)s removed from the agreement.") % {"agency": party.agency.name}
+        )
     return redirect(agreement)
 
 
@@ -232,7 +265,7 @@ def agreement_scope_form(
         data = form.cleaned_data
         try:
             if instance is None:
-                services.agreement_scope_add(
+                instance = services.agreement_scope_add(
                     actor=request.user,
                     agreement=agreement,
                     scope=data["scope"],
@@ -241,8 +274,9 @@ def agreement_scope_form(
                     notes=data["notes"],
                     request=request,
                 )
+                done = _("Scope “%(scope)s” added to the agreement.")
             else:
-                services.agreement_scope_update(
+                instance = services.agreement_scope_update(
                     actor=request.user,
                     agreement_scope=instance,
                     parties=list(data["parties"]),
@@ -250,11 +284,12 @@ def agreement_scope_form(
                     notes=data["notes"],
                     request=request,
                 )
+                done = _("Scope “%(scope)s” saved.")
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Scope saved."))
-            return redirect(agreement)
+            messages.success(request, done % {"scope": instance.scope.name})
+            return redirect(f"{agreement.get_absolute_url()}#agreement-scope-{instance.pk}")
     return render(
         request,
         "agreements/agreement_scope_form.html",
@@ -270,6 +305,15 @@ def agreement_scope_remove(
     _require(request, "agreements.manage_agreements")
     agreement = selectors.get_agreement_for(request.user, pk)
     instance = access.get_for(request.user, agreement.scopes.select_related("scope"), scope_pk)
+    asked = confirmation(
+        request,
+        question=_("Remove the scope “%(scope)s” from the agreement?")
+        % {"scope": instance.scope.name},
+        button=_("Remove"),
+        cancel_url=agreement.get_absolute_url(),
+    )
+    if asked:
+        return asked
     try:
         services.agreement_scope_remove(
             actor=request.user, agreement_scope=instance, request=request
@@ -277,7 +321,10 @@ def agreement_scope_remove(
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Scope removed from the agreement."))
+        messages.success(
+            request,
+            _("Scope “%(scope)s” removed from the agreement.") % {"scope": instance.scope.name},
+        )
     return redirect(agreement)
 
 
@@ -292,7 +339,7 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.document_upload(
+            document = services.document_upload(
                 actor=request.user,
                 agreement=agreement,
                 upload=form.cleaned_data["file"],
@@ -302,7 +349,10 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("Document uploaded."))
+            messages.success(
+                request, _("Document “%(title)s” uploaded.") % {"title": document.title}
+            )
+            return redirect(f"{agreement.get_absolute_url()}#document-{document.pk}")
     else:
         flash_errors(request, form)
     return redirect(agreement)

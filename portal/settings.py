@@ -230,6 +230,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sinergi] "
+# The sign-in forms labelled for what they take (portal/accounts/forms.py), and people named
+# by their full name (User.__str__), e.g. in the welcome after signing in.
+ACCOUNT_FORMS = {"login": "portal.accounts.forms.LoginForm"}
+ACCOUNT_USER_DISPLAY = str
 ACCOUNT_RATE_LIMITS = {
     # Five failed sign-ins for one account in 15 minutes, or twenty from one address in a
     # minute, and the form refuses further attempts until the window passes.
@@ -241,6 +245,11 @@ MFA_ADAPTER = "portal.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sinergi"
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "authenticate": "portal.accounts.forms.AuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.ReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+}
 
 # --- Secrets at rest ----------------------------------------------------------------------
 # Fernet keys, newest first (`manage.py rotate_keys` re-encrypts with the first). They encrypt

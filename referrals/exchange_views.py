@@ -16,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
@@ -26,6 +28,7 @@ from portal.core.uploads import guarded_file_response
 from referrals import permissions, selectors, services
 from referrals.forms import (
     AcceptForm,
+    AssignForm,
     CommentForm,
     CompleteForm,
     DeclineForm,
@@ -72,10 +75,21 @@ def report_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 raise
             flash_errors(request, exc)
         else:
+            names = ", ".join(s.agency.short_name for s in shares)
             if any(s.status == Share.Status.PENDING for s in shares):
-                messages.info(request, _("Sharing waits for a supervisor's approval."))
+                messages.info(
+                    request,
+                    _("Sharing with %(agencies)s waits for a supervisor's approval.")
+                    % {"agencies": names},
+                )
             else:
-                messages.success(request, _("Report shared; the partners are being notified."))
+                messages.success(
+                    request,
+                    _("Report shared with %(agencies)s; they are being notified.")
+                    % {"agencies": names},
+                )
+            if shares:
+                return redirect(f"{report.get_absolute_url()}#share-{shares[0].pk}")
     else:
         flash_errors(request, form)
     return redirect(report)
@@ -86,7 +100,7 @@ def report_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def share_decide(request: AuthenticatedHttpRequest, share_pk: int) -> HttpResponse:
     share = (
         Share.objects.filter(pk=share_pk, report__in=selectors.own_reports(request.user))
-        .select_related("report")
+        .select_related("report", "agency")
         .first()
     )
     if share is None:
@@ -97,7 +111,12 @@ def share_decide(request: AuthenticatedHttpRequest, share_pk: int) -> HttpRespon
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Share approved.") if approve else _("Share not approved."))
+        names = {"agency": share.agency.short_name}
+        if approve:
+            messages.success(request, _("Report shared with %(agency)s.") % names)
+        else:
+            messages.success(request, _("Report not shared with %(agency)s.") % names)
+        return redirect(f"{share.report.get_absolute_url()}#share-{share.pk}")
     return redirect(share.report)
 
 
@@ -173,7 +192,7 @@ def _render_referral(
         "open_attachments": selectors.openable_attachments(user, referral),
         "accept_form": forms.get("accept_form") or AcceptForm(agency=referral.to_agency),
         "assign_form": forms.get("assign_form")
-        or AcceptForm(initial={"assigned_to": referral.assigned_to_id}, agency=referral.to_agency),
+        or AssignForm(initial={"assigned_to": referral.assigned_to_id}, agency=referral.to_agency),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "complete_form": forms.get("complete_form") or CompleteForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -187,6 +206,14 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_pk: int) -> Http
     return _render_referral(request, selectors.get_referral_for(request.user, referral_pk))
 
 
+# Irreversible steps: who may take them (asked before the confirmation question, so that
+# someone refused is not asked first) and the question.
+_CONFIRMED_STEPS = {
+    "decline": (permissions.can_decide_referral, _lazy("Decline this referral?")),
+    "complete": (permissions.can_work_on_referral, _lazy("Complete this referral?")),
+}
+
+
 @login_required
 @require_POST
 def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str) -> HttpResponse:
@@ -196,7 +223,7 @@ def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str
     # step: (its form, the form's arguments, the service)
     handlers: dict[str, tuple[type[Form] | None, dict[str, Any], Callable[..., object]]] = {
         "accept": (AcceptForm, {"agency": referral.to_agency}, services.referral_accept),
-        "assign": (AcceptForm, {"agency": referral.to_agency}, services.referral_assign),
+        "assign": (AssignForm, {"agency": referral.to_agency}, services.referral_assign),
         "decline": (DeclineForm, {}, services.referral_decline),
         "start": (None, {}, services.referral_start),
         "complete": (CompleteForm, {}, services.referral_complete),
@@ -208,19 +235,64 @@ def referral_step(request: AuthenticatedHttpRequest, referral_pk: int, step: str
     form = form_class(request.POST, request.FILES, **form_kwargs) if form_class else None
     if form is not None and not form.is_valid():
         return _render_referral(request, referral, **{_form_name(step): form})
+    if step in _CONFIRMED_STEPS:
+        allowed, question = _CONFIRMED_STEPS[step]
+        if not allowed(user, referral):
+            raise PermissionDenied
+        asked = confirmation(
+            request,
+            question=str(question),
+            button=str(_STEP_BUTTONS[step]),
+            cancel_url=referral.get_absolute_url(),
+            form=form,
+        )
+        if asked:
+            return asked
     data = dict(form.cleaned_data) if form is not None else {}
     if step == "comment":
         data["upload"] = data.pop("file", None)
     try:
-        service(actor=user, referral=referral, request=request, **data)
+        result = service(actor=user, referral=referral, request=request, **data)
     except ValidationError as exc:
         if form is None:
             flash_errors(request, exc)
             return redirect(referral)
         add_service_error(form, exc)
         return _render_referral(request, referral, **{_form_name(step): form})
-    messages.success(request, _("Saved."))
-    return redirect(referral)
+    text, anchor = _step_done(step, referral if step == "comment" else result, result)
+    messages.success(request, text)
+    return redirect(f"{referral.get_absolute_url()}#{anchor}")
+
+
+_STEP_BUTTONS = {
+    "decline": _lazy("Decline referral"),
+    "complete": _lazy("Complete referral"),
+}
+
+
+def _step_done(step: str, referral: Any, result: Any) -> tuple[str, str]:
+    """What a step did, said in a sentence, and the id of the part of the page that shows it
+    (the page opens there, highlighted)."""
+    assignee = referral.assigned_to.full_name if referral.assigned_to is not None else ""
+    if step == "accept":
+        if assignee:
+            text = _("Referral accepted and assigned to %(name)s.") % {"name": assignee}
+        else:
+            text = _("Referral accepted.")
+        return text, "referral-status"
+    if step == "assign":
+        return _("Referral assigned to %(name)s.") % {"name": assignee}, "referral-assignee"
+    if step == "decline":
+        return _("Referral declined; %(agency)s is notified.") % {
+            "agency": referral.from_agency.short_name
+        }, "referral-status"
+    if step == "start":
+        return _("Work on the referral started."), "referral-status"
+    if step == "complete":
+        return _("Referral completed: %(outcome)s.") % {
+            "outcome": referral.get_outcome_display()
+        }, "referral-outcome"
+    return _("Comment added."), f"comment-{result.pk}"
 
 
 def _form_name(step: str) -> str:

@@ -409,8 +409,20 @@ def report_filters(params: QueryDict, *, user: User) -> ReportFilters:
     return form.to_filters()
 
 
+def _required_choice(label: StrOrPromise, choices: Any, message: StrOrPromise) -> forms.ChoiceField:
+    """The choice of an irreversible step: it starts empty, and posting it empty is refused
+    with `message` (not only by the browser's `required`)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("— Select —")), *choices],
+        error_messages={"required": message},
+    )
+
+
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = _required_choice(
+        _("Outcome"), Outcome.choices, _("Choose the outcome of the review.")
+    )
     outcome_note = forms.CharField(
         label=_("Outcome details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -533,14 +545,29 @@ class AcceptForm(forms.Form):
         ).order_by("full_name")
 
 
+class AssignForm(AcceptForm):
+    """Assigning an accepted referral names someone: an empty choice is refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = field_as(self.fields, "assigned_to", forms.ModelChoiceField)
+        field.required = True
+        field.empty_label = _("— Select —")
+        field.error_messages["required"] = _("Choose who works on the referral.")
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for declining.")},
     )
 
 
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReferralOutcome.choices)
+    outcome = _required_choice(
+        _("Outcome"), ReferralOutcome.choices, _("Choose the outcome of the referral.")
+    )
     outcome_note = forms.CharField(
         label=_("Outcome details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -129,6 +129,13 @@ def can_delete_report(user: User, report: Report) -> bool:
     return report.status == ReportStatus.DRAFT and report.created_by_id == user.pk
 
 
+@rules.predicate
+def can_remove_evidence(user: User, report: Report) -> bool:
+    """Evidence leaves a draft only, by whoever may edit it: once submitted it stays (chain
+    of custody)."""
+    return report.status == ReportStatus.DRAFT and can_edit_report(user, report)
+
+
 # --- Shares and referrals ------------------------------------------------------------------
 
 
@@ -178,6 +185,7 @@ rules.add_perm("referrals.view_attachment", may_open_attachment)
 rules.add_perm("referrals.change_report", can_edit_report)
 rules.add_perm("referrals.review_report", can_review_report)
 rules.add_perm("referrals.delete_report", can_delete_report)
+rules.add_perm("referrals.delete_evidence", can_remove_evidence)
 rules.add_perm("referrals.add_preventionaction", can_record_prevention)
 rules.add_perm("referrals.change_preventionaction", may_change_prevention)
 rules.add_perm("referrals.share_report", may_share_report)

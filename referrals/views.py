@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -21,7 +22,9 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.accounts.models import User
+from portal.audit.details import describe
 from portal.audit.models import AuditEntry
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
@@ -99,7 +102,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _person_inputs(formset: BaseFormSet) -> list[services.PersonInput]:
     inputs = []
     for form in formset.forms:
-        data = dict(form.cleaned_data)
+        # The fields a person's form accepted (all of them once the formset is valid; none
+        # when a tampered management form stopped the formset before its forms).
+        data = dict(getattr(form, "cleaned_data", None) or {})
         if not data:
             continue  # an empty extra form
         pk = data.pop("id", None)
@@ -128,17 +133,52 @@ def _place_errors(
     if isinstance(exc, PermissionDenied) or not hasattr(exc, "error_dict"):
         add_service_error(form, exc)
         return
+    _place_messages(form, formset, exc.message_dict)
+
+
+def _place_messages(
+    form: forms.BaseForm,
+    formset: BaseFormSet,
+    errors: dict[str, list[str]],
+    *,
+    besides: bool = False,
+) -> None:
+    """Each message next to its field (`persons-0-nik`: the first person's NIK), above the form
+    when no field matches. `besides`: only on fields without an error of their own, the
+    form's message being the more precise (a date typed wrong, not "choose a date")."""
     by_prefix = {f.prefix: f for f in formset.forms}
-    for key, errors in exc.error_dict.items():
+    for key, messages_ in errors.items():
         prefix, _sep, name = key.rpartition("-")
-        target = by_prefix.get(prefix)
-        for error in errors:
-            if target is not None and name in target.fields:
-                target.add_error(name, error)
-            elif key in form.fields:
-                form.add_error(key, error)
-            else:
-                form.add_error(None, error)
+        target, field = by_prefix.get(prefix), name
+        if target is None or name not in target.fields:
+            target, field = form, (key if key in form.fields else None)  # type: ignore[assignment]
+        if besides and field is not None and field in target.errors:
+            continue
+        if besides and field is None and target.non_field_errors():
+            continue
+        for message in messages_:
+            target.add_error(field, message)
+
+
+def _rule_errors(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    formset: BaseFormSet,
+    report: Report | None,
+) -> None:
+    """When the form or a person's form refused some fields, ask the rules about the fields
+    they accepted too, so that one submit shows every error (the service is asked again when
+    everything is valid, before it saves)."""
+    fields = {k: v for k, v in form.cleaned_data.items() if k in services.REPORT_FIELDS}
+    errors = services.report_errors(
+        actor=request.user,
+        report=report,
+        persons=_person_inputs(formset),
+        submit="submit" in request.POST,
+        correction_reason=form.cleaned_data.get("correction_reason", ""),
+        **fields,
+    )
+    _place_messages(form, formset, errors, besides=True)
 
 
 def _initial_report(report: Report) -> dict[str, Any]:
@@ -179,7 +219,10 @@ def _report_form_view(
         formset.extra = 0 if report.persons.exists() else 1
     if request.method == "POST":
         submit = "submit" in request.POST
-        if form.is_valid() and formset.is_valid():
+        form_valid, formset_valid = form.is_valid(), formset.is_valid()
+        if not (form_valid and formset_valid):
+            _rule_errors(request, form, formset, report)
+        else:
             persons = _person_inputs(formset)
             try:
                 if report is None:
@@ -430,8 +473,10 @@ def _exchange_context(user: User, report: Report, own: bool) -> dict[str, Any]:
 
 def _timeline(report: Report) -> list[AuditEntry]:
     """The report's audit entries, with the names of changed fields in the user's language."""
-    entries = list(selectors.report_timeline(report=report)[:50])
+    entries = describe(selectors.report_timeline(report=report)[:50])
     for entry in entries:
+        details = entry.details  # type: ignore[attr-defined]  # set by describe(), for templates
+        entry.field_label = next((d.text for d in details if d.key == "field"), "")  # type: ignore[attr-defined]
         names = list((entry.data or {}).get("changes", {}))
         for changes in (entry.data or {}).get("persons_changed", {}).values():
             names += [f"{_('person')}: {n}" for n in changes]
@@ -476,8 +521,12 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_start_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
     services.report_start_review(actor=request.user, report=report, request=request)
-    messages.success(request, _("You are reviewing this report."))
-    return redirect(report)
+    messages.success(
+        request,
+        _("You are reviewing report %(number)s; close it with an outcome when done.")
+        % {"number": report.number},
+    )
+    return redirect(f"{report.get_absolute_url()}#close-review")
 
 
 @login_required
@@ -487,25 +536,47 @@ def report_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_close(
-                actor=request.user, report=report, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("Report closed."))
-    else:
-        flash_errors(request, form)
-    return redirect(report)
+    if not form.is_valid():
+        return _render_detail(request, report, close_form=form)
+    asked = confirmation(
+        request,
+        question=_("Close report %(number)s?") % {"number": report.number},
+        button=_("Close report"),
+        cancel_url=report.get_absolute_url(),
+        form=form,
+    )
+    if asked:
+        return asked
+    try:
+        report = services.report_close(
+            actor=request.user, report=report, request=request, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return _render_detail(request, report, close_form=form)
+    messages.success(
+        request,
+        _("Report %(number)s closed: %(outcome)s.")
+        % {"number": report.number, "outcome": report.get_outcome_display()},
+    )
+    return redirect(f"{report.get_absolute_url()}#report-outcome")
 
 
 @login_required
 @require_POST
 def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for(request.user, pk)
+    if not permissions.can_delete_report(request.user, report):
+        raise PermissionDenied
     number = report.number
+    asked = confirmation(
+        request,
+        question=_("Delete draft %(number)s for good?") % {"number": number},
+        button=_("Delete draft"),
+        cancel_url=report.get_absolute_url(),
+    )
+    if asked:
+        return asked
     services.report_delete(actor=request.user, report=report, request=request)
     messages.success(request, _("Draft %(number)s deleted.") % {"number": number})
     return redirect("referrals:list")
@@ -539,7 +610,7 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.evidence_upload(
+            item = services.evidence_upload(
                 actor=request.user,
                 report=report,
                 upload=form.cleaned_data["file"],
@@ -550,7 +621,12 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("Evidence uploaded."))
+            messages.success(
+                request,
+                _("Evidence “%(name)s” uploaded.")
+                % {"name": item.description or item.original_name},
+            )
+            return redirect(f"{report.get_absolute_url()}#evidence-{item.pk}")
     else:
         flash_errors(request, form)
     return redirect(report)
@@ -590,6 +666,17 @@ def evidence_download(request: AuthenticatedHttpRequest, evidence_pk: int) -> Fi
 @require_POST
 def evidence_remove(request: AuthenticatedHttpRequest, evidence_pk: int) -> HttpResponse:
     item = _visible_evidence(request, evidence_pk)
+    if not permissions.can_remove_evidence(request.user, item.report):
+        raise PermissionDenied
+    asked = confirmation(
+        request,
+        question=_("Remove the file “%(name)s” from the report?")
+        % {"name": item.description or item.original_name},
+        button=_("Remove"),
+        cancel_url=item.report.get_absolute_url(),
+    )
+    if asked:
+        return asked
     services.evidence_remove(actor=request.user, item=item, request=request)
     messages.success(request, _("Evidence removed."))
     return redirect(item.report)
@@ -621,7 +708,7 @@ def _prevention_view(
         person, office = data.pop("person"), data.pop("office")
         try:
             if action is None:
-                services.prevention_record(
+                action = services.prevention_record(
                     actor=request.user,
                     report=report,
                     person=person,
@@ -630,14 +717,18 @@ def _prevention_view(
                     **data,
                 )
             else:
-                services.prevention_update(
+                action = services.prevention_update(
                     actor=request.user, action=action, request=request, **data
                 )
         except (ValidationError, PermissionDenied) as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Prevention action saved."))
-            return redirect(report)
+            messages.success(
+                request,
+                _("Prevention action saved: %(kind)s, %(name)s.")
+                % {"kind": action.get_kind_display(), "name": action.person.full_name},
+            )
+            return redirect(f"{report.get_absolute_url()}#prevention-{action.pk}")
     return render(
         request,
         "referrals/prevention_form.html",

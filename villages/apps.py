@@ -7,5 +7,10 @@ class VillagesConfig(AppConfig):
     verbose_name = _("Desa Binaan")
 
     def ready(self) -> None:
-        # Imported here: it loads models, which the app registry has not yet at import time.
-        from villages import permissions  # noqa: F401  (registers the rules)
+        # Imported here: these load models, which the app registry has not yet at import time.
+        from villages import (
+            audit_details,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        audit_details.register()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.selectors import get_agreement_for
 from portal import access
+from portal.core.confirm import confirmation
 from portal.core.fields import mask
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
@@ -169,7 +170,9 @@ def village_figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("Figures saved."))
+            year = form.cleaned_data["year"]
+            messages.success(request, _("Figures of %(year)s saved.") % {"year": year})
+            return redirect(f"{desa.get_absolute_url()}#figures-{year}")
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -187,14 +190,16 @@ def village_partner_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     form = PartnerForm(request.POST or None, actor=request.user, desa=desa)
     if request.method == "POST" and form.is_valid():
         try:
-            services.village_partner_add(
+            partner = services.village_partner_add(
                 actor=request.user, desa=desa, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Partner added."))
-            return redirect(desa)
+            messages.success(
+                request, _("%(agency)s added as a partner.") % {"agency": partner.agency.name}
+            )
+            return redirect(f"{desa.get_absolute_url()}#partner-{partner.pk}")
     return render(request, "villages/partner_form.html", {"form": form, "desa": desa})
 
 
@@ -204,9 +209,22 @@ def village_partner_remove(
     request: AuthenticatedHttpRequest, pk: int, partner_pk: int
 ) -> HttpResponse:
     desa = selectors.get_village_for(request.user, pk)
-    partner = access.get_for(request.user, desa.partners, partner_pk)
+    partner = access.get_for(request.user, desa.partners.select_related("agency"), partner_pk)
+    if not permissions.can_edit_village(request.user, desa):
+        raise PermissionDenied
+    asked = confirmation(
+        request,
+        question=_("Remove %(agency)s as a partner of %(village)s?")
+        % {"agency": partner.agency.name, "village": desa},
+        button=_("Remove"),
+        cancel_url=desa.get_absolute_url(),
+    )
+    if asked:
+        return asked
     services.village_partner_remove(actor=request.user, partner=partner, request=request)
-    messages.success(request, _("Partner removed."))
+    messages.success(
+        request, _("%(agency)s is no longer a partner.") % {"agency": partner.agency.name}
+    )
     return redirect(desa)
 
 
@@ -235,6 +253,18 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _activity_initial_from_link(request: AuthenticatedHttpRequest) -> dict[str, list[int]] | None:
+    """'Record an activity' on a Desa Binaan links here with ?village=<id>: that village is
+    chosen already, if the user may name it on an activity (the villages the form offers);
+    any other id is ignored."""
+    raw = request.GET.get("village", "")
+    if not raw.isdigit() or len(raw) > 9:  # not an id the database could hold
+        return None
+    found = selectors.visible_villages(request.user).filter(pk=int(raw))
+    desa_id = found.values_list("pk", flat=True).first()
+    return {"villages": [desa_id]} if desa_id is not None else None
+
+
 def _activity_form_view(
     request: AuthenticatedHttpRequest, activity: Activity | None = None
 ) -> HttpResponse:
@@ -246,6 +276,8 @@ def _activity_form_view(
             co_organisers=list(activity.co_organisers.values_list("pk", flat=True)),
             villages=list(activity.villages.values_list("pk", flat=True)),
         )
+    if activity is None:
+        initial = _activity_initial_from_link(request)
     form = ActivityForm(request.POST or None, initial=initial, actor=request.user)
     if activity is not None:
         form.fields["organiser"].disabled = True
@@ -303,7 +335,7 @@ def activity_file_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = ActivityFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.activity_file_upload(
+            item = services.activity_file_upload(
                 actor=request.user,
                 activity=activity,
                 request=request,
@@ -316,7 +348,10 @@ def activity_file_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, _("File uploaded."))
+            messages.success(
+                request, _("File “%(name)s” uploaded.") % {"name": item.title or item.original_name}
+            )
+            return redirect(f"{activity.get_absolute_url()}#file-{item.pk}")
     else:
         flash_errors(request, form)
     return redirect(activity)

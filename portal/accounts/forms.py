@@ -1,5 +1,9 @@
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +125,43 @@ class AgencySettingsForm(forms.Form):
     referral_days_urgent = forms.IntegerField(
         label=_("Working days to act on an urgent referral"), min_value=1, max_value=60
     )
+
+
+# --- Sign-in (allauth's forms, through ACCOUNT_FORMS and MFA_FORMS) ------------------------
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form with its first field named for what it takes: allauth labels it
+    "Login", which reads "Masuk" like the page's title and its button, and has browsers fill
+    in an e-mail address; people here mostly sign in with their username."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = _("Username or e-mail")
+        attrs = field.widget.attrs
+        attrs.pop("placeholder", None)  # the label says it; a placeholder only repeats it
+        attrs.update(autocomplete="username", autocapitalize="none", spellcheck="false")
+
+
+def _numeric_code(form: forms.Form) -> None:
+    """A TOTP code (and a recovery code) is digits: phones show the number pad."""
+    form.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+
+
+class AuthenticateForm(AllauthAuthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _numeric_code(self)
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _numeric_code(self)
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _numeric_code(self)

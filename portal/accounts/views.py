@@ -24,6 +24,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import User
 from portal.audit.selectors import audit_list_for_target
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error, flash_errors
 from portal.core.http import AuthenticatedHttpRequest
 from portal.core.pagination import paginate
@@ -127,9 +128,29 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _user_action(
-    request: AuthenticatedHttpRequest, pk: int, action: Callable[[User], object], success: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    action: Callable[[User], object],
+    success: str,
+    *,
+    question: str = "",
+    button: str = "",
+    note: str | None = None,
 ) -> HttpResponse:
+    """Do `action` to a user the actor manages; with a `question` (%(name)s: the user's
+    name), only once the actor has confirmed it (portal/core/confirm.py)."""
     target = access.get_user_for(request.user, pk)
+    if question:
+        _require(request, "accounts.change_user", target)
+        asked = confirmation(
+            request,
+            question=question % {"name": target.full_name},
+            button=button,
+            cancel_url=target.get_absolute_url(),
+            note=note,
+        )
+        if asked:
+            return asked
     try:
         action(target)
     except ValidationError as exc:
@@ -150,6 +171,9 @@ def user_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             actor=request.user, user=target, active=active, request=request
         ),
         _("Account reactivated.") if active else _("Account deactivated."),
+        question="" if active else _("Deactivate the account of %(name)s?"),
+        button=_("Deactivate"),
+        note=_("The user can no longer sign in; their records stay. You can reactivate it."),
     )
 
 
@@ -174,6 +198,8 @@ def user_mfa_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda target: services.user_mfa_reset(actor=request.user, user=target, request=request),
         _("Two-factor authentication reset; the user must set it up again at next sign-in."),
+        question=_("Reset the two-factor authentication of %(name)s?"),
+        button=_("Reset two-factor authentication"),
     )
 
 

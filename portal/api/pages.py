@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.api import services
 from portal.api.models import ApiToken
+from portal.core.confirm import confirmation
 from portal.core.forms import add_service_error
 from portal.core.http import AuthenticatedHttpRequest
 
@@ -61,6 +63,14 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()
     if token is None:
         raise Http404
+    asked = confirmation(
+        request,
+        question=_("Revoke the token “%(name)s”?") % {"name": token.name},
+        button=_("Revoke"),
+        cancel_url=reverse("api_tokens"),
+    )
+    if asked:
+        return asked
     services.token_revoke(actor=request.user, token=token, request=request)
     messages.success(request, _("Token revoked."))
     return redirect("api_tokens")

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit.details import describe
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import AuditFilters, audit_list
 from portal.core.http import AuthenticatedHttpRequest
@@ -34,7 +35,6 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = AuditFilters()
     if form.is_valid():
         filters = AuditFilters(**{**form.cleaned_data, "q": form.cleaned_data["q"].strip()})
-    entries = audit_list(user=request.user, filters=filters)
-    return render(
-        request, "audit/audit_list.html", {"filter_form": form, "page": paginate(request, entries)}
-    )
+    page = paginate(request, audit_list(user=request.user, filters=filters))
+    page.object_list = describe(page.object_list)
+    return render(request, "audit/audit_list.html", {"filter_form": form, "page": page})

@@ -17,7 +17,6 @@ from portal.audit.services import audit_record
 from portal.core.uploads import CheckedUpload, check_upload, store_upload
 from referrals import permissions
 from referrals.models import Evidence, Report
-from referrals.vocabularies import ReportStatus
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -83,7 +82,7 @@ def evidence_upload(
 def evidence_remove(*, actor: User, item: Evidence, request: HttpRequest | None = None) -> None:
     """Evidence can be removed from a draft; once submitted it stays (chain of custody)."""
     report = item.report
-    if report.status != ReportStatus.DRAFT or not permissions.can_edit_report(actor, report):
+    if not permissions.can_remove_evidence(actor, report):
         raise PermissionDenied(_("Evidence of a submitted report cannot be removed."))
     name, digest, stored = item.original_name, item.sha256, item.file
     item.delete()

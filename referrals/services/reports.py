@@ -366,10 +366,8 @@ def report_update(
     if not permissions.can_edit_report(actor, report):
         raise PermissionDenied(_("You cannot change this report."))
     correcting = report.status != ReportStatus.DRAFT
-    if correcting and not correction_reason.strip():
-        raise ValidationError(
-            {"correction_reason": [_("Say why this submitted report is corrected.")]}
-        )
+    if errors := _check_correction(report, correction_reason):
+        raise ValidationError(errors)
     diff = apply_changes(report, changes, REPORT_FIELDS)
     keep, remove, person_diffs = _validate_for_save(
         actor, report, persons, submit=submit or correcting
@@ -398,6 +396,42 @@ def report_update(
     if submit and report.status == ReportStatus.DRAFT:
         _submit(actor, report, request)
     return report
+
+
+def _check_correction(report: Report, reason: str) -> dict[str, list[str]]:
+    """A submitted report is corrected with a reason."""
+    if report.status != ReportStatus.DRAFT and not reason.strip():
+        return {"correction_reason": [_("Say why this submitted report is corrected.")]}
+    return {}
+
+
+def report_errors(
+    *,
+    actor: User,
+    report: Report | None = None,
+    persons: list[PersonInput] | None = None,
+    submit: bool = False,
+    correction_reason: str = "",
+    **fields: Any,
+) -> dict[str, list[str]]:
+    """What report_create (`report` None) or report_update would refuse for these values,
+    by field (`persons-0-nik` for a person's), without saving anything. A page whose own form
+    found errors in some fields calls it with the valid ones, so that one submit shows every
+    error instead of the rules' errors only after the form's are fixed."""
+    if report is None:
+        target = Report(agency=actor.agency, created_by=actor)
+    else:  # a copy: the caller's instance stays as it is
+        target = Report.objects.get(pk=report.pk)
+    errors = _check_correction(target, correction_reason) if report is not None else {}
+    correcting = report is not None and target.status != ReportStatus.DRAFT
+    apply_changes(target, fields, REPORT_FIELDS)
+    try:
+        _validate_for_save(actor, target, persons or [], submit=submit or correcting)
+    except ValidationError as exc:
+        _merge(errors, exc.message_dict)
+    except PermissionDenied:  # a person of another report: the save refuses the whole form
+        pass
+    return errors
 
 
 def _submit(actor: User, report: Report, request: HttpRequest | None) -> None:

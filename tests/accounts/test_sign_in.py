@@ -371,3 +371,46 @@ def test_a_password_reset_lifts_the_lock_of_failures_under_the_username(client, 
     sign_in(client, "officer", new_password)
 
     assert signed_in_user_id(client) == str(officer.pk)
+
+
+# --- How the sign-in pages speak ----------------------------------------------------------
+
+
+def _tag(html: str, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert found, f"no <input name={name}>"
+    return found.group(0)
+
+
+@pytest.mark.django_db
+def test_the_login_field_is_labelled_for_what_it_takes(client):
+    html = client.get(LOGIN).content.decode()
+    field = _tag(html, "login")
+    # Not "Masuk" like the page and its button, and completed by browsers as a username.
+    assert re.search(
+        r'<label[^>]*for="id_login"[^>]*>\s*Nama pengguna atau e-mail\s*</label>', html
+    )
+    assert 'autocomplete="username"' in field
+    assert "placeholder" not in field
+
+
+@pytest.mark.django_db
+def test_the_totp_fields_bring_up_the_number_pad(client, make_user):
+    make_user(User.Role.SUPERVISOR, username="spv")
+    sign_in(client, "spv")
+    field = _tag(client.get(reverse("mfa_authenticate")).content.decode(), "code")
+    assert 'inputmode="numeric"' in field
+    assert 'autocomplete="one-time-code"' in field
+    client.logout()
+    make_user(User.Role.SUPERVISOR, totp=False, username="newspv")
+    sign_in(client, "newspv")
+    field = _tag(client.get(reverse("mfa_activate_totp")).content.decode(), "code")
+    assert 'inputmode="numeric"' in field
+
+
+@pytest.mark.django_db
+def test_the_welcome_names_the_person_not_the_username(client, make_user):
+    make_user(username="dewi", full_name="Dewi Lestari")
+    response = client.post(LOGIN, {"login": "dewi", "password": PASSWORD}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["Selamat datang, Dewi Lestari."]

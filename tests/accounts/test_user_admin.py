@@ -177,7 +177,10 @@ def test_deactivated_user_is_signed_out_on_next_request(client, agency_admin, of
 def test_admin_resets_lost_totp_and_user_must_enrol_again(client, agency_admin, make_user, kanim):
     supervisor = make_user(User.Role.SUPERVISOR, kanim)
     client.force_login(agency_admin)
-    client.post(reverse("accounts:user_mfa_reset", args=[supervisor.pk]))
+    reset = reverse("accounts:user_mfa_reset", args=[supervisor.pk])
+    assert client.post(reset).status_code == 200  # asked first
+    assert has_totp(supervisor)
+    client.post(reset, {"confirmed": "1"})
     assert not has_totp(supervisor)
     client.force_login(supervisor)
     assert client.get(reverse("home")).url == reverse("mfa_activate_totp")

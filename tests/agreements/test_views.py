@@ -173,7 +173,8 @@ def test_full_admin_flow_create_add_parties_scope_and_activate(
     agreement = Agreement.objects.get(title="PKS Baru")
     assert response.url == agreement.get_absolute_url()
     # Activation is refused with fewer than two parties, with the reason shown.
-    page = client.post(reverse("agreements:activate", args=[agreement.pk]), follow=True)
+    activate = reverse("agreements:activate", args=[agreement.pk])
+    page = client.post(activate, {"confirmed": "1"}, follow=True)
     assert "dua pihak" in page.content.decode()
     for agency in (kanwil, bp3mi):
         client.post(
@@ -195,7 +196,11 @@ def test_full_admin_flow_create_add_parties_scope_and_activate(
             "categories": ["tppo", "tppm"],
         },
     )
-    client.post(reverse("agreements:activate", args=[agreement.pk]))
+    asked = client.post(activate)  # the question first, activating nothing
+    assert asked.templates[0].name == "includes/confirm_page.html"
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DRAFT
+    client.post(activate, {"confirmed": "1"})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ACTIVE
     assert list(agreement.scopes.get().categories) == ["tppo", "tppm"]
@@ -241,6 +246,7 @@ def test_terminate_requires_a_reason(client, system_admin, agreement):
         {
             "terminated_on": "2026-01-01",
             "termination_reason": "Digantikan PKS baru",
+            "confirmed": "1",
         },
     )
     agreement.refresh_from_db()
@@ -436,3 +442,18 @@ def test_cooperating_agencies_follow_any_agreement_in_force(system_admin, kanwil
     assert cooperating_agency_ids(agencies=[bp3mi.pk]) == {kanwil.pk, kanim.pk}
     assert cooperating_agency_ids(agencies=[kanim.pk]) == {bp3mi.pk}
     assert cooperating_agency_ids(agencies=[]) == set()
+
+
+def test_adding_a_scope_names_it_and_opens_at_it(client, system_admin, agreement):
+    outreach = Scope.objects.create(code="sosialisasi", name_id="Sosialisasi", name_en="Outreach")
+    client.force_login(system_admin)
+    response = client.post(
+        reverse("agreements:scope_add", args=[agreement.pk]), {"scope": outreach.pk}, follow=True
+    )
+    added = agreement.scopes.get(scope=outreach)
+    fragment = f"agreement-scope-{added.pk}"
+    assert response.redirect_chain[-1][0] == f"{agreement.get_absolute_url()}#{fragment}"
+    assert f'highlightable" id="{fragment}"' in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ruang lingkup “Sosialisasi” ditambahkan ke perjanjian."
+    ]

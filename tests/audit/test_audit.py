@@ -1,10 +1,14 @@
+import re
+
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
+from agreements.models import Scope
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
+from tests.villages import factories as vf
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,67 @@ def test_model_history_is_kept_by_database_triggers_too(system_admin, officer):
 
     User.objects.filter(pk=officer.pk).update(full_name="Diubah Diam-diam")
     assert UserEvent.objects.filter(pgh_obj=officer, full_name="Diubah Diam-diam").exists()
+
+
+# --- Details as people read them (portal/audit/details.py) -------------------------------
+
+
+def _details_column(html: str) -> str:
+    return " ".join(re.findall(r'<td data-label="Rincian"[^>]*>(.*?)</td>', html, re.S))
+
+
+def test_the_log_shows_labels_not_the_codes_it_stores(client, system_admin, officer, kanim):
+    scope = Scope.objects.create(
+        code="joint-outreach", name_id="Sosialisasi bersama", name_en="Joint outreach"
+    )
+    outing = vf.activity(kanim, kind="diseminasi")
+    audit_record(
+        action=AuditEntry.Action.ACTIVITY_CREATED,
+        actor=officer,
+        target=outing,
+        data={"kind": "diseminasi", "date": "2025-05-21"},
+    )
+    audit_record(
+        action=AuditEntry.Action.AGREEMENT_SCOPE_ADDED,
+        actor=system_admin,
+        data={"scope": scope.code, "parties": "all", "categories": ["tppo", "tppm"]},
+    )
+    audit_record(
+        action=AuditEntry.Action.FILE_UPLOADED,
+        actor=officer,
+        data={"file": "paspor.jpg", "type": "image/jpeg"},
+    )
+    audit_record(
+        action=AuditEntry.Action.PREVENTION_RECORDED,
+        actor=officer,
+        data={"kind": "departure_deferred"},
+    )
+    audit_record(
+        action=AuditEntry.Action.USER_UPDATED,
+        actor=system_admin,
+        target=officer,
+        data={"changes": {"role": ["officer", "supervisor"]}},
+    )
+    audit_record(action=AuditEntry.Action.MFA_ENABLED, actor=officer, data={"type": "totp"})
+    client.force_login(system_admin)
+    details = _details_column(client.get(reverse("audit:log")).content.decode())
+    for shown in (
+        "Jenis: Diseminasi informasi",
+        "Tanggal: 21 Mei 2025",
+        "Ruang lingkup: Sosialisasi bersama",
+        "Para pihak: Semua pihak",
+        "Kategori laporan: TPPO (perdagangan orang), TPPM (penyelundupan manusia)",
+        "Jenis: Foto JPEG",
+        "Tindakan: Penundaan keberangkatan",
+        "Peran: Petugas → Supervisor",
+        "Jenis: Aplikasi autentikator (TOTP)",
+    ):
+        assert shown in details, shown
+    for code in ("joint-outreach", "diseminasi:", "image/jpeg", "departure_deferred", "<code>"):
+        assert code not in details, code
+
+
+def test_a_key_nothing_names_keeps_its_code_and_value(client, system_admin):
+    audit_record(action=AuditEntry.Action.LOGIN, actor=system_admin, data={"novel": "x"})
+    client.force_login(system_admin)
+    assert "novel: x" in _details_column(client.get(reverse("audit:log")).content.decode())

@@ -9,6 +9,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.utils import translation
+from django_countries import countries
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 ID_PO = LOCALE_DIR / "id" / "LC_MESSAGES" / "django.po"
@@ -112,3 +113,18 @@ def test_compiled_plural_forms():
         for n in (1, 2, 25):
             text = translation.ngettext("%(counter)s record", "%(counter)s records", n)
             assert text % {"counter": n} == f"{n} data"
+
+
+def test_the_statistics_period_is_a_period_and_the_agreements_a_validity():
+    with translation.override("id"):
+        assert translation.gettext("Period") == "Periode"
+        assert translation.pgettext("agreement validity", "Period") == "Masa berlaku"
+
+
+@pytest.mark.parametrize(
+    ("code", "indonesian"),
+    [("SA", "Arab Saudi"), ("KR", "Korea Selatan"), ("BS", "Bahama"), ("MY", "Malaysia")],
+)
+def test_country_names_are_indonesian(code, indonesian):
+    with translation.override("id"):
+        assert countries.name(code) == indonesian

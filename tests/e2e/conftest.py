@@ -73,6 +73,7 @@ def page(request, browser):
     page = context.new_page()
     page.width_name = request.param
     errors: list[str] = []
+    page.console_errors = errors  # a test that provokes an error removes it, named, from here
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
@@ -84,6 +85,14 @@ def page(request, browser):
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+def confirm(page) -> None:
+    """Say "yes" in the question an irreversible step asks first (static/portal/js/forms.js)."""
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#confirm-dialog-yes").click()
+    expect(dialog).to_be_hidden()
 
 
 def fresh_totp(secret: str, *, margin: float = 15.0) -> str:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from agreements.models import Scope
 from portal.accounts.models import User
-from tests.e2e.conftest import fresh_totp, screenshot_dir
+from tests.e2e.conftest import confirm, fresh_totp, screenshot_dir
 from tests.e2e.test_sign_in_journey import sign_in
 from tests.factories import AgencyFactory
 
@@ -58,8 +58,8 @@ def test_admin_builds_and_activates_an_agreement(page, live_server, make_user, k
     page.get_by_label("TPPO (perdagangan orang)").check()
     page.locator("main form button[type=submit]").click()
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Aktifkan").click()
+    confirm(page)
     expect(page.locator(".badge", has_text="Aktif").first).to_be_visible()
     page.screenshot(
         path=screenshot_dir() / f"agreement-detail-{page.width_name}.png", full_page=True

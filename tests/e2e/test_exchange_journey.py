@@ -28,7 +28,14 @@ from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification, OutboxEvent
 from portal.notifications.services import deliver
 from referrals.models import Referral, Share
-from tests.e2e.conftest import VIEWPORTS, WAIT_MS, eventually, fresh_totp, screenshot_dir
+from tests.e2e.conftest import (
+    VIEWPORTS,
+    WAIT_MS,
+    confirm,
+    eventually,
+    fresh_totp,
+    screenshot_dir,
+)
 from tests.e2e.test_sign_in_journey import open_menu_on_phone, sign_in
 from tests.factories import AgencyFactory
 from tests.referrals import factories as f
@@ -338,6 +345,7 @@ def supervisor_handles_the_referral(page, base_url: str, s: dict, referral: Refe
     complete.locator("#id_outcome").select_option("victim_assisted")
     complete.locator("#id_outcome_note").fill(OUTCOME_NOTE)
     complete.locator("button[type=submit]").click()
+    confirm(page)
     expect(page.locator(".messages .alert-success")).to_be_visible()
     expect(complete).to_have_count(0)
     expect(page.locator("main")).to_contain_text(OUTCOME_NOTE)

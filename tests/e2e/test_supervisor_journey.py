@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from referrals.models import Report
-from tests.e2e.conftest import eventually, screenshot_dir
+from tests.e2e.conftest import confirm, eventually, screenshot_dir
 from tests.e2e.test_exchange_journey import assert_labelled, go, sign_in_with_totp
 from tests.factories import AgencyFactory
 from tests.referrals import factories as f
@@ -54,6 +54,7 @@ def test_supervisor_reviews_and_closes_a_report(page, live_server, make_user, ka
     page.locator(f"{close} #id_outcome_note").fill(NOTE)
     shot(page, "2-close")
     page.locator(f"{close} button[type=submit]").click()
+    confirm(page)
     expect(page.locator(".messages .alert-success")).to_be_visible()
     assert eventually(lambda: Report.objects.get(pk=report.pk).status == "closed")
     closed = Report.objects.get(pk=report.pk)

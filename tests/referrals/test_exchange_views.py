@@ -106,10 +106,10 @@ def routes(w, bp3mi_officer):
         "queue_outgoing": ("get", reverse("referrals:referral_queue", args=["outgoing"]), {}),
         "referral_detail": ("get", reverse("referrals:referral_detail", args=[referral.pk]), {}),
         "accept": ("post", step("accept"), {}),
-        "decline": ("post", step("decline"), {"reason": "Di luar kewenangan."}),
+        "decline": ("post", step("decline"), {"reason": "Di luar kewenangan.", "confirmed": "1"}),
         "assign": ("post", step("assign"), {"assigned_to": bp3mi_officer.pk}),
         "start": ("post", step("start"), {}),
-        "complete": ("post", step("complete"), {"outcome": "action_taken"}),
+        "complete": ("post", step("complete"), {"outcome": "action_taken", "confirmed": "1"}),
         "comment": ("post", step("comment"), {"body": "Mohon kabar."}),
         "attachment": (
             "get",
@@ -493,7 +493,11 @@ def test_steps_through_the_pages(
     response = client.post(step("complete"), {"outcome": ""})
     assert response.status_code == 200
     assert "outcome" in response.context["complete_form"].errors
-    response = client.post(step("complete"), {"outcome": "victim_assisted", "outcome_note": "Ok"})
+    done = {"outcome": "victim_assisted", "outcome_note": "Ok"}
+    response = client.post(step("complete"), done)
+    assert response.status_code == 200  # asked first: nothing completed yet
+    assert Referral.objects.get().status == "in_progress"
+    response = client.post(step("complete"), {**done, "confirmed": "1"})
     assert response.status_code == 302
     done = Referral.objects.get()
     assert (done.status, done.outcome, done.assigned_to) == (

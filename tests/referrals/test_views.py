@@ -312,10 +312,15 @@ def test_review_queue_for_supervisors_only(client, report, kanwil_supervisor, of
 def test_supervisor_reviews_and_closes(client, report, kanwil_supervisor):
     client.force_login(kanwil_supervisor)
     client.post(reverse("referrals:start_review", args=[report.pk]))
-    client.post(
-        reverse("referrals:close", args=[report.pk]),
-        {"outcome": "prevented_departure", "outcome_note": "Keberangkatan ditunda."},
-    )
+    close = reverse("referrals:close", args=[report.pk])
+    data = {"outcome": "prevented_departure", "outcome_note": "Keberangkatan ditunda."}
+    # The first post asks (the confirmation step without scripts) and closes nothing.
+    asked = client.post(close, data)
+    assert asked.status_code == 200
+    assert asked.templates[0].name == "includes/confirm_page.html"
+    report.refresh_from_db()
+    assert report.status == "under_review"
+    client.post(close, {**data, "confirmed": "1"})
     report.refresh_from_db()
     assert report.status == "closed"
     assert report.outcome == "prevented_departure"
@@ -327,7 +332,10 @@ def test_only_the_author_deletes_a_draft(client, officer, colleague):
     client.force_login(colleague)
     assert client.post(reverse("referrals:delete", args=[report.pk])).status_code == 404
     client.force_login(officer)
-    assert client.post(reverse("referrals:delete", args=[report.pk])).status_code == 302
+    url = reverse("referrals:delete", args=[report.pk])
+    assert client.post(url).status_code == 200  # the question first
+    assert Report.objects.exists()
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
     assert not Report.objects.exists()
 
 

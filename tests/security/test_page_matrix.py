@@ -116,6 +116,10 @@ ADMINS_ONLY = {"agency_admin": 200, "system_admin": 200}
 SYSADMIN_ONLY = {"system_admin": 200}
 WRITERS = {"agency_admin": 403, "system_admin": 403}  # roles that record no case files
 
+# Irreversible actions ask first (portal/core/confirm.py): the calls post the confirmation the
+# page's dialog or confirmation step adds, so that the answer is the action's own.
+CONFIRMED = {"confirmed": "1"}
+
 PAGES: dict[str, list[Call]] = {
     # --- The shell
     "home": [GET(see(200))],
@@ -164,13 +168,15 @@ PAGES: dict[str, list[Call]] = {
         POST(see(404, **ADMINS_ONLY), pk="officer"),
     ],
     "accounts:user_set_active": ACTION(
-        see(404, agency_admin=REDIRECT, system_admin=REDIRECT), {"active": "0"}, pk="officer"
+        see(404, agency_admin=REDIRECT, system_admin=REDIRECT),
+        {"active": "0", **CONFIRMED},
+        pk="officer",
     ),
     "accounts:user_send_link": ACTION(
         see(404, agency_admin=REDIRECT, system_admin=REDIRECT), pk="officer"
     ),
     "accounts:user_mfa_reset": ACTION(
-        see(404, agency_admin=REDIRECT, system_admin=REDIRECT), pk="officer"
+        see(404, agency_admin=REDIRECT, system_admin=REDIRECT), CONFIRMED, pk="officer"
     ),
     "accounts:agency_list": [GET(see(200))],
     "accounts:agency_create": [GET(see(403, **SYSADMIN_ONLY)), POST(see(403, **SYSADMIN_ONLY))],
@@ -192,7 +198,7 @@ PAGES: dict[str, list[Call]] = {
     "regions:children": [GET(see(200), query="?parent=36"), POST(see(405))],
     "regions:search": [GET(see(200), query="?q=tang"), POST(see(405))],
     "api_tokens": [GET(see(200)), POST(see(200))],
-    "api_token_revoke": ACTION(see(404, officer=REDIRECT), pk="token"),
+    "api_token_revoke": ACTION(see(404, officer=REDIRECT), CONFIRMED, pk="token"),
     # --- Agreements: read by their parties, written by system admins
     "agreements:list": [GET(see(200))],
     "agreements:create": [GET(see(403, **SYSADMIN_ONLY)), POST(see(403, **SYSADMIN_ONLY))],
@@ -209,19 +215,19 @@ PAGES: dict[str, list[Call]] = {
         GET(see(403, **SYSADMIN_ONLY), pk="agreement"),
         POST(see(403, **SYSADMIN_ONLY), pk="agreement"),
     ],
-    "agreements:activate": ACTION(see(403, system_admin=REDIRECT), pk="agreement"),
+    "agreements:activate": ACTION(see(403, system_admin=REDIRECT), CONFIRMED, pk="agreement"),
     "agreements:terminate": ACTION(see(403, **SYSADMIN_ONLY), pk="agreement"),
     "agreements:party_add": [GET(see(403, **SYSADMIN_ONLY), pk="agreement")],
     "agreements:party_edit": [GET(see(403, **SYSADMIN_ONLY), pk="agreement", party_pk="party")],
     "agreements:party_remove": ACTION(
-        see(403, system_admin=REDIRECT), pk="agreement", party_pk="party"
+        see(403, system_admin=REDIRECT), CONFIRMED, pk="agreement", party_pk="party"
     ),
     "agreements:scope_add": [GET(see(403, **SYSADMIN_ONLY), pk="agreement")],
     "agreements:scope_change": [
         GET(see(403, **SYSADMIN_ONLY), pk="agreement", scope_pk="agreement_scope")
     ],
     "agreements:scope_remove": ACTION(
-        see(403, system_admin=REDIRECT), pk="agreement", scope_pk="agreement_scope"
+        see(403, system_admin=REDIRECT), CONFIRMED, pk="agreement", scope_pk="agreement_scope"
     ),
     "agreements:document_upload": ACTION(see(403, system_admin=REDIRECT), pk="agreement"),
     # --- Desa Binaan and activities
@@ -232,7 +238,9 @@ PAGES: dict[str, list[Call]] = {
     "villages:reveal": ACTION(see(200, **PARTIES), pk="desa", field="=village_head_phone"),
     "villages:figures": ACTION(see(REDIRECT, **PARTIES), pk="desa"),
     "villages:partner_add": [GET(see(200, **PARTIES), pk="desa")],
-    "villages:partner_remove": ACTION(see(REDIRECT, **PARTIES), pk="desa", partner_pk="partner"),
+    "villages:partner_remove": ACTION(
+        see(REDIRECT, **PARTIES), CONFIRMED, pk="desa", partner_pk="partner"
+    ),
     "villages:activity_list": [GET(see(200))],
     "villages:activity_create": [GET(see(200))],
     "villages:activity_detail": [GET(see(200, **PARTIES), pk="activity")],
@@ -259,9 +267,10 @@ PAGES: dict[str, list[Call]] = {
     "referrals:start_review": ACTION(
         see(403, supervisor=REDIRECT, **CASE), pk="report", label="submitted"
     ),
-    "referrals:close": ACTION(see(403, supervisor=REDIRECT, **CASE), pk="report"),
+    # without an outcome: the report page again, the close form showing its error
+    "referrals:close": ACTION(see(403, supervisor=200, **CASE), pk="report"),
     "referrals:delete": [
-        *ACTION(see(REDIRECT, **AUTHOR), pk="draft", label="draft"),
+        *ACTION(see(REDIRECT, **AUTHOR), CONFIRMED, pk="draft", label="draft"),
         POST(see(403, partner=403, **CASE), pk="report", label="submitted"),
     ],
     "referrals:person_reveal": ACTION(

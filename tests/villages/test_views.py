@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from agreements.models import AgreementScope
 from portal.audit.models import AuditEntry
+from tests.properties.html_forms import forms_of
 from tests.villages import factories as f
 from villages import services
 from villages.models import Activity, ActivityFile, DesaBinaan, VillageFigure
@@ -74,7 +75,7 @@ def routes(co_managed_village, outing, photo):
         "partner_remove": (
             "post",
             reverse("villages:partner_remove", args=[desa.pk, co_managed_village.partner.pk]),
-            None,
+            lambda: {"confirmed": "1"},
         ),
         "activity_list": ("get", reverse("villages:activity_list"), None),
         "activity_create": ("get", reverse("villages:activity_create"), None),
@@ -276,7 +277,11 @@ def figures(client, desa, **values):
 def test_figures_form_saves_a_year(client, co_managed_village, officer):
     client.force_login(officer)
     response = figures(client, co_managed_village.desa)
-    assert response.redirect_chain[-1][0] == co_managed_village.desa.get_absolute_url()
+    # The page opens at the year saved (highlighted, static/portal/css/portal.css).
+    assert (
+        response.redirect_chain[-1][0]
+        == f"{co_managed_village.desa.get_absolute_url()}#figures-2024"
+    )
     assert VillageFigure.objects.get().procedural_abroad == 120
 
 
@@ -415,6 +420,53 @@ def test_activity_form_records_an_activity(client, co_managed_village, officer, 
     assert response.url == outing.get_absolute_url()
     assert outing.agreement_scope == scope
     assert list(outing.villages.all()) == [co_managed_village.desa]
+
+
+def _activity_form(html: str):
+    return next(form for form in forms_of(html) if "title" in form.names())
+
+
+def test_record_an_activity_from_a_village_keeps_the_village(client, co_managed_village, officer):
+    """'Record an activity' on a Desa Binaan opens the form with that village chosen; sent as
+    the browser sends it, the activity shows on the village's page."""
+    client.force_login(officer)
+    page = client.get(co_managed_village.desa.get_absolute_url()).content.decode()
+    link = f"{reverse('villages:activity_create')}?village={co_managed_village.desa.pk}"
+    assert f'href="{link}"' in page
+    form = _activity_form(client.get(link).content.decode())
+    data = form.defaults()
+    assert data["villages"] == [str(co_managed_village.desa.pk)]
+    data.update(
+        kind=["sosialisasi"],
+        title=["Sosialisasi di balai desa"],
+        date=[f.days(-1).isoformat()],
+        place=["Balai Desa"],
+    )
+    response = client.post(reverse("villages:activity_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(Activity.objects.get().villages.all()) == [co_managed_village.desa]
+    assert (
+        "Sosialisasi di balai desa"
+        in client.get(co_managed_village.desa.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_village_the_user_may_not_use_is_not_prefilled(
+    client, co_managed_village, outsider, polda_officer
+):
+    client.force_login(outsider)  # sees no village at all: the id is ignored, silently
+    for value in (str(co_managed_village.desa.pk), "abc", "99999999999999999999", "-1"):
+        response = client.get(reverse("villages:activity_create"), {"village": value})
+        assert response.status_code == 200
+        assert _activity_form(response.content.decode()).defaults().get("villages", []) == []
+    # A cooperating agency may name the village on its activities: prefilled for it.
+    client.force_login(polda_officer)
+    response = client.get(
+        reverse("villages:activity_create"), {"village": co_managed_village.desa.pk}
+    )
+    assert _activity_form(response.content.decode()).defaults()["villages"] == [
+        str(co_managed_village.desa.pk)
+    ]
 
 
 def test_activity_form_as_a_browser_sends_it_without_an_area(

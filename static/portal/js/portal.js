@@ -10,12 +10,7 @@
     });
   }
 
-  // Forms that need a second thought carry data-confirm="question".
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) event.preventDefault();
-  });
+  // Forms that need a second thought carry data-confirm="question": static/portal/js/forms.js.
 
   document.addEventListener("DOMContentLoaded", function () { initSearchableSelects(document); });
   document.addEventListener("htmx:afterSwap", function (e) { initSearchableSelects(e.target); });

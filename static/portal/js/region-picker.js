@@ -8,6 +8,10 @@
 // TomSelect when it is loaded. Without this script the form still works: the server draws
 // the option lists of the chosen chain, one level per submit.
 //
+// When a list cannot be loaded (the connection dropped, the server answered with an error),
+// the picker says so in its [data-region-picker-error] box, drawn hidden by the template in
+// the page's language, whose "Try again" button asks again for the same level.
+//
 // Loaded from static/ with the page's CSP nonce, after tom-select (templates/base.html); no
 // inline script or style. The pickers' selects carry no data-searchable, so portal.js leaves
 // them alone. Works for pickers added later by htmx (htmx:afterSwap).
@@ -79,6 +83,37 @@
     }
   }
 
+  function retryButton(picker) {
+    return picker.querySelector("[data-region-picker-retry]");
+  }
+
+  function showError(picker, select) {
+    var box = picker.querySelector("[data-region-picker-error]");
+    if (!box) return;
+    picker.regionPickerFailed = select;
+    retryButton(picker).removeAttribute("aria-disabled");
+    box.hidden = false;
+  }
+
+  // After a retry that worked, the focus (on the retry button, about to disappear) goes to
+  // the list just filled, without opening it over the fields below.
+  function hideError(picker, focusTarget) {
+    var box = picker.querySelector("[data-region-picker-error]");
+    var hadFocus = box && box.contains(document.activeElement);
+    picker.regionPickerFailed = null;
+    if (box) box.hidden = true;
+    if (hadFocus && focusTarget) {
+      var ts = focusTarget.tomselect;
+      if (ts) {
+        ts.ignoreFocus = true;
+        ts.control_input.focus();
+        ts.ignoreFocus = false;
+      } else {
+        focusTarget.focus();
+      }
+    }
+  }
+
   function onLevelChange(select) {
     var picker = select.closest("[data-region-picker]");
     if (!picker) return;
@@ -94,7 +129,10 @@
     var ticket = (picker.regionPickerTicket || 0) + 1;
     picker.regionPickerTicket = ticket;
     picker.removeAttribute("aria-busy");
-    if (!select.value) return;
+    if (!select.value) {
+      hideError(picker);
+      return;
+    }
     var next = deeper[0];
     next.setAttribute("aria-busy", "true");
     picker.setAttribute("aria-busy", "true");
@@ -102,9 +140,12 @@
       .then(function (items) {
         if (picker.regionPickerTicket !== ticket) return;
         fill(next, items);
+        hideError(picker, next);
       })
       .catch(function (error) {
+        if (picker.regionPickerTicket !== ticket) return;
         if (window.console) console.warn("region picker: could not load regions", error);
+        showError(picker, select);
       })
       .then(function () {
         if (picker.regionPickerTicket !== ticket) return;
@@ -125,6 +166,16 @@
     if (target && target.matches && target.matches("[data-region-picker] select[data-region-level]")) {
       onLevelChange(target);
     }
+  });
+  document.addEventListener("click", function (event) {
+    var retry = event.target.closest && event.target.closest("[data-region-picker-retry]");
+    if (!retry) return;
+    var picker = retry.closest("[data-region-picker]");
+    var select = picker && picker.regionPickerFailed;
+    if (!select || retry.getAttribute("aria-disabled") === "true") return;
+    // Busy until the answer (not `disabled`, which would take the focus away from it).
+    retry.setAttribute("aria-disabled", "true");
+    onLevelChange(select);
   });
   document.addEventListener("htmx:afterSwap", function () { init(document); });
   if (document.readyState === "loading") {

@@ -63,13 +63,8 @@
     }, 250);
   }
 
-  // After a refused save, bring the first marked field into view (on a phone it may be
-  // screens below the message at the top).
-  var invalid = form.querySelector(".is-invalid");
-  if (invalid) {
-    invalid.scrollIntoView({ block: "center" });
-    invalid.focus({ preventScroll: true });
-  }
+  // After a refused save the page opens at the summary of its errors (static/portal/js/
+  // forms.js), whose links lead to each marked field.
 
   form.addEventListener("change", function (event) {
     var name = event.target.name || "";
