@@ -36,7 +36,7 @@ from django.utils import translation
 from portal.notifications.kinds import EMAIL_KINDS
 from portal.notifications.models import Notification
 from referrals.services import EVENT_MESSAGES
-from tests.documents.pdftext import pdf_pages
+from tests.pdftext import pdf_pages
 from tests.security.test_page_matrix import PAGES, answer
 
 pytestmark = pytest.mark.django_db
