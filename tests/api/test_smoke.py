@@ -70,6 +70,6 @@ def test_token_page_creates_shows_once_and_revokes(client, officer):
     token = ApiToken.objects.get()
     assert token.key_hash == hash_token(secret)
     assert secret not in client.get("/api-tokens/").content.decode()
-    client.post(f"/api-tokens/{token.pk}/revoke/")
+    client.post(f"/api-tokens/{token.pk}/revoke/", {"confirmed": "1"})
     token.refresh_from_db()
     assert token.revoked_at is not None

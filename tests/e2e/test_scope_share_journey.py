@@ -74,7 +74,8 @@ def test_a_data_exchange_scope_makes_the_partner_a_share_option(
         admin.locator("input[name=categories][value=tppo]").check()
         shot(admin, "2-scope-form")
         admin.locator(f"{form} button[type=submit]").click()
-        expect(admin).to_have_url(re.compile(rf"/agreements/{pact.pk}/$"))
+        # The page opens at the scope just added (#agreement-scope-<pk>).
+        expect(admin).to_have_url(re.compile(rf"/agreements/{pact.pk}/#agreement-scope-\d+$"))
         expect(admin.locator(".messages .alert-success")).to_be_visible()
         assert eventually(
             lambda: AgreementScope.objects.filter(

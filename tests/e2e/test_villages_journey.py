@@ -75,7 +75,7 @@ def test_officer_reads_and_updates_a_desa_binaan(page, live_server, make_user, k
     page.get_by_label("Keberangkatan nonprosedural yang diketahui").fill("5")
     page.get_by_label("Purna PMI/kepulangan").fill("11")
     page.locator("details form button[type=submit]").click()
-    expect(page.get_by_text("Data angka disimpan.")).to_be_visible()
+    expect(page.get_by_text("Data tahun 2025 disimpan.")).to_be_visible()
     figure = VillageFigure.objects.get(desa=desa, year=2025)
     assert (figure.procedural_abroad, figure.nonprocedural_departures, figure.returnees) == (
         230,
